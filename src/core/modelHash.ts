@@ -1,0 +1,38 @@
+// The model hash: a short SHA-256 over everything that defines an embedding space. Caches in
+// IndexedDB and shipped asset folders are keyed by it, so a cache made by one model configuration is
+// never used with another. The dtype is deliberately not an input (see DESIGN.md): one fp32-computed
+// cache serves fp16 and q8 queries, guarded by the runtime self-check.
+import { CONCEPT_TEXT_TEMPLATE } from './conceptText.ts';
+import { canonicalJson, sha256Hex } from './hash.ts';
+import type { EmbedderSpec } from './models.ts';
+import type { Taxonomy } from './taxonomy.ts';
+
+export interface ModelHashInputs {
+  modelId: string;
+  revision: string;
+  pooling: string;
+  normalize: boolean;
+  maxLength: number;
+  textTemplate: { id: string; version: number };
+  taxonomy: { escoVersion: string; language: string; contentHash: string };
+  dims: number;
+}
+
+export const MODEL_HASH_LENGTH = 16;
+
+export function modelHashInputs(spec: EmbedderSpec, taxonomy: Pick<Taxonomy, 'escoVersion' | 'language' | 'contentHash'>): ModelHashInputs {
+  return {
+    modelId: spec.id,
+    revision: spec.revision,
+    pooling: spec.pooling,
+    normalize: spec.normalize,
+    maxLength: spec.maxLength,
+    textTemplate: { id: CONCEPT_TEXT_TEMPLATE.id, version: CONCEPT_TEXT_TEMPLATE.version },
+    taxonomy: { escoVersion: taxonomy.escoVersion, language: taxonomy.language, contentHash: taxonomy.contentHash },
+    dims: spec.dims,
+  };
+}
+
+export async function modelHash(inputs: ModelHashInputs): Promise<string> {
+  return (await sha256Hex(canonicalJson(inputs))).slice(0, MODEL_HASH_LENGTH);
+}

@@ -1,0 +1,134 @@
+// Model registry and the two small interfaces the extraction pipeline is written against.
+// Production entries follow ../shared/DESIGN.md exactly (file names per dtype, CLS pooling, sigmoid
+// reranker). Test entries are small ONNX models this project generates itself (scripts/
+// generate-test-models.ts); they live under their own ids and are always flagged `isTestModel`.
+
+export type Dtype = 'fp32' | 'fp16' | 'q8';
+export type Backend = 'webgpu' | 'wasm' | 'node';
+
+/** Turns texts into L2-normalised vectors, row-major in one Float32Array (texts.length x dims). */
+export interface Embedder {
+  readonly dims: number;
+  embed(texts: string[]): Promise<Float32Array>;
+}
+
+/** Scores (query, passage) pairs with a cross-encoder; probabilities in [0, 1], one per passage. */
+export interface Reranker {
+  rerank(query: string, passages: string[]): Promise<Float32Array>;
+}
+
+interface ModelSpecBase {
+  id: string;
+  revision: string;
+  /** Shown in the UI; test models say so. */
+  displayName: string;
+  isTestModel: boolean;
+  maxLength: number;
+  /**
+   * dtype per backend (DESIGN.md: WebGPU with shader-f16 -> fp16, WASM -> q8). `webgpu` is the dtype
+   * on an adapter without shader-f16, or null when the model cannot run there (then WASM is used).
+   */
+  dtype: { webgpuF16: Dtype; webgpu: Dtype | null; wasm: Dtype; node: Dtype };
+  /** Approximate download size per dtype, for the UI and the cost note. */
+  approxBytes: Partial<Record<Dtype, number>>;
+}
+
+export interface EmbedderSpec extends ModelSpecBase {
+  role: 'embedder';
+  dims: number;
+  pooling: 'cls';
+  normalize: true;
+}
+
+export interface RerankerSpec extends ModelSpecBase {
+  role: 'reranker';
+}
+
+export interface ModelPreset {
+  id: string;
+  embedder: EmbedderSpec;
+  reranker: RerankerSpec;
+}
+
+export const BGE_M3: EmbedderSpec = {
+  role: 'embedder',
+  id: 'Xenova/bge-m3',
+  revision: 'main',
+  displayName: 'BGE-M3 (Xenova/bge-m3)',
+  isTestModel: false,
+  dims: 1024,
+  pooling: 'cls',
+  normalize: true,
+  maxLength: 8192,
+  // fp32 (2.27 GB) is too large for browsers and q8 on WebGPU has produced wrong numbers, so an
+  // adapter without shader-f16 cannot run this model: WASM q8 is used instead.
+  dtype: { webgpuF16: 'fp16', webgpu: null, wasm: 'q8', node: 'q8' },
+  approxBytes: { fp16: 1_130_000_000, q8: 570_000_000 },
+};
+
+export const BGE_RERANKER_V2_M3: RerankerSpec = {
+  role: 'reranker',
+  id: 'onnx-community/bge-reranker-v2-m3-ONNX',
+  revision: 'main',
+  displayName: 'BGE reranker v2 m3',
+  isTestModel: false,
+  maxLength: 8192,
+  dtype: { webgpuF16: 'fp16', webgpu: null, wasm: 'q8', node: 'q8' },
+  approxBytes: { fp16: 1_140_000_000, q8: 570_000_000 },
+};
+
+/** Generated test models (see scripts/generate-test-models.ts). Never real weights. */
+export const TEST_EMBEDDER: EmbedderSpec = {
+  role: 'embedder',
+  id: 'esco-test/bag-of-tokens-embedder',
+  revision: 'main',
+  displayName: 'TEST MODEL: bag-of-tokens embedder (generated)',
+  isTestModel: true,
+  dims: 256,
+  pooling: 'cls',
+  normalize: true,
+  maxLength: 512,
+  // Every generated file is an fp32 graph under the dtype's file name, so it runs on any adapter
+  // (the SwiftShader test adapter has no shader-f16). Node 20 has no Float16Array: Node uses q8.
+  dtype: { webgpuF16: 'fp16', webgpu: 'fp16', wasm: 'q8', node: 'q8' },
+  approxBytes: {},
+};
+
+export const TEST_RERANKER: RerankerSpec = {
+  role: 'reranker',
+  id: 'esco-test/token-overlap-reranker',
+  revision: 'main',
+  displayName: 'TEST MODEL: token-overlap reranker (generated)',
+  isTestModel: true,
+  maxLength: 512,
+  dtype: { webgpuF16: 'fp16', webgpu: 'fp16', wasm: 'q8', node: 'q8' },
+  approxBytes: {},
+};
+
+export const PRESETS: Record<string, ModelPreset> = {
+  'bge-m3': { id: 'bge-m3', embedder: BGE_M3, reranker: BGE_RERANKER_V2_M3 },
+  test: { id: 'test', embedder: TEST_EMBEDDER, reranker: TEST_RERANKER },
+};
+
+export const DEFAULT_PRESET = 'bge-m3';
+export const DEFAULT_MODEL_HOST = 'https://huggingface.co/';
+
+export function findPreset(id: string): ModelPreset {
+  const preset = PRESETS[id];
+  if (!preset) throw new Error(`unknown model preset "${id}" (known: ${Object.keys(PRESETS).join(', ')})`);
+  return preset;
+}
+
+export function findModelSpec(id: string): EmbedderSpec | RerankerSpec {
+  for (const p of Object.values(PRESETS)) {
+    if (p.embedder.id === id) return p.embedder;
+    if (p.reranker.id === id) return p.reranker;
+  }
+  throw new Error(`unknown model "${id}"`);
+}
+
+/** The dtype to load for a backend, or null when the model cannot run on that WebGPU adapter. */
+export function dtypeFor(spec: EmbedderSpec | RerankerSpec, backend: Backend, hasShaderF16 = false): Dtype | null {
+  if (backend === 'webgpu') return hasShaderF16 ? spec.dtype.webgpuF16 : spec.dtype.webgpu;
+  return spec.dtype[backend];
+}
