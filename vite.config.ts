@@ -1,15 +1,76 @@
-// Vite config: React, ES-module workers, and the cross-origin isolation headers that multi-threaded
-// WASM (SharedArrayBuffer) needs, on both the dev and the preview server.
+// Vite config: React, ES-module workers, the cross-origin isolation headers that multi-threaded
+// WASM (SharedArrayBuffer) needs on both the dev and the preview server, and the PWA: manifest,
+// a generated service worker that precaches the app shell, the ORT WASM files and the taxonomy,
+// and runtime-caches embedding assets and model files so the app works offline after one visit.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+const THEME_COLOR = '#1f4e79';
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    VitePWA({
+      registerType: 'prompt',
+      // The app registers the worker itself (src/app/pwa.ts, virtual:pwa-register).
+      injectRegister: false,
+      includeAssets: ['icons/icon.svg', 'icons/apple-touch-icon.png'],
+      manifest: {
+        name: 'ESCO Skill Finder',
+        short_name: 'Skill Finder',
+        description: 'Find ESCO skills and occupations in job ads and CVs, privately, in your browser.',
+        theme_color: THEME_COLOR,
+        background_color: '#f5f7fa',
+        display: 'standalone',
+        start_url: '.',
+        scope: '.',
+        lang: 'en',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: 'icons/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+        ],
+      },
+      workbox: {
+        // The app shell, the ORT WASM runtime (emitted as assets by the worker's ?url imports) and
+        // the taxonomy asset. Embedding assets can be large: they are cached at runtime instead.
+        globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,ico,webmanifest}', 'taxonomy/taxonomy.json'],
+        globIgnores: ['embeddings/**'],
+        // The ORT wasm is 26.9 MB; the default limit (2 MiB) would fail the build.
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: [/\/embeddings\//, /\/taxonomy\//],
+        cleanupOutdatedCaches: true,
+        // The first visit's model and embedding downloads go through the worker once it is active,
+        // so they land in the runtime caches. Updates still wait for the user (no skipWaiting).
+        clientsClaim: true,
+        runtimeCaching: [
+          {
+            // Shipped embedding assets live under a hash-named folder, so a cached copy never goes stale.
+            urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.includes('/embeddings/'),
+            handler: 'CacheFirst',
+            options: { cacheName: 'esco-embeddings', cacheableResponse: { statuses: [200] }, rangeRequests: true },
+          },
+          {
+            // Model files from the model host (hub URL layout: /<org>/<name>/resolve/<revision>/<file>).
+            // Only full 200 responses are stored; transformers.js' size probes (Range: bytes=0-0) are
+            // answered from the stored file when offline.
+            urlPattern: ({ url }) => url.pathname.includes('/resolve/'),
+            handler: 'CacheFirst',
+            options: { cacheName: 'esco-models', cacheableResponse: { statuses: [200] }, rangeRequests: true },
+          },
+        ],
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
   worker: { format: 'es' },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },

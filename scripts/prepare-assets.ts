@@ -1,5 +1,8 @@
 // Makes sure the generated, git-ignored assets exist and are current before dev, build and test:
-// the taxonomy asset (rebuilt when its ESCO inputs changed). Each step is also its own npm script.
+// the taxonomy asset (rebuilt when its ESCO inputs changed) and, with --test-models, the generated
+// test models and their precomputed embedding asset. Each step is also its own npm script.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildTaxonomyAsset, locateSources, taxonomyIsUpToDate } from './build-taxonomy.ts';
 
 export async function prepareTaxonomy(): Promise<void> {
@@ -10,13 +13,33 @@ export async function prepareTaxonomy(): Promise<void> {
   console.log(`taxonomy: ${r.skills} skills, ${r.occupations} occupation-kind concepts (${(r.ms / 1000).toFixed(1)} s)`);
 }
 
-export async function prepareAssets(): Promise<void> {
+export async function prepareAssets(options: { testModels?: boolean } = {}): Promise<void> {
   await prepareTaxonomy();
+  if (options.testModels) await prepareTestModels();
 }
 
-try {
-  await prepareAssets();
-} catch (e) {
-  console.error(`preparing assets failed: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
+/** Generated test models and the shipped embedding asset of the test embedder. */
+export async function prepareTestModels(): Promise<void> {
+  const { generateTestModels } = await import('./generate-test-models.ts');
+  const { precompute, shippedAssetDir, loadTaxonomyAsset, TEST_MODELS_DIR } = await import('./precompute.ts');
+  const { TEST_EMBEDDER } = await import('../src/core/models.ts');
+  const { configureTransformers, loadEmbedder } = await import('../src/runtime/transformersModels.ts');
+  await generateTestModels(TEST_MODELS_DIR);
+  const taxonomy = loadTaxonomyAsset();
+  if (await shippedAssetDir(TEST_EMBEDDER, taxonomy)) return;
+  console.log('precomputing the test embedder asset ...');
+  configureTransformers({ localModelPath: TEST_MODELS_DIR });
+  const embedder = await loadEmbedder(TEST_EMBEDDER, { backend: 'node', dtype: TEST_EMBEDDER.dtype.node, localModelPath: TEST_MODELS_DIR });
+  const r = await precompute({ spec: TEST_EMBEDDER, embedder, taxonomy, dtype: TEST_EMBEDDER.dtype.node, batchSize: 256, log: () => {} });
+  await embedder.dispose();
+  console.log(`test embedding asset: ${r.dir}`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    await prepareAssets({ testModels: process.argv.includes('--test-models') });
+  } catch (e) {
+    console.error(`preparing assets failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
 }

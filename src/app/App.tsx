@@ -1,14 +1,51 @@
-// The application shell. Feature panels are mounted here as they land.
+// The application shell and layout: input and evidence on one side, thresholds, results and export
+// on the other, the model and cache panel below. One column on narrow screens.
+import { DocumentView } from './components/DocumentView.tsx';
+import { ExportPanel } from './components/ExportPanel.tsx';
+import { InputPanel } from './components/InputPanel.tsx';
+import { ModelPanel } from './components/ModelPanel.tsx';
+import { PwaBar } from './components/PwaBar.tsx';
+import { ResultsPanel } from './components/ResultsPanel.tsx';
+import { StatusLine } from './components/StatusLine.tsx';
+import { ThresholdPanel } from './components/ThresholdPanel.tsx';
+
 export function App() {
   return (
     <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="app-header">
-        <h1>ESCO Skill Finder</h1>
-        <p className="tagline">Find ESCO skills and occupations in job ads and CVs. Your text never leaves this device.</p>
+        <div>
+          <h1>ESCO Skill Finder</h1>
+          <p className="tagline">Find ESCO skills and occupations in job ads and CVs. Your text never leaves this device.</p>
+        </div>
+        <PwaBar />
       </header>
-      <main id="main" />
+      <main id="main" className="layout">
+        <div className="column column-input">
+          <InputPanel />
+          <StatusLine />
+          <DocumentView />
+        </div>
+        <div className="column column-results">
+          <ResultsPanel />
+          <ThresholdPanel />
+          <ExportPanel />
+        </div>
+        <div className="column-wide">
+          <ModelPanel />
+        </div>
+      </main>
       <footer className="app-footer">
-        This service uses the ESCO classification of the European Commission.
+        <p>This service uses the ESCO classification of the European Commission.</p>
+        <p className="muted">
+          ESCO data is licensed under{' '}
+          <a href="https://creativecommons.org/licenses/by/4.0/" target="_blank" rel="noopener noreferrer">
+            CC BY 4.0
+          </a>
+          . Matching runs entirely in your browser.
+        </p>
       </footer>
     </div>
   );

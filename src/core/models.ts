@@ -88,9 +88,10 @@ export const TEST_EMBEDDER: EmbedderSpec = {
   pooling: 'cls',
   normalize: true,
   maxLength: 512,
-  // Every generated file is an fp32 graph under the dtype's file name, so it runs on any adapter
-  // (the SwiftShader test adapter has no shader-f16). Node 20 has no Float16Array: Node uses q8.
-  dtype: { webgpuF16: 'fp16', webgpu: 'fp16', wasm: 'q8', node: 'q8' },
+  // Every generated file holds float32 graph outputs. transformers.js refuses dtype fp16 on an adapter
+  // without shader-f16 (the SwiftShader test adapter), so there the fp32 file runs. Node 20 has no
+  // Float16Array: Node uses q8.
+  dtype: { webgpuF16: 'fp16', webgpu: 'fp32', wasm: 'q8', node: 'q8' },
   approxBytes: {},
 };
 
@@ -101,7 +102,7 @@ export const TEST_RERANKER: RerankerSpec = {
   displayName: 'TEST MODEL: token-overlap reranker (generated)',
   isTestModel: true,
   maxLength: 512,
-  dtype: { webgpuF16: 'fp16', webgpu: 'fp16', wasm: 'q8', node: 'q8' },
+  dtype: { webgpuF16: 'fp16', webgpu: 'fp32', wasm: 'q8', node: 'q8' },
   approxBytes: {},
 };
 

@@ -1,0 +1,244 @@
+// End-to-end checks of the app with the generated test models (WASM path, since these Chromium
+// flags give no WebGPU adapter): paste -> instant lexical results -> final dense/reranked results
+// with highlighted evidence; sliders re-cut results without calling the worker and persist across
+// reloads; export; model panel; PWA manifest and service worker; offline reload; crash restart.
+// Screenshots of the main states go to test-results/screenshots/ for review.
+import { expect, test } from '@playwright/test';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { SAMPLE_JOB_AD } from '../src/app/sampleAd.ts';
+import { ENGINE_TIMEOUT, engineCalls, pasteText, screenshot, SHOTS_DIR, startPreview, waitDenseReady, waitFinal } from './appHelpers.ts';
+
+const MODEL_HOST = 'http://localhost:4174';
+
+test('pasting a job ad shows lexical results at once, then final results with highlighted evidence', async ({ page, context }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'ESCO Skill Finder' })).toBeVisible();
+  await waitDenseReady(page);
+  await screenshot(page, '01-empty');
+
+  const t0 = Date.now();
+  await pasteText(context, page, SAMPLE_JOB_AD);
+  const skills = page.getByTestId('skill-results');
+  await expect(skills.getByRole('link', { name: 'Java (computer programming)', exact: true })).toBeVisible();
+  const tLexicalWall = Date.now() - t0;
+  await waitFinal(page);
+  const tFinalWall = Date.now() - t0;
+  const perf = await page.evaluate(() => window.__perf);
+  expect(perf?.lexicalRenderedAt).toBeDefined();
+  await expect.poll(() => page.evaluate(() => window.__perf?.finalRenderedAt)).toBeDefined();
+  const marks = await page.evaluate(() => window.__perf!);
+  const timing = {
+    pasteToLexicalMs: Math.round(marks.lexicalRenderedAt! - marks.inputAt),
+    pasteToFinalMs: Math.round(marks.finalRenderedAt! - marks.inputAt),
+    finalStage: marks.finalStage,
+    wallClock: { pasteToLexicalVisibleMs: tLexicalWall, pasteToFinalMs: tFinalWall },
+  };
+  console.log(`timing (in-page performance.now): ${JSON.stringify(timing)}`);
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  writeFileSync(`${SHOTS_DIR}/timings.json`, `${JSON.stringify(timing, null, 2)}\n`);
+
+  // Real ESCO labels found in the sample by the generated models.
+  for (const label of ['Java (computer programming)', 'SQL', 'Python (computer programming)', 'project management', 'English']) {
+    await expect(skills.getByRole('link', { name: label, exact: true })).toBeVisible();
+  }
+  const occupations = page.getByTestId('occupation-results');
+  await expect(occupations.getByRole('link', { name: 'software developer', exact: true })).toBeVisible();
+  const javaLink = skills.getByRole('link', { name: 'Java (computer programming)', exact: true });
+  await expect(javaLink).toHaveAttribute('href', /^http:\/\/data\.europa\.eu\/esco\/skill\//);
+  await expect(javaLink).toHaveAttribute('target', '_blank');
+  await expect(javaLink).toHaveAttribute('rel', /noopener/);
+  await expect(skills.locator('.badge-embedding').first()).toBeVisible();
+
+  // Evidence spans are highlighted as text (no HTML from the pasted text).
+  const doc = page.getByTestId('document');
+  await expect(doc.locator('mark.strong', { hasText: /^Java$/ }).first()).toBeVisible();
+  expect(await doc.evaluate((el) => el.textContent)).toBe(SAMPLE_JOB_AD);
+
+  // Hovering an entry highlights its spans; hovering a span highlights its entries.
+  await javaLink.hover();
+  await expect(doc.locator('mark.active', { hasText: 'Java' }).first()).toBeVisible();
+  const postgres = doc.locator('mark.strong', { hasText: /^PostgreSQL$/ }).first();
+  await postgres.hover();
+  await expect(skills.locator('li.result.active').getByRole('link', { name: 'PostgreSQL', exact: true })).toBeVisible();
+  // Keyboard focus does the same.
+  await javaLink.focus();
+  await expect(skills.locator('li.result.active').getByRole('link', { name: 'Java (computer programming)', exact: true })).toBeVisible();
+  await page.mouse.move(0, 0);
+  await screenshot(page, '02-results');
+
+  // Sort by order of appearance, and filter by label.
+  await page.getByLabel('Sort by').selectOption('appearance');
+  await page.getByLabel('Filter by label').fill('java');
+  await expect(skills.getByRole('listitem')).toHaveCount(1);
+  await page.getByLabel('Filter by label').fill('');
+});
+
+test('sliders re-cut the results on the main thread (no worker call), and settings persist', async ({ page }) => {
+  await page.goto('/');
+  await waitDenseReady(page);
+  await page.getByRole('button', { name: 'Try a sample job ad' }).click();
+  await waitFinal(page);
+
+  const kept = page.getByTestId('skill-kept');
+  const before = await kept.textContent();
+  const shownBefore = await page.getByTestId('skill-results').getByRole('listitem').count();
+  const callsBefore = await engineCalls(page);
+
+  const slider = page.getByRole('slider', { name: 'Skill threshold' });
+  await slider.fill('0.99');
+  await expect(kept).not.toHaveText(before!);
+  const shownAfter = await page.getByTestId('skill-results').getByRole('listitem').count();
+  expect(shownAfter).toBeLessThan(shownBefore);
+  // Keyboard operation of the slider.
+  await slider.focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.locator('output[for="skill-threshold"]')).toHaveText('0.98');
+  await page.getByRole('slider', { name: 'Max occupations' }).fill('1');
+  await expect(page.getByTestId('occupation-results').getByRole('listitem')).toHaveCount(1);
+  // Past the extraction debounce: still no call.
+  await page.waitForTimeout(600);
+  expect(await engineCalls(page)).toEqual(callsBefore);
+  await screenshot(page, '03-sliders-moved');
+
+  await page.reload();
+  await expect(page.getByRole('slider', { name: 'Skill threshold' })).toHaveValue('0.98');
+  await expect(page.getByRole('slider', { name: 'Max occupations' })).toHaveValue('1');
+  await page.getByRole('button', { name: 'Reset to defaults' }).click();
+  await expect(page.getByRole('slider', { name: 'Skill threshold' })).toHaveValue('0.55');
+  await expect(page.getByRole('slider', { name: 'Max occupations' })).toHaveValue('8');
+});
+
+test('typing is debounced and the last text wins', async ({ page }) => {
+  await page.goto('/');
+  await waitDenseReady(page);
+  const box = page.getByLabel('Job ad or CV');
+  const before = (await engineCalls(page)).filter((c) => c === 'extract').length;
+  await box.pressSequentially('Experience with Python and SQL', { delay: 40 });
+  await waitFinal(page);
+  await page.waitForTimeout(400);
+  const extracts = (await engineCalls(page)).filter((c) => c === 'extract').length - before;
+  expect(extracts).toBeGreaterThanOrEqual(1);
+  expect(extracts).toBeLessThanOrEqual(3);
+  const skills = page.getByTestId('skill-results');
+  await expect(skills.getByRole('link', { name: 'SQL', exact: true })).toBeVisible();
+  await expect(skills.getByRole('link', { name: 'Python (computer programming)', exact: true })).toBeVisible();
+  expect(await page.getByTestId('document').textContent()).toBe('Experience with Python and SQL');
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await expect(skills.getByText('Paste a text to see skills.')).toBeVisible();
+});
+
+test('exports JSON and CSV with URIs, scores and evidence, and copies to the clipboard', async ({ page, context }) => {
+  await page.goto('/');
+  await waitDenseReady(page);
+  await page.getByRole('button', { name: 'Try a sample job ad' }).click();
+  await waitFinal(page);
+
+  const [jsonDl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
+  expect(jsonDl.suggestedFilename()).toMatch(/^esco-results-.*\.json$/);
+  const doc = JSON.parse(readFileSync((await jsonDl.path())!, 'utf8'));
+  expect(doc.format).toBe('esco-skill-finder/results@1');
+  expect(doc.escoVersion).toBe('1.2.0');
+  expect(doc.modelHash).toMatch(/^[0-9a-f]{8,}$/);
+  expect(doc.skills.length).toBeGreaterThan(3);
+  for (const r of [...doc.skills, ...doc.occupations]) expect(r.uri).toMatch(/^http:\/\/data\.europa\.eu\/esco\/(skill|occupation)\//);
+  const java = doc.skills.find((r: { label: string }) => r.label === 'Java (computer programming)');
+  expect(java.evidence.some((e: { text: string; start: number; end: number }) => e.text === 'Java' && SAMPLE_JOB_AD.slice(e.start, e.end) === 'Java')).toBe(true);
+  expect(java.scores.lexical).toBeGreaterThan(0);
+
+  const [csvDl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  const csv = readFileSync((await csvDl.path())!, 'utf8');
+  expect(csv.replace(/^\ufeff/, '').startsWith('kind,uri,label,score,')).toBe(true);
+  expect(csv).toContain('Java (computer programming)');
+
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy JSON' }).click();
+  await expect(page.getByText('Copied the results as JSON to the clipboard.')).toBeVisible();
+  const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+  expect(copied.skills.length).toBe(doc.skills.length);
+});
+
+test('model panel shows models, backend, cache; dark scheme and 360 px layouts', async ({ page }) => {
+  await page.goto('/');
+  await waitDenseReady(page);
+  await page.getByRole('button', { name: 'Try a sample job ad' }).click();
+  await waitFinal(page);
+  const panel = page.getByTestId('model-panel');
+  await expect(panel.getByText('TEST MODEL', { exact: true }).first()).toBeVisible();
+  await expect(panel.getByTestId('backend')).toContainText('WASM');
+  await expect(panel.getByTestId('cache-info')).toContainText('shipped');
+  await expect(panel.getByTestId('cache-info')).toContainText(/[0-9a-f]{8,}/);
+  await expect(panel.locator('progress').first()).toBeAttached();
+  await expect(panel.getByRole('button', { name: 'Regenerate embedding cache' })).toBeEnabled();
+  await panel.scrollIntoViewIfNeeded();
+  await panel.screenshot({ path: `${SHOTS_DIR}/04-model-panel.png` });
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, '05-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await screenshot(page, '06-mobile-360');
+});
+
+test('PWA: manifest with icons, and a registered service worker', async ({ page }) => {
+  await page.goto('/');
+  const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+  expect(href).toBeTruthy();
+  const manifestUrl = new URL(href!, page.url()).href;
+  const res = await page.request.get(manifestUrl);
+  expect(res.ok()).toBe(true);
+  const manifest = await res.json();
+  expect(manifest.name).toBe('ESCO Skill Finder');
+  expect(manifest.short_name).toBeTruthy();
+  expect(manifest.display).toBe('standalone');
+  const icons = manifest.icons as { src: string; sizes: string; type: string; purpose?: string }[];
+  for (const size of ['192x192', '512x512']) expect(icons.some((i) => i.sizes === size && i.type === 'image/png')).toBe(true);
+  expect(icons.some((i) => i.purpose?.includes('maskable'))).toBe(true);
+  for (const icon of icons) expect((await page.request.get(new URL(icon.src, manifestUrl).href)).ok()).toBe(true);
+  await expect.poll(() => page.evaluate(async () => Boolean(await navigator.serviceWorker.getRegistration())), { timeout: 30_000 }).toBe(true);
+});
+
+test('after one visit with the model loaded, the app works offline', async ({ browser }) => {
+  test.setTimeout(240_000);
+  // A server of its own, so this test can really stop serving the app.
+  const server = await startPreview(4175);
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: 60_000 });
+    await waitDenseReady(page);
+    await page.getByRole('button', { name: 'Try a sample job ad' }).click();
+    await waitFinal(page);
+    await expect(page.locator('section.results-panel')).toHaveAttribute('data-stage', 'reranked', { timeout: ENGINE_TIMEOUT });
+
+    await server.stop();
+    await context.setOffline(true);
+    await context.route(`${MODEL_HOST}/**`, (route) => route.abort('internetdisconnected'));
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1, name: 'ESCO Skill Finder' })).toBeVisible();
+    await waitDenseReady(page);
+    await page.getByRole('button', { name: 'Try a sample job ad' }).click();
+    await waitFinal(page);
+    const skills = page.getByTestId('skill-results');
+    await expect(skills.getByRole('link', { name: 'Java (computer programming)', exact: true })).toBeVisible();
+    await expect(page.getByTestId('occupation-results').getByRole('link', { name: 'software developer', exact: true })).toBeVisible();
+    await screenshot(page, '07-offline-results');
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test('the engine restarts after a crash and extraction keeps working', async ({ page }) => {
+  await page.goto('/');
+  await waitDenseReady(page);
+  await page.evaluate(() => window.__engineCrash?.());
+  await expect(page.getByText('Engine restarted after a crash')).toBeVisible();
+  await waitDenseReady(page);
+  await page.getByRole('button', { name: 'Try a sample job ad' }).click();
+  await waitFinal(page);
+  await expect(page.getByTestId('skill-results').getByRole('link', { name: 'SQL', exact: true })).toBeVisible();
+});

@@ -1,0 +1,104 @@
+// The model and cache panel: which models run where (backend, dtype, threads, isolation), their
+// load state and per-file downloads, model settings, and the embedding cache controls.
+import type { LoadPhase } from '../../../workers/engineApi.ts';
+import { useAppStore } from '../store.ts';
+import { CachePanel } from './CachePanel.tsx';
+import { ModelSettings } from './ModelSettings.tsx';
+
+const PHASE_TEXT: Record<LoadPhase, string> = { idle: 'not loaded', loading: 'loading…', ready: 'ready', failed: 'failed' };
+
+function ModelRow({ role, name, id, isTest, phase, extra }: { role: string; name: string; id: string; isTest: boolean; phase: LoadPhase; extra?: string }) {
+  return (
+    <div className="kv-row">
+      <dt>{role}</dt>
+      <dd>
+        {isTest && <span className="badge badge-test">TEST MODEL</span>} {name} <code className="muted">{id}</code>{' '}
+        <span className={`phase phase-${phase}`}>{extra ?? PHASE_TEXT[phase]}</span>
+      </dd>
+    </div>
+  );
+}
+
+function FileProgress() {
+  const files = useAppStore((s) => s.status?.files ?? []);
+  if (files.length === 0) return null;
+  return (
+    <div className="file-progress">
+      <h3>Downloads</h3>
+      <ul>
+        {files.map((f) => {
+          const id = `file-${f.model}-${f.file}`.replace(/[^a-zA-Z0-9_-]/g, '-');
+          const pct = f.total ? Math.round((100 * Math.min(f.loaded, f.total)) / f.total) : f.done ? 100 : 0;
+          return (
+            <li key={`${f.model}/${f.file}`}>
+              <label htmlFor={id}>
+                <code>{f.model}/{f.file}</code> {f.done ? 'done' : `${pct}%`}
+              </label>
+              <progress id={id} max={f.total || 1} value={f.done ? f.total || 1 : f.loaded} />
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+export function ModelPanel() {
+  const status = useAppStore((s) => s.status);
+  return (
+    <section className="panel model-panel" aria-labelledby="model-heading" data-testid="model-panel">
+      <h2 id="model-heading">Model and cache</h2>
+      {!status ? (
+        <p className="muted">Starting the engine…</p>
+      ) : (
+        <>
+          <dl className="kv">
+            <ModelRow role="Embedder" name={status.embedder.displayName} id={status.embedder.id} isTest={status.embedder.isTestModel} phase={status.embedder.phase} />
+            <ModelRow
+              role="Reranker"
+              name={status.reranker.displayName}
+              id={status.reranker.id}
+              isTest={status.reranker.isTestModel}
+              phase={status.reranker.phase}
+              extra={status.reranker.enabled ? (status.reranker.phase === 'idle' ? 'loads on first use' : undefined) : 'off'}
+            />
+            <div className="kv-row">
+              <dt>Backend</dt>
+              <dd data-testid="backend">
+                {status.backend === 'webgpu' ? 'WebGPU' : status.backend === 'wasm' ? 'WASM' : '—'}
+                {status.fallbackReason && <span className="muted"> (WebGPU not used: {status.fallbackReason})</span>}
+              </dd>
+            </div>
+            <div className="kv-row">
+              <dt>dtype</dt>
+              <dd>{status.dtype ?? '—'}</dd>
+            </div>
+            <div className="kv-row">
+              <dt>Threads</dt>
+              <dd>{status.threads}</dd>
+            </div>
+            <div className="kv-row">
+              <dt>Cross-origin isolated</dt>
+              <dd>{status.crossOriginIsolated ? 'yes (multi-threaded WASM possible)' : 'no (single-threaded WASM)'}</dd>
+            </div>
+            {status.selfCheck && (
+              <div className="kv-row">
+                <dt>Self-check</dt>
+                <dd>
+                  {status.selfCheck.ok ? 'passed' : 'FAILED'} (min cosine {Math.min(...status.selfCheck.cosines).toFixed(3)})
+                </dd>
+              </div>
+            )}
+            <div className="kv-row">
+              <dt>ESCO version</dt>
+              <dd>{status.escoVersion ?? '—'}</dd>
+            </div>
+          </dl>
+          <FileProgress />
+        </>
+      )}
+      <ModelSettings />
+      <CachePanel />
+    </section>
+  );
+}

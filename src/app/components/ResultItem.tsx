@@ -1,0 +1,62 @@
+// One result entry: label linked to its ESCO URI, type line, score as number and bar, and badges
+// for the signals that found it. Hovering or focusing it highlights its evidence in the text, and
+// it lights up when one of its spans is hovered.
+import type { Signal } from '../../core/pipeline.ts';
+import type { ShownCandidate } from '../../core/thresholds.ts';
+import { conceptKey, conceptOf, conceptTypeLine } from '../concepts.ts';
+import { formatScore } from '../format.ts';
+import { useAppStore } from '../store.ts';
+
+const SIGNAL_TEXT: Record<Signal, string> = { lexical: 'lexical', embedding: 'embedding', reranker: 'reranker', document: 'document' };
+const SIGNAL_TITLE: Record<Signal, string> = {
+  lexical: 'An ESCO label was found in the text',
+  embedding: 'A sentence of the text is close in meaning (embedding)',
+  reranker: 'Confirmed by the cross-encoder reranker',
+  document: 'The whole document is close in meaning',
+};
+
+export function ResultItem({ shown }: { shown: ShownCandidate }) {
+  const { candidate: c, score } = shown;
+  const key = conceptKey(c.kind, c.index);
+  const taxonomy = useAppStore((s) => s.taxonomy.data);
+  const active = useAppStore((s) => s.hover?.keys.includes(key) ?? false);
+  const setHover = useAppStore((s) => s.setHover);
+  const concept = taxonomy ? conceptOf(taxonomy, c.kind, c.index) : undefined;
+  if (!taxonomy || !concept) return null;
+  const enter = () => setHover({ keys: [key], from: 'entry' });
+  const leave = () => setHover(null);
+  const pct = Math.round(Math.max(0, Math.min(1, score)) * 100);
+
+  return (
+    <li
+      className={active ? 'result active' : 'result'}
+      data-key={key}
+      onMouseEnter={enter}
+      onMouseLeave={leave}
+      onFocus={enter}
+      onBlur={leave}
+    >
+      <div className="result-main">
+        <a className="result-label" href={concept.uri} target="_blank" rel="noopener noreferrer" title={concept.uri}>
+          {concept.label}
+        </a>
+        <span className="result-score" title={`Score ${score.toFixed(4)}`}>
+          {formatScore(score)}
+        </span>
+      </div>
+      <div className="score-bar" aria-hidden="true">
+        <span style={{ width: `${pct}%` }} />
+      </div>
+      <div className="result-meta">
+        <span className="type-line">{conceptTypeLine(taxonomy, c.kind, c.index)}</span>
+        <span className="badges" aria-label={`found by: ${c.signals.join(', ')}`}>
+          {c.signals.map((s) => (
+            <span key={s} className={`badge badge-${s}`} title={SIGNAL_TITLE[s]}>
+              {SIGNAL_TEXT[s]}
+            </span>
+          ))}
+        </span>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,49 @@
+// The app's single engine client, wired to the store: status updates flow in, crashes and start
+// failures become visible messages, and e2e builds count every worker call on window.__engineCalls.
+import { EngineClient, errorText } from './engineClient.ts';
+import { engineConfig, IS_E2E } from './config.ts';
+import { useAppStore } from './store.ts';
+
+let client: EngineClient | null = null;
+
+export function engine(): EngineClient | null {
+  return client;
+}
+
+export function startEngine(): EngineClient {
+  if (client) return client;
+  if (IS_E2E) {
+    window.__engineCalls = 0;
+    window.__engineCallLog = [];
+  }
+  client = new EngineClient(engineConfig(useAppStore.getState().settings), {
+    onStatus: (status) => useAppStore.setState({ status }),
+    onRestart: (reason) => {
+      console.warn(`engine restarted after a crash: ${reason}`);
+      useAppStore.setState((s) => ({
+        engine: { restarts: s.engine.restarts + 1, error: null },
+        // The dead worker's status no longer holds; the new worker reports its own.
+        status: s.status ? { ...s.status, denseReady: false } : null,
+      }));
+    },
+    onError: (message) => useAppStore.setState((s) => ({ engine: { ...s.engine, error: message } })),
+    onCall: IS_E2E
+      ? (name) => {
+          window.__engineCalls = (window.__engineCalls ?? 0) + 1;
+          window.__engineCallLog?.push(name);
+        }
+      : undefined,
+  });
+  if (IS_E2E) window.__engineCrash = () => client?.simulateCrash();
+  void client.start();
+  return client;
+}
+
+/** Restarts the worker with the config the current settings give (model host, backend choice). */
+export function reconfigureEngine(): void {
+  if (!client) return;
+  useAppStore.setState((s) => ({ engine: { ...s.engine, error: null }, status: null }));
+  void client.reconfigure(engineConfig(useAppStore.getState().settings)).catch((e: unknown) => {
+    useAppStore.setState((s) => ({ engine: { ...s.engine, error: errorText(e) } }));
+  });
+}

@@ -1,0 +1,176 @@
+// Pure formatting of the shown results for export: a JSON document (URIs, labels, scores, evidence
+// spans with offsets and text, model hash, ESCO version, timestamp) and a CSV with one row per
+// result. No DOM here, so it is unit-tested in Node.
+import type { Candidate, ExtractionStage } from '../core/pipeline.ts';
+import type { ShownCandidate, ThresholdSettings } from '../core/thresholds.ts';
+import type { ConceptKind, Taxonomy } from '../core/taxonomy.ts';
+
+export const EXPORT_FORMAT = 'esco-skill-finder/results@1';
+
+export interface ExportedEvidence {
+  start: number;
+  end: number;
+  text: string;
+  signal: 'lexical' | 'embedding';
+  score: number;
+  rerank?: number;
+}
+
+export interface ExportedResult {
+  kind: ConceptKind;
+  uri: string;
+  label: string;
+  /** The score shown in the app (what the threshold cut applies to). */
+  score: number;
+  scores: { retrieval: number; rerank: number | null; lexical: number; document: number | null };
+  signals: string[];
+  /** Skills: ESCO skill type and reuse level; occupations: ISCO code. */
+  skillType?: string;
+  reuseLevel?: string;
+  iscoCode?: string;
+  firstOffset: number;
+  evidence: ExportedEvidence[];
+}
+
+export interface ExportDocument {
+  format: typeof EXPORT_FORMAT;
+  exportedAt: string;
+  escoVersion: string;
+  /** Embedding cache (model) hash; null when only lexical matching ran. */
+  modelHash: string | null;
+  models: { embedder: string | null; reranker: string | null };
+  stage: ExtractionStage;
+  thresholds: ThresholdSettings;
+  textLength: number;
+  skills: ExportedResult[];
+  occupations: ExportedResult[];
+}
+
+export interface ExportInput {
+  taxonomy: Taxonomy;
+  /** The text the result was computed on: evidence offsets refer to it. */
+  text: string;
+  skills: readonly ShownCandidate[];
+  occupations: readonly ShownCandidate[];
+  stage: ExtractionStage;
+  thresholds: ThresholdSettings;
+  modelHash: string | null;
+  models?: { embedder: string | null; reranker: string | null };
+  /** ISO timestamp; passed in so output is deterministic in tests. */
+  exportedAt: string;
+}
+
+const round = (x: number) => Math.round(x * 10000) / 10000;
+
+function exportCandidate(input: ExportInput, shown: ShownCandidate): ExportedResult {
+  const c: Candidate = shown.candidate;
+  const base = {
+    kind: c.kind,
+    score: round(shown.score),
+    scores: {
+      retrieval: round(c.retrieval),
+      rerank: c.rerank === undefined ? null : round(c.rerank),
+      lexical: round(c.lexical),
+      document: c.document === undefined ? null : round(c.document),
+    },
+    signals: [...c.signals],
+    firstOffset: c.firstOffset,
+    evidence: [...c.evidence]
+      .sort((a, b) => a.start - b.start || a.end - b.end)
+      .map((e) => ({
+        start: e.start,
+        end: e.end,
+        text: input.text.slice(e.start, e.end),
+        signal: e.signal,
+        score: round(e.score),
+        ...(e.rerank === undefined ? {} : { rerank: round(e.rerank) }),
+      })),
+  };
+  if (c.kind === 'skill') {
+    const s = input.taxonomy.skills[c.index];
+    return { ...base, uri: s?.uri ?? '', label: s?.label ?? '', skillType: s?.skillType ?? '', reuseLevel: s?.reuseLevel ?? '' };
+  }
+  const o = input.taxonomy.occupations[c.index];
+  return { ...base, uri: o?.uri ?? '', label: o?.label ?? '', iscoCode: o?.iscoCode ?? '' };
+}
+
+export function buildExport(input: ExportInput): ExportDocument {
+  return {
+    format: EXPORT_FORMAT,
+    exportedAt: input.exportedAt,
+    escoVersion: input.taxonomy.escoVersion,
+    modelHash: input.modelHash,
+    models: input.models ?? { embedder: null, reranker: null },
+    stage: input.stage,
+    thresholds: { ...input.thresholds },
+    textLength: input.text.length,
+    skills: input.skills.map((s) => exportCandidate(input, s)),
+    occupations: input.occupations.map((s) => exportCandidate(input, s)),
+  };
+}
+
+export function toJson(doc: ExportDocument): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+export const CSV_COLUMNS = [
+  'kind',
+  'uri',
+  'label',
+  'score',
+  'retrieval',
+  'rerank',
+  'lexical',
+  'document',
+  'signals',
+  'type',
+  'first_offset',
+  'evidence',
+  'model_hash',
+  'esco_version',
+  'exported_at',
+] as const;
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF or edge whitespace, with
+ * quotes doubled. Text that a spreadsheet would run as a formula (leading = + - @ tab CR) gets a
+ * leading apostrophe, because evidence text comes from pasted documents.
+ */
+export function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let s = typeof value === 'number' ? String(value) : value;
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(doc: ExportDocument): string {
+  const rows: string[] = [CSV_COLUMNS.join(',')];
+  for (const r of [...doc.skills, ...doc.occupations]) {
+    const type = r.kind === 'skill' ? [r.skillType, r.reuseLevel].filter(Boolean).join(' / ') : r.iscoCode ? `ISCO ${r.iscoCode}` : '';
+    const evidence = r.evidence.map((e) => `${e.start}-${e.end}: ${e.text}`).join(' | ');
+    const fields: Array<string | number | null> = [
+      r.kind,
+      r.uri,
+      r.label,
+      r.score,
+      r.scores.retrieval,
+      r.scores.rerank,
+      r.scores.lexical,
+      r.scores.document,
+      r.signals.join(' '),
+      type,
+      r.firstOffset,
+      evidence,
+      doc.modelHash,
+      doc.escoVersion,
+      doc.exportedAt,
+    ];
+    rows.push(fields.map(csvField).join(','));
+  }
+  return `${rows.join('\r\n')}\r\n`;
+}
+
+/** A file name such as esco-results-2026-01-31T12-00-00.json. */
+export function exportFileName(exportedAt: string, ext: 'json' | 'csv'): string {
+  return `esco-results-${exportedAt.replace(/\.\d+Z$/, '').replace(/[:]/g, '-')}.${ext}`;
+}

@@ -1,0 +1,139 @@
+// The app's one zustand store: the pasted text, the latest lexical and dense results, the engine
+// status, persisted settings and UI state. Derived values (thresholded results, histograms,
+// highlight runs) are memoised selectors in selectors.ts, not stored. Work that talks to the engine
+// lives in actions.ts / extraction.ts, which read and write this store.
+import { create } from 'zustand';
+import { createJSONStorage, persist } from 'zustand/middleware';
+import type { EngineStatus, RegenerationView, StaleCacheView } from '../../workers/engineApi.ts';
+import type { LexicalIndex } from '../core/lexical.ts';
+import type { ExtractionResult } from '../core/pipeline.ts';
+import { defaultThresholds, type ThresholdSettings } from '../core/thresholds.ts';
+import type { Taxonomy } from '../core/taxonomy.ts';
+import { PRESET_ID } from './config.ts';
+
+export type TextSource = 'typing' | 'paste' | 'sample' | 'file' | 'clear';
+export type SortBy = 'score' | 'appearance';
+
+export interface Settings {
+  thresholds: ThresholdSettings;
+  /** The preset the thresholds were tuned for: scales differ between models. */
+  thresholdsPreset: string;
+  sortBy: SortBy;
+  /** null: the build's default model host. */
+  modelHost: string | null;
+  rerankerEnabled: boolean;
+  forceWasm: boolean;
+}
+
+/** A result together with the text it was computed on: evidence offsets refer to that text. */
+export interface TextResult {
+  text: string;
+  result: ExtractionResult;
+}
+
+export interface TaxonomyState {
+  phase: 'loading' | 'ready' | 'failed';
+  data: Taxonomy | null;
+  lexical: LexicalIndex | null;
+  error?: string;
+}
+
+export interface Hover {
+  keys: string[];
+  from: 'entry' | 'span';
+}
+
+export type Message = { kind: 'ok' | 'error'; text: string } | null;
+
+export interface AppState {
+  text: string;
+  textSource: TextSource;
+  taxonomy: TaxonomyState;
+  /** Lexical result for the current text (computed synchronously on every change). */
+  lexical: TextResult | null;
+  /** Latest dense/reranked result; may belong to an older text while a newer one is pending. */
+  dense: TextResult | null;
+  densePending: boolean;
+  denseError: string | null;
+  status: EngineStatus | null;
+  engine: { restarts: number; error: string | null };
+  settings: Settings;
+  filter: string;
+  hover: Hover | null;
+  pwa: { canInstall: boolean; needRefresh: boolean; offlineReady: boolean; registered: boolean };
+  regen: { confirm: RegenerationView | null; busy: boolean; error: string | null };
+  staleCaches: StaleCacheView[];
+  cacheMessage: Message;
+  exportMessage: Message;
+
+  setText(text: string, source: TextSource): void;
+  setFilter(filter: string): void;
+  setHover(hover: Hover | null): void;
+  setThresholds(patch: Partial<ThresholdSettings>): void;
+  resetThresholds(): void;
+  setSettings(patch: Partial<Omit<Settings, 'thresholds'>>): void;
+}
+
+export function defaultSettings(): Settings {
+  return {
+    thresholds: defaultThresholds(PRESET_ID),
+    thresholdsPreset: PRESET_ID,
+    sortBy: 'score',
+    modelHost: null,
+    rerankerEnabled: true,
+    forceWasm: false,
+  };
+}
+
+export const SETTINGS_STORAGE_KEY = 'esco-skill-finder:settings';
+
+export const useAppStore = create<AppState>()(
+  persist(
+    (set) => ({
+      text: '',
+      textSource: 'typing',
+      taxonomy: { phase: 'loading', data: null, lexical: null },
+      lexical: null,
+      dense: null,
+      densePending: false,
+      denseError: null,
+      status: null,
+      engine: { restarts: 0, error: null },
+      settings: defaultSettings(),
+      filter: '',
+      hover: null,
+      pwa: { canInstall: false, needRefresh: false, offlineReady: false, registered: false },
+      regen: { confirm: null, busy: false, error: null },
+      staleCaches: [],
+      cacheMessage: null,
+      exportMessage: null,
+
+      setText: (text, source) => set({ text, textSource: source }),
+      setFilter: (filter) => set({ filter }),
+      setHover: (hover) => set({ hover }),
+      setThresholds: (patch) => set((s) => ({ settings: { ...s.settings, thresholds: { ...s.settings.thresholds, ...patch } } })),
+      resetThresholds: () => set((s) => ({ settings: { ...s.settings, thresholds: defaultThresholds(PRESET_ID), thresholdsPreset: PRESET_ID } })),
+      setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
+    }),
+    {
+      name: SETTINGS_STORAGE_KEY,
+      version: 1,
+      storage: createJSONStorage(() => localStorage),
+      partialize: (s) => ({ settings: s.settings }),
+      // Fills fields added since the settings were saved, and drops thresholds tuned for another
+      // model preset (their score scale does not carry over).
+      merge: (persisted, current) => {
+        const saved = (persisted as { settings?: Partial<Settings> } | undefined)?.settings ?? {};
+        const defaults = defaultSettings();
+        const samePreset = saved.thresholdsPreset === PRESET_ID;
+        const settings: Settings = {
+          ...defaults,
+          ...saved,
+          thresholds: samePreset ? { ...defaults.thresholds, ...saved.thresholds } : defaults.thresholds,
+          thresholdsPreset: PRESET_ID,
+        };
+        return { ...current, settings };
+      },
+    },
+  ),
+);

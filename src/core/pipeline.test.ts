@@ -1,0 +1,121 @@
+// The pipeline end to end on the real ESCO taxonomy with deterministic stand-in models:
+// segment -> candidates -> aggregation -> thresholds, with offsets pointing at the right words.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { conceptText } from './conceptText.ts';
+import { buildLexicalIndex } from './lexical.ts';
+import { extract, extractLexical, type Candidate, type ExtractionContext } from './pipeline.ts';
+import { validateTaxonomy, type ConceptKind, type Taxonomy } from './taxonomy.ts';
+import { HashingEmbedder, OverlapReranker } from './testing/standIns.ts';
+import { applyThresholds, defaultThresholds } from './thresholds.ts';
+import { quantizeMatrix, type ConceptMatrix } from './vectors.ts';
+
+const AD = [
+  'Software Developer (m/f/d)',
+  'We are looking for a software developer to join our team in Ghent.',
+  'Your profile:',
+  '- Experience with Java programming and SQL databases',
+  '• Knowledge of Python; good communication skills',
+  'Apply now!',
+].join('\r\n');
+
+let taxonomy: Taxonomy;
+let ctx: ExtractionContext;
+const embedder = new HashingEmbedder(128);
+
+const label = (t: Taxonomy, c: Candidate) => (c.kind === 'skill' ? t.skills[c.index] : t.occupations[c.index]).label;
+const find = (cands: Candidate[], kind: ConceptKind, name: string) => cands.find((c) => c.kind === kind && label(taxonomy, c) === name);
+
+beforeAll(async () => {
+  taxonomy = validateTaxonomy(JSON.parse(readFileSync(join(__dirname, '..', '..', 'public', 'taxonomy', 'taxonomy.json'), 'utf8')));
+  const matrices = {} as Record<ConceptKind, ConceptMatrix>;
+  for (const kind of ['skill', 'occupation'] as const) {
+    const concepts = kind === 'skill' ? taxonomy.skills : taxonomy.occupations;
+    matrices[kind] = quantizeMatrix(await embedder.embed(concepts.map(conceptText)), concepts.length, embedder.dims, 'int8');
+  }
+  ctx = { taxonomy, lexical: buildLexicalIndex(taxonomy), matrices, embedder };
+}, 120_000);
+
+describe('extraction pipeline', () => {
+  it('finds label mentions instantly, with offsets on the mentioned words', () => {
+    const r = extractLexical(AD, ctx);
+    expect(r.stage).toBe('lexical');
+    const sql = find(r.candidates, 'skill', 'SQL');
+    expect(sql).toBeDefined();
+    const span = sql!.evidence[0];
+    expect(AD.slice(span.start, span.end)).toBe('SQL');
+    expect(span.signal).toBe('lexical');
+    expect(r.segments[span.segmentIndex].text).toContain('SQL');
+    const python = find(r.candidates, 'skill', 'Python (computer programming)');
+    expect(python && AD.slice(python.evidence[0].start, python.evidence[0].end)).toBe('Python');
+  });
+
+  it('segments the ad into clause-level pieces that point into the original text', () => {
+    const r = extractLexical(AD, ctx);
+    for (const s of r.segments) expect(AD.slice(s.start, s.end)).toBe(s.text);
+    expect(r.segments.map((s) => s.text)).toContain('Software Developer (m/f/d)');
+    expect(r.segments.some((s) => s.text.startsWith('Experience with Java programming'))).toBe(true);
+  });
+
+  it('adds dense candidates per segment, merges them with lexical evidence and aggregates one entry per concept', async () => {
+    const r = await extract(AD, ctx);
+    expect(r.stage).toBe('embedding');
+    const keys = r.candidates.map((c) => `${c.kind}:${c.index}`);
+    expect(new Set(keys).size).toBe(keys.length);
+
+    // Java is mentioned by name and its segment also retrieves it: both kinds of evidence, one entry.
+    const java = find(r.candidates, 'skill', 'Java (computer programming)')!;
+    expect(java.signals).toEqual(expect.arrayContaining(['lexical', 'embedding']));
+    const lexicalSpan = java.evidence.find((e) => e.signal === 'lexical')!;
+    expect(AD.slice(lexicalSpan.start, lexicalSpan.end)).toBe('Java');
+    const denseSpan = java.evidence.find((e) => e.signal === 'embedding')!;
+    expect(AD.slice(denseSpan.start, denseSpan.end)).toBe('Experience with Java programming');
+    expect(java.retrieval).toBeGreaterThan(0.5);
+    expect(java.lexical).toBeGreaterThan(0);
+  });
+
+  it('ranks occupations for the whole document', async () => {
+    const r = await extract(AD, ctx);
+    const docs = r.candidates.filter((c) => c.document !== undefined).sort((a, b) => b.document! - a.document!);
+    expect(docs.length).toBe(10);
+    expect(docs.slice(0, 5).map((c) => label(taxonomy, c))).toContain('software developer');
+  });
+
+  it('reranks only the top retrieval candidates of each segment', async () => {
+    const reranker = new OverlapReranker();
+    const r = await extract(AD, { ...ctx, reranker }, { rerankTopK: 3 });
+    expect(r.stage).toBe('reranked');
+    expect(reranker.calls).toBe(r.segments.length * 2);
+    const reranked = r.candidates.filter((c) => c.rerank !== undefined);
+    expect(reranked.length).toBeLessThanOrEqual(r.segments.length * 2 * 3);
+    expect(reranked.every((c) => c.signals.includes('reranker') && c.rerank! > 0 && c.rerank! < 1)).toBe(true);
+  });
+
+  it('feeds thresholds: the expected skills and the occupation survive the default cut', async () => {
+    const r = await extract(AD, ctx);
+    const shown = applyThresholds(r.candidates, { ...defaultThresholds('test'), skillThreshold: 0.5, occupationThreshold: 0.45 }, { isIscoGroup: (i) => taxonomy.occupations[i].isIscoGroup });
+    const skills = shown.skills.map((s) => label(taxonomy, s.candidate));
+    expect(skills).toEqual(expect.arrayContaining(['SQL', 'Java (computer programming)']));
+    expect(shown.occupations.map((s) => label(taxonomy, s.candidate))).toContain('software developer');
+    const strict = applyThresholds(r.candidates, { ...defaultThresholds('test'), skillThreshold: 0.99 }, { isIscoGroup: () => false });
+    expect(strict.skills.length).toBeLessThan(shown.skills.length);
+  });
+
+  it('treats any string as valid input', async () => {
+    const empty = await extract('', ctx);
+    expect(empty.candidates).toEqual([]);
+    expect(empty.segments).toEqual([]);
+    const html = await extract('<script>alert(1)</script><b>SQL</b> and <i>Java</i>', ctx);
+    expect(html.candidates.length).toBeGreaterThan(0);
+    const junk = String.fromCharCode(...Array.from({ length: 5000 }, (_, i) => (i * 7919) % 65536));
+    await expect(extract(junk, ctx)).resolves.toBeDefined();
+  });
+
+  it('caps huge inputs with a visible notice', async () => {
+    const big = 'Experience with SQL and Java. '.repeat(40_000);
+    const r = extractLexical(big, ctx);
+    expect(r.notices.length).toBeGreaterThan(0);
+    expect(r.segments.length).toBeLessThanOrEqual(2000);
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { Candidate } from './pipeline.ts';
+import { applyThresholds, candidateScore, defaultThresholds, scoreHistogram } from './thresholds.ts';
+
+function cand(kind: Candidate['kind'], index: number, retrieval: number, extra: Partial<Candidate> = {}): Candidate {
+  return { kind, index, retrieval, lexical: 0, signals: ['embedding'], evidence: [], firstOffset: index, ...extra };
+}
+
+const ctx = { isIscoGroup: (i: number) => i >= 100 };
+
+describe('thresholds', () => {
+  const candidates = [
+    cand('skill', 1, 0.9),
+    cand('skill', 2, 0.7),
+    cand('skill', 3, 0.4, { lexical: 0.95, signals: ['lexical', 'embedding'] }),
+    cand('skill', 4, 0.5, { rerank: 0.8 }),
+    cand('occupation', 5, 0.55, { document: 0.75 }),
+    cand('occupation', 6, 0.3),
+    cand('occupation', 100, 0.99),
+  ];
+
+  it('scores with the reranker where present, the lexical floor and the document score', () => {
+    expect(candidateScore(candidates[3], 'auto')).toBe(0.8);
+    expect(candidateScore(candidates[3], 'retrieval')).toBe(0.5);
+    expect(candidateScore(candidates[1], 'rerank')).toBe(0);
+    expect(candidateScore(candidates[2], 'retrieval')).toBe(0.95);
+    expect(candidateScore(candidates[4], 'auto')).toBe(0.75);
+  });
+
+  it('cuts each kind at its own threshold, sorts by score and caps top-k', () => {
+    const s = { ...defaultThresholds('bge-m3'), skillThreshold: 0.75, occupationThreshold: 0.5 };
+    const r = applyThresholds(candidates, s, ctx);
+    expect(r.skills.map((x) => x.candidate.index)).toEqual([3, 1, 4]);
+    expect(r.occupations.map((x) => x.candidate.index)).toEqual([5]);
+    expect(r.totals).toEqual({ skill: 4, occupation: 2 });
+    const capped = applyThresholds(candidates, { ...s, maxSkills: 2 }, ctx);
+    expect(capped.skills.map((x) => x.candidate.index)).toEqual([3, 1]);
+  });
+
+  it('keeps ISCO groups out unless asked', () => {
+    const s = { ...defaultThresholds('bge-m3'), occupationThreshold: 0.5, includeIscoGroups: true };
+    expect(applyThresholds(candidates, s, ctx).occupations.map((x) => x.candidate.index)).toEqual([100, 5]);
+  });
+
+  it('raising a threshold never adds results', () => {
+    let prev = Infinity;
+    for (let t = 0; t <= 1; t += 0.05) {
+      const n = applyThresholds(candidates, { ...defaultThresholds('test'), skillThreshold: t }, ctx).skills.length;
+      expect(n).toBeLessThanOrEqual(prev);
+      prev = n;
+    }
+    expect(prev).toBe(0);
+  });
+
+  it('histograms every candidate of a kind into bins over [0, 1]', () => {
+    const h = scoreHistogram(candidates, 'skill', defaultThresholds('bge-m3'), ctx, 10);
+    expect(h.reduce((a, b) => a + b, 0)).toBe(4);
+    expect(h[9]).toBe(2);
+    expect(h[8]).toBe(1);
+  });
+
+  it('runs in well under a millisecond for a typical ad (logged, not asserted)', () => {
+    const many: Candidate[] = Array.from({ length: 1500 }, (_, i) => cand(i % 5 ? 'skill' : 'occupation', i, (i * 7919) % 1000 / 1000));
+    const s = defaultThresholds('bge-m3');
+    const t0 = performance.now();
+    for (let i = 0; i < 100; i++) applyThresholds(many, { ...s, skillThreshold: i / 100 }, ctx);
+    console.log(`applyThresholds on 1,500 candidates: ${((performance.now() - t0) / 100).toFixed(3)} ms per call`);
+    expect(applyThresholds(many, s, ctx).skills.length).toBeGreaterThan(0);
+  });
+});

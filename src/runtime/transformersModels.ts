@@ -1,0 +1,577 @@
+// The one place where transformers.js is configured and models are loaded. Used unchanged by the
+// browser engine worker (WebGPU or WASM through onnxruntime-web) and by Node CLIs and tests (CPU
+// through onnxruntime-node). It turns a model spec from src/core/models.ts into the small `Embedder` /
+// `Reranker` interfaces the extraction pipeline is written against:
+//  - embedder: AutoTokenizer + AutoModel, CLS (first-token) pooling, L2 normalisation, internal
+//    batching sorted by length (less padding), results in input order;
+//  - reranker: AutoTokenizer + AutoModelForSequenceClassification on (query, passage) pairs through the
+//    tokenizer's pair encoding, sigmoid of the single logit (not the text-classification pipeline,
+//    which silently drops sentence pairs in transformers.js 4.3.1: see ../shared/ENVIRONMENT.md);
+//  - failures while loading (404, server errors, lost connections, truncated or corrupt files, a
+//    device that cannot run the dtype) surface as `ModelLoadError` naming the model and, where it can
+//    be known, the file.
+import {
+  AutoModel,
+  AutoModelForSequenceClassification,
+  AutoTokenizer,
+  env,
+  type DeviceType,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+  type ProgressInfo,
+  type Tensor,
+} from '@huggingface/transformers';
+import {
+  DEFAULT_MODEL_HOST,
+  type Backend,
+  type Dtype,
+  type Embedder,
+  type EmbedderSpec,
+  type Reranker,
+  type RerankerSpec,
+} from '../core/models.ts';
+
+export interface FileProgress {
+  model: string;
+  /** Repository-relative file, e.g. `onnx/model_quantized.onnx`; '' for the model-level 'ready'. */
+  file: string;
+  status: 'initiate' | 'download' | 'progress' | 'done' | 'ready';
+  /** Bytes so far (0 when unknown; for 'done' the file's size when a progress event told it). */
+  loaded: number;
+  /** Bytes in all (0 when unknown). */
+  total: number;
+}
+
+export interface RuntimeOptions {
+  backend: Backend;
+  dtype: Dtype;
+  /** Hub-layout host, e.g. `http://127.0.0.1:4174/`; default https://huggingface.co/ (or what configureTransformers set). */
+  modelHost?: string;
+  /** Node: load from a folder in hub layout (`<dir>/<org>/<name>/...`), no network. */
+  localModelPath?: string;
+  onProgress?: (p: FileProgress) => void;
+  /** Texts (or pairs) per inference call; default 32 in Node, 16 in the browser. */
+  batchSize?: number;
+}
+
+export interface TransformersConfig {
+  modelHost?: string;
+  /** Load from this folder only (no network): wins over modelHost. */
+  localModelPath?: string;
+  /** onnxruntime-web's wasm and its loader as absolute URLs (offline: import them with Vite's `?url`). */
+  wasmPaths?: { wasm: string; mjs: string };
+  numThreads?: number;
+  /** Run onnxruntime-web's WASM backend in its own worker (not needed inside our engine worker). */
+  proxy?: boolean;
+  /** Node: folder for downloaded files (transformers.js' default is inside node_modules). */
+  cacheDir?: string;
+  /** Browser: keep downloaded files in the Cache API (default true where it exists). */
+  useBrowserCache?: boolean;
+}
+
+export type ModelLoadFailure =
+  /** 401/403/404 from the host, or missing in the local folder. */
+  | 'not-found'
+  /** Another HTTP error status (e.g. 500). */
+  | 'http'
+  /** The request failed or the connection dropped. */
+  | 'network'
+  /** The body ended before its announced Content-Length. */
+  | 'truncated'
+  /** The file arrived but could not be parsed (corrupt ONNX or JSON). */
+  | 'invalid'
+  /** The device cannot run this model or dtype (e.g. fp16 on a WebGPU adapter without shader-f16). */
+  | 'unsupported'
+  | 'unknown';
+
+const DOWNLOAD_FAILURES: ReadonlySet<ModelLoadFailure> = new Set(['not-found', 'http', 'network', 'truncated']);
+
+/** A model could not be loaded. `file` names the repository file when it is known. */
+export class ModelLoadError extends Error {
+  readonly model: string;
+  readonly file?: string;
+  readonly reason: ModelLoadFailure;
+  /** HTTP status when the failure was an HTTP answer. */
+  readonly status?: number;
+
+  constructor(init: { model: string; file?: string; reason: ModelLoadFailure; detail: string; status?: number; cause?: unknown }) {
+    const what = DOWNLOAD_FAILURES.has(init.reason)
+      ? 'model download failed'
+      : init.reason === 'invalid'
+        ? 'model file invalid'
+        : 'model load failed';
+    super(`${what}: ${init.file ? `${init.file}: ` : ''}${init.detail} (model ${init.model})`, { cause: init.cause });
+    this.name = 'ModelLoadError';
+    this.model = init.model;
+    if (init.file !== undefined) this.file = init.file;
+    this.reason = init.reason;
+    if (init.status !== undefined) this.status = init.status;
+  }
+
+  /** Plain data, e.g. to send across a worker boundary (comlink keeps only name, message and stack of errors). */
+  toJSON(): { name: string; message: string; model: string; file?: string; reason: ModelLoadFailure; status?: number } {
+    return { name: this.name, message: this.message, model: this.model, file: this.file, reason: this.reason, status: this.status };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+
+/** The onnxruntime env as transformers.js exposes it (its `wasm` object is the live ORT one). */
+function ortWasmEnv(): { wasmPaths?: unknown; numThreads?: number; proxy?: boolean } | undefined {
+  return env.backends.onnx.wasm as { wasmPaths?: unknown; numThreads?: number; proxy?: boolean } | undefined;
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+/** Points transformers.js at a model source: a local folder (no network) or a hub-layout host. */
+function applySource(o: { modelHost?: string; localModelPath?: string }): void {
+  if (o.localModelPath) {
+    env.localModelPath = withTrailingSlash(o.localModelPath);
+    env.allowLocalModels = true;
+    env.allowRemoteModels = false;
+  } else if (o.modelHost) {
+    env.remoteHost = withTrailingSlash(o.modelHost);
+    env.allowRemoteModels = true;
+    // Otherwise Node would first look under node_modules/@huggingface/transformers/models/, and a
+    // browser under /models/ of the app's own origin.
+    env.allowLocalModels = false;
+  }
+}
+
+export function configureTransformers(o: TransformersConfig = {}): void {
+  installFetchGuard();
+  if (o.localModelPath) applySource({ localModelPath: o.localModelPath });
+  else applySource({ modelHost: o.modelHost ?? DEFAULT_MODEL_HOST });
+  const wasm = ortWasmEnv();
+  if (wasm) {
+    if (o.wasmPaths) wasm.wasmPaths = { wasm: o.wasmPaths.wasm, mjs: o.wasmPaths.mjs };
+    if (o.numThreads !== undefined) wasm.numThreads = o.numThreads;
+    if (o.proxy !== undefined) wasm.proxy = o.proxy;
+  }
+  if (o.cacheDir !== undefined) {
+    env.cacheDir = o.cacheDir;
+    env.useFSCache = true;
+  }
+  if (o.useBrowserCache !== undefined) env.useBrowserCache = o.useBrowserCache && typeof caches !== 'undefined';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fetch guard: names the file when a download fails below transformers.js (it rethrows fetch and
+// stream errors without the URL), and keeps the HTTP status of failed answers for the error message.
+
+type FetchFn = (input: string | URL, init?: RequestInit) => Promise<Response>;
+
+let baseFetch: FetchFn | null = null;
+/** Recent failed answers by URL (transformers.js' messages name the URL but not always the status). */
+const failedStatus = new Map<string, number>();
+/**
+ * Recent failed answers for hub files, in order. Some failures reach the caller only as a later
+ * TypeError (a 404 on tokenizer_config.json's size probe makes transformers.js skip the tokenizer
+ * files and then read a property of undefined), so the tracker looks here last.
+ */
+const failures: { seq: number; model: string; file: string; status: number }[] = [];
+let failureSeq = 0;
+
+/** `{ model, file }` when the URL is a hub-layout file under the configured host. */
+export function locateHubFile(url: string): { model: string; file: string } | null {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return null;
+  }
+  let rest = path;
+  try {
+    const hostPath = new URL(env.remoteHost).pathname;
+    if (hostPath !== '/' && rest.startsWith(hostPath)) rest = `/${rest.slice(hostPath.length)}`;
+  } catch {
+    // remoteHost is not a URL: match the whole path.
+  }
+  const m = /^\/(.+?)\/resolve\/[^/]+\/(.+)$/.exec(rest);
+  if (!m) return null;
+  try {
+    return { model: decodeURIComponent(m[1]), file: decodeURIComponent(m[2]) };
+  } catch {
+    return { model: m[1], file: m[2] };
+  }
+}
+
+function errorText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = e.cause instanceof Error ? e.cause.message : e.cause !== undefined ? String(e.cause) : '';
+  return cause && !e.message.includes(cause) ? `${e.message} (${cause})` : e.message;
+}
+
+function guardBody(res: Response, where: { model: string; file: string }): Response {
+  const body = res.body;
+  if (!body) return res;
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  const reader = body.getReader();
+  let received = 0;
+  const guarded = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else {
+          received += value.byteLength;
+          controller.enqueue(value);
+        }
+      } catch (e) {
+        const truncated = Number.isFinite(declared) && received < declared;
+        controller.error(
+          new ModelLoadError({
+            model: where.model,
+            file: where.file,
+            reason: truncated ? 'truncated' : 'network',
+            detail: truncated
+              ? `connection lost after ${received} of ${declared} bytes (${errorText(e)})`
+              : `connection lost after ${received} bytes (${errorText(e)})`,
+            cause: e,
+          }),
+        );
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(guarded, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
+const guardedFetch: FetchFn = async (input, init) => {
+  const url = String(input);
+  const where = locateHubFile(url);
+  const fetchImpl = baseFetch ?? ((i: string | URL, n?: RequestInit) => globalThis.fetch(i, n));
+  let res: Response;
+  try {
+    res = await fetchImpl(input, init);
+  } catch (e) {
+    if (!where) throw e;
+    throw new ModelLoadError({ model: where.model, file: where.file, reason: 'network', detail: `request failed: ${errorText(e)}`, cause: e });
+  }
+  if (!res.ok) {
+    if (failedStatus.size > 200) failedStatus.clear();
+    failedStatus.set(url, res.status);
+    if (where) {
+      failures.push({ seq: ++failureSeq, model: where.model, file: where.file, status: res.status });
+      if (failures.length > 50) failures.shift();
+    }
+  }
+  // Only whole-file downloads are guarded (size probes with `Range: bytes=0-0` answer 206).
+  return where && res.status === 200 ? guardBody(res, where) : res;
+};
+
+function installFetchGuard(): void {
+  if (env.fetch === guardedFetch) return;
+  baseFetch = env.fetch as FetchFn;
+  env.fetch = guardedFetch;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress and error attribution while one model loads
+
+class LoadTracker {
+  private readonly sizes = new Map<string, number>();
+  private readonly inFlight = new Set<string>();
+  private readonly done: string[] = [];
+  /** Failed answers recorded before this load started are not its own. */
+  private readonly firstFailureSeq = failureSeq + 1;
+
+  constructor(
+    private readonly model: string,
+    private readonly revision: string,
+    private readonly onProgress: ((p: FileProgress) => void) | undefined,
+  ) {}
+
+  readonly callback = (info: ProgressInfo): void => {
+    if (info.status === 'progress_total' || info.status === 'ready') return;
+    const file = info.file;
+    if (info.status === 'initiate' || info.status === 'download') this.inFlight.add(file);
+    if (info.status === 'progress') this.sizes.set(file, info.total || info.loaded);
+    if (info.status === 'done') {
+      this.inFlight.delete(file);
+      this.done.push(file);
+    }
+    if (!this.onProgress) return;
+    const size = this.sizes.get(file) ?? 0;
+    const loaded = info.status === 'progress' ? info.loaded : info.status === 'done' ? size : 0;
+    const total = info.status === 'progress' ? info.total : size;
+    this.emit({ model: this.model, file, status: info.status, loaded, total });
+  };
+
+  ready(): void {
+    let total = 0;
+    for (const s of this.sizes.values()) total += s;
+    this.emit({ model: this.model, file: '', status: 'ready', loaded: total, total });
+  }
+
+  private emit(p: FileProgress): void {
+    try {
+      this.onProgress?.(p);
+    } catch {
+      // A failing progress listener must not break loading.
+    }
+  }
+
+  /** Turns whatever loading threw into a ModelLoadError naming the file where it can be told. */
+  toLoadError(e: unknown, onnxFile: string): ModelLoadError {
+    if (e instanceof ModelLoadError) return e;
+    const text = errorText(e);
+    const quoted = /"([^"]+)"/.exec(text)?.[1];
+    const model = this.model;
+
+    // HTTP answers: transformers.js names the URL ("Could not locate file: "<url>".").
+    const hub = quoted && /^https?:/.test(quoted) ? locateHubFile(quoted) : null;
+    if (hub) {
+      const statusProp = (e as { status?: unknown }).status;
+      const status = typeof statusProp === 'number' ? statusProp : failedStatus.get(quoted ?? '');
+      const notFound = status === undefined ? /could not locate|not found/i.test(text) : [401, 403, 404].includes(status);
+      return new ModelLoadError({
+        model,
+        file: hub.file,
+        reason: notFound ? 'not-found' : 'http',
+        detail: status ? `HTTP ${status}` : text,
+        ...(status ? { status } : {}),
+        cause: e,
+      });
+    }
+    // A local folder without the file: "... file was not found locally at "<path>"."
+    if (/not found locally/i.test(text) && quoted) {
+      const marker = `${model}/`;
+      const i = quoted.lastIndexOf(marker);
+      const file = i >= 0 ? quoted.slice(i + marker.length) : quoted;
+      return new ModelLoadError({ model, file, reason: 'not-found', detail: `missing in the local model folder (${quoted})`, cause: e });
+    }
+    if (/does not support fp16|unsupported device|no available backend|webgpu is not supported|failed to get (a )?gpu adapter|no (gpu|webgpu) adapter/i.test(text)) {
+      return new ModelLoadError({ model, reason: 'unsupported', detail: text, cause: e });
+    }
+    // JSON.parse right after a file arrived: the most recent JSON file is the broken one.
+    if (e instanceof SyntaxError) {
+      const file = [...this.done].reverse().find((f) => f.endsWith('.json'));
+      if (file) void evictCachedFile(model, this.revision, file);
+      return new ModelLoadError({ model, ...(file ? { file } : {}), reason: 'invalid', detail: `not valid JSON (${text})`, cause: e });
+    }
+    // A file still in flight failed in a way the fetch guard did not see (e.g. a local read error).
+    const pending = [...this.inFlight][0];
+    if (pending) return new ModelLoadError({ model, file: pending, reason: 'network', detail: text, cause: e });
+    // After every file arrived, ONNX Runtime creates the session: a failure there means the graph
+    // file is corrupt or cannot run here.
+    if (this.done.includes(onnxFile)) {
+      void evictCachedFile(model, this.revision, onnxFile);
+      return new ModelLoadError({ model, file: onnxFile, reason: 'invalid', detail: `ONNX Runtime could not load it (${text})`, cause: e });
+    }
+    // An HTTP failure that transformers.js turned into something unrelated (see `failures`).
+    const failed = failures.find((f) => f.seq >= this.firstFailureSeq && f.model === model);
+    if (failed) {
+      return new ModelLoadError({
+        model,
+        file: failed.file,
+        reason: [401, 403, 404].includes(failed.status) ? 'not-found' : 'http',
+        detail: `HTTP ${failed.status}`,
+        status: failed.status,
+        cause: e,
+      });
+    }
+    return new ModelLoadError({ model, reason: 'unknown', detail: text, cause: e });
+  }
+}
+
+/**
+ * A corrupt file that arrived whole would be served from the browser's Cache API on every later load:
+ * drop it so the next attempt downloads it again. Best effort; Node's file cache is left alone.
+ */
+async function evictCachedFile(model: string, revision: string, file: string): Promise<void> {
+  if (typeof caches === 'undefined' || !env.useBrowserCache) return;
+  try {
+    const cache = await caches.open(env.cacheKey);
+    await cache.delete(`${withTrailingSlash(env.remoteHost)}${model}/resolve/${encodeURIComponent(revision)}/${file}`);
+  } catch {
+    // Nothing to evict, or the Cache API is not accessible here.
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+const DTYPE_SUFFIX: Record<Dtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized' };
+
+/** The ONNX file transformers.js picks for a dtype (it chooses by file name only). */
+export function onnxFileFor(dtype: Dtype): string {
+  return `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
+}
+
+export function deviceFor(backend: Backend): 'webgpu' | 'wasm' | 'cpu' {
+  return backend === 'node' ? 'cpu' : backend;
+}
+
+interface Loaded<M> {
+  tokenizer: PreTrainedTokenizer;
+  model: M;
+  device: 'webgpu' | 'wasm' | 'cpu';
+}
+
+async function loadParts<M extends PreTrainedModel>(
+  spec: EmbedderSpec | RerankerSpec,
+  o: RuntimeOptions,
+  loadModel: (opts: { revision: string; dtype: Dtype; device: DeviceType; progress_callback: (i: ProgressInfo) => void; cache_dir?: string }) => Promise<M>,
+): Promise<Loaded<M>> {
+  installFetchGuard();
+  if (o.localModelPath || o.modelHost) applySource(o);
+  const device = deviceFor(o.backend);
+  const tracker = new LoadTracker(spec.id, spec.revision, o.onProgress);
+  // transformers.js shares a file load still in flight with any later request for the same model,
+  // revision and cache folder; naming the (Node) cache folder keeps a load after a reconfiguration
+  // from joining a stale download of the previous one. The browser has no cache folder (null).
+  const cacheDir = env.useFSCache && env.cacheDir ? { cache_dir: env.cacheDir } : {};
+  try {
+    // One after the other: the tokenizer is small, and a failed tokenizer then never leaves a large
+    // model download running in the background.
+    const tokenizer = await AutoTokenizer.from_pretrained(spec.id, { revision: spec.revision, progress_callback: tracker.callback, ...cacheDir });
+    const model = await loadModel({ revision: spec.revision, dtype: o.dtype, device, progress_callback: tracker.callback, ...cacheDir });
+    tracker.ready();
+    return { tokenizer, model, device };
+  } catch (e) {
+    throw tracker.toLoadError(e, onnxFileFor(o.dtype));
+  }
+}
+
+/** Only the inputs the ONNX session declares (a BERT tokenizer adds token_type_ids that XLM-R graphs lack). */
+function feedsFor(model: PreTrainedModel, enc: Record<string, Tensor | undefined>): Record<string, Tensor> {
+  const session = model.sessions.model as { inputNames?: string[] } | undefined;
+  const names = session?.inputNames ?? ['input_ids', 'attention_mask'];
+  const feeds: Record<string, Tensor> = {};
+  for (const n of names) {
+    const t = enc[n];
+    if (t) feeds[n] = t;
+  }
+  return feeds;
+}
+
+/** IEEE half to float (Node 20 has no Float16Array: fp16 outputs arrive as raw 16-bit integers). */
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+function floatData(t: Tensor): ArrayLike<number> {
+  const data: unknown = t.data;
+  if (t.type === 'float32' || t.type === 'float64') return data as Float32Array | Float64Array;
+  if (t.type === 'float16') {
+    if (data instanceof Uint16Array) return Float32Array.from(data, halfToFloat);
+    return data as ArrayLike<number>; // a Float16Array where the runtime has one
+  }
+  throw new Error(`unexpected model output type ${t.type}`);
+}
+
+/** Input indices ordered by text length, so each batch pads little. */
+function lengthOrder(texts: readonly string[]): number[] {
+  return texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length || a - b);
+}
+
+function defaultBatchSize(o: RuntimeOptions): number {
+  return o.batchSize ?? (o.backend === 'node' ? 32 : 16);
+}
+
+export interface LoadedEmbedder extends Embedder {
+  readonly spec: EmbedderSpec;
+  readonly dtype: Dtype;
+  readonly device: string;
+  dispose(): Promise<void>;
+}
+
+export interface LoadedReranker extends Reranker {
+  readonly spec: RerankerSpec;
+  readonly dtype: Dtype;
+  readonly device: string;
+  dispose(): Promise<void>;
+}
+
+export async function loadEmbedder(spec: EmbedderSpec, o: RuntimeOptions): Promise<LoadedEmbedder> {
+  const { tokenizer, model, device } = await loadParts(spec, o, (opts) => AutoModel.from_pretrained(spec.id, opts));
+  const dims = spec.dims;
+  const batchSize = defaultBatchSize(o);
+
+  async function embed(texts: string[]): Promise<Float32Array> {
+    const out = new Float32Array(texts.length * dims);
+    const order = lengthOrder(texts);
+    for (let start = 0; start < order.length; start += batchSize) {
+      const idx = order.slice(start, start + batchSize);
+      const enc = tokenizer(
+        idx.map((i) => texts[i]),
+        { padding: true, truncation: true, max_length: spec.maxLength },
+      );
+      const outputs = (await model(feedsFor(model, enc))) as { last_hidden_state?: Tensor };
+      const hidden = outputs.last_hidden_state;
+      if (!hidden) throw new Error(`${spec.id}: the model returned no last_hidden_state`);
+      const [b, seq, d] = hidden.dims;
+      if (d !== dims) throw new Error(`${spec.id}: the model returned ${d} dimensions, the spec says ${dims}`);
+      const data = floatData(hidden);
+      for (let r = 0; r < b; r++) {
+        // CLS pooling: the first token's vector (DESIGN.md: mean pooling is wrong for BGE-M3).
+        const src = r * seq * d;
+        const dst = idx[r] * dims;
+        let norm = 0;
+        for (let j = 0; j < d; j++) norm += data[src + j] * data[src + j];
+        // An all-zero vector (no content tokens at all) stays zero rather than becoming NaN.
+        const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+        for (let j = 0; j < d; j++) out[dst + j] = data[src + j] * inv;
+      }
+    }
+    return out;
+  }
+
+  return {
+    spec,
+    dtype: o.dtype,
+    device,
+    dims,
+    embed,
+    dispose: async () => {
+      await model.dispose();
+    },
+  };
+}
+
+export async function loadReranker(spec: RerankerSpec, o: RuntimeOptions): Promise<LoadedReranker> {
+  const { tokenizer, model, device } = await loadParts(spec, o, (opts) => AutoModelForSequenceClassification.from_pretrained(spec.id, opts));
+  const batchSize = defaultBatchSize(o);
+
+  async function rerank(query: string, passages: string[]): Promise<Float32Array> {
+    const out = new Float32Array(passages.length);
+    const order = lengthOrder(passages);
+    for (let start = 0; start < order.length; start += batchSize) {
+      const idx = order.slice(start, start + batchSize);
+      // Pair encoding (`[CLS] q [SEP] p [SEP]`, `<s> q </s></s> p </s>` for XLM-R); truncation cuts
+      // the end of the pair, so the query survives long passages.
+      const enc = tokenizer(
+        idx.map(() => query),
+        { text_pair: idx.map((i) => passages[i]), padding: true, truncation: true, max_length: spec.maxLength },
+      );
+      const outputs = (await model(feedsFor(model, enc))) as { logits?: Tensor };
+      const logits = outputs.logits;
+      if (!logits) throw new Error(`${spec.id}: the model returned no logits`);
+      const [b, labels] = logits.dims;
+      const data = floatData(logits);
+      for (let r = 0; r < b; r++) out[idx[r]] = 1 / (1 + Math.exp(-data[r * (labels ?? 1)]));
+    }
+    return out;
+  }
+
+  return {
+    spec,
+    dtype: o.dtype,
+    device,
+    rerank,
+    dispose: async () => {
+      await model.dispose();
+    },
+  };
+}

@@ -1,0 +1,413 @@
+// The engine behind the worker: loads the taxonomy, picks the device (WebGPU, else WASM) and loads
+// the models with fallback and a self-check, resolves the embedding cache, and serves extraction,
+// regeneration and cache backup through one inference queue. Pipeline, cache and device logic live
+// in src/core and src/db; this class wires them to browser APIs and reports status.
+import { selfCheckCosines, SELF_CHECK_MIN_COSINE } from '../src/core/cacheAsset.ts';
+import { chooseDevice, wasmThreads, type DeviceChoice, type GpuProbe } from '../src/core/device.ts';
+import { SELF_CHECK_TEXTS } from '../src/core/embeddingManifest.ts';
+import { buildLexicalIndex, type LexicalIndex } from '../src/core/lexical.ts';
+import { dtypeFor, findPreset, type ModelPreset } from '../src/core/models.ts';
+import { modelHash, modelHashInputs } from '../src/core/modelHash.ts';
+import { extract, type ExtractOptions, type ExtractionResult } from '../src/core/pipeline.ts';
+import { SerialQueue } from '../src/core/serialQueue.ts';
+import { validateTaxonomy, type Taxonomy } from '../src/core/taxonomy.ts';
+import {
+  estimateRegeneration,
+  exportCache,
+  importCache,
+  regenerateCache,
+  RegenerationBusyError,
+  resolveCache,
+  type ActiveCache,
+  type CacheExpectation,
+} from '../src/db/cacheManager.ts';
+import { openCacheStore, type CacheStore } from '../src/db/cacheStore.ts';
+import { configureTransformers, loadEmbedder, loadReranker, type FileProgress, type LoadedEmbedder, type LoadedReranker } from '../src/runtime/transformersModels.ts';
+import type { CacheView, EngineApi, EngineConfig, EngineStatus, RegenerationView, StaleCacheView } from './engineApi.ts';
+
+const DEFAULT_STORAGE = 'int8' as const;
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function probeGpu(): Promise<GpuProbe> {
+  const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
+  if (!gpu) return { adapter: false, hasShaderF16: false, isFallbackAdapter: false, error: 'this browser has no WebGPU' };
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return { adapter: false, hasShaderF16: false, isFallbackAdapter: false, error: 'requestAdapter() returned no adapter' };
+    const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+    return { adapter: true, hasShaderF16: adapter.features.has('shader-f16'), isFallbackAdapter: Boolean(info?.isFallbackAdapter) };
+  } catch (e) {
+    return { adapter: false, hasShaderF16: false, isFallbackAdapter: false, error: errorMessage(e) };
+  }
+}
+
+export class Engine implements EngineApi {
+  private config!: EngineConfig;
+  private preset!: ModelPreset;
+  private onStatus: (s: EngineStatus) => void = () => {};
+  private taxonomy?: Taxonomy;
+  private lexical?: LexicalIndex;
+  private store?: CacheStore;
+  private hash?: string;
+  private cache?: ActiveCache;
+  private embedder?: LoadedEmbedder;
+  private reranker?: LoadedReranker;
+  private rerankerLoad?: Promise<LoadedReranker | undefined>;
+  private readonly queue = new SerialQueue();
+  private regenAbort?: AbortController;
+  private statusTimer: ReturnType<typeof setTimeout> | undefined;
+  private modelsLoading?: Promise<void>;
+  private s!: EngineStatus;
+  private gpu?: GpuProbe;
+
+  async init(config: EngineConfig, onStatus: (s: EngineStatus) => void): Promise<EngineStatus> {
+    this.config = config;
+    this.onStatus = onStatus;
+    this.preset = findPreset(config.presetId);
+    const isolated = Boolean(globalThis.crossOriginIsolated);
+    this.s = {
+      taxonomy: 'loading',
+      embedder: { id: this.preset.embedder.id, displayName: this.preset.embedder.displayName, isTestModel: this.preset.embedder.isTestModel, phase: 'idle' },
+      reranker: { id: this.preset.reranker.id, displayName: this.preset.reranker.displayName, isTestModel: this.preset.reranker.isTestModel, enabled: config.rerankerEnabled, phase: 'idle' },
+      backend: null,
+      dtype: null,
+      threads: wasmThreads(globalThis.navigator?.hardwareConcurrency, isolated),
+      crossOriginIsolated: isolated,
+      files: [],
+      cache: { hash: null, state: 'unknown' },
+      regeneration: { state: 'idle', done: 0, total: 0, rate: 0, etaSeconds: 0, resumed: false },
+      denseReady: false,
+    };
+    this.emit();
+    const { default: wasm } = await import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url');
+    const { default: mjs } = await import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url');
+    configureTransformers({
+      modelHost: config.modelHost,
+      wasmPaths: { wasm: new URL(wasm, self.location.href).href, mjs: new URL(mjs, self.location.href).href },
+      numThreads: this.s.threads,
+    });
+
+    try {
+      const res = await fetch(config.taxonomyUrl);
+      if (!res.ok) throw new Error(`HTTP ${res.status} for ${config.taxonomyUrl}`);
+      this.taxonomy = validateTaxonomy(await res.json());
+      this.lexical = buildLexicalIndex(this.taxonomy);
+      this.s.taxonomy = 'ready';
+      this.s.escoVersion = this.taxonomy.escoVersion;
+    } catch (e) {
+      this.s.taxonomy = 'failed';
+      this.s.error = `taxonomy could not be loaded: ${errorMessage(e)}`;
+      this.emit(true);
+      return this.s;
+    }
+    this.hash = await modelHash(modelHashInputs(this.preset.embedder, this.taxonomy));
+    this.s.cache = { hash: this.hash, state: 'loading' };
+    this.emit(true);
+
+    await Promise.all([this.loadCache(), (this.modelsLoading = this.loadModels())]);
+    await this.runSelfCheck();
+    return this.s;
+  }
+
+  async status(): Promise<EngineStatus> {
+    return this.s;
+  }
+
+  private emit(now = false): void {
+    // Progress events can arrive hundreds of times a second; the UI needs a few per second.
+    if (now) {
+      clearTimeout(this.statusTimer);
+      this.statusTimer = undefined;
+      this.s.denseReady = Boolean(this.embedder && this.cache && this.s.selfCheck?.ok !== false);
+      this.onStatus(structuredClone(this.s));
+      return;
+    }
+    this.statusTimer ??= setTimeout(() => this.emit(true), 100);
+  }
+
+  private expectation(): CacheExpectation {
+    const t = this.taxonomy!;
+    return { hash: this.hash!, modelId: this.preset.embedder.id, dims: this.preset.embedder.dims, rows: { skill: t.skills.length, occupation: t.occupations.length } };
+  }
+
+  private useCache(cache: ActiveCache, notice?: string): void {
+    this.cache = cache;
+    this.s.cache = this.cacheView(cache, notice);
+  }
+
+  private cacheView(cache: ActiveCache, message?: string): CacheView {
+    return {
+      hash: cache.manifest.hash,
+      state: 'ready',
+      source: cache.source,
+      bytes: cache.bytes,
+      storage: cache.manifest.storage,
+      computedDtype: cache.manifest.model.computedDtype,
+      createdAt: cache.manifest.createdAt,
+      message,
+    };
+  }
+
+  private async loadCache(): Promise<void> {
+    try {
+      this.store ??= await openCacheStore();
+      const r = await resolveCache(this.store, this.expectation(), { baseUrl: this.config.embeddingsBaseUrl });
+      if (r.state === 'ready') this.useCache(r.cache, r.notice);
+      else this.s.cache = { hash: this.hash!, state: 'missing', message: r.message };
+    } catch (e) {
+      this.s.cache = { hash: this.hash!, state: 'failed', message: errorMessage(e) };
+    }
+    this.emit(true);
+  }
+
+  private onProgress = (p: FileProgress): void => {
+    const name = `${p.model}/${p.file}`;
+    let f = this.s.files.find((x) => `${x.model}/${x.file}` === name);
+    if (!f) {
+      f = { model: p.model, file: p.file, loaded: 0, total: 0, done: false };
+      this.s.files.push(f);
+    }
+    if (p.total) f.total = p.total;
+    if (p.loaded) f.loaded = p.loaded;
+    if (p.status === 'done') {
+      f.done = true;
+      if (f.total) f.loaded = f.total;
+    }
+    this.emit();
+  };
+
+  private async loadModels(): Promise<void> {
+    const spec = this.preset.embedder;
+    this.s.embedder.phase = 'loading';
+    this.s.embedder.error = undefined;
+    this.emit(true);
+    this.gpu = this.config.forceWasm ? { adapter: false, hasShaderF16: false, isFallbackAdapter: false } : await probeGpu();
+    const choice = chooseDevice(spec, this.gpu, this.config.forceWasm);
+    let reason = choice.reason;
+    if (choice.backend === 'webgpu') {
+      try {
+        this.embedder = await this.loadOn(choice);
+        return;
+      } catch (e) {
+        reason = `WebGPU failed: ${errorMessage(e)}`;
+      }
+    }
+    try {
+      this.embedder = await this.loadOn({ backend: 'wasm', dtype: spec.dtype.wasm }, reason);
+    } catch (e) {
+      this.s.embedder.phase = 'failed';
+      this.s.embedder.error = errorMessage(e);
+      this.emit(true);
+    }
+  }
+
+  private async loadOn(choice: DeviceChoice, fallbackReason?: string): Promise<LoadedEmbedder> {
+    const embedder = await loadEmbedder(this.preset.embedder, { backend: choice.backend, dtype: choice.dtype, modelHost: this.config.modelHost, onProgress: this.onProgress });
+    if (choice.backend === 'webgpu') {
+      // Device loss after loading also sends us to WASM.
+      await this.queue.run(() => embedder.embed(['warm-up'])).catch(async (e) => {
+        await embedder.dispose();
+        throw e;
+      });
+    }
+    this.s.backend = choice.backend;
+    this.s.dtype = choice.dtype;
+    this.s.fallbackReason = fallbackReason;
+    this.s.embedder.phase = 'ready';
+    this.emit(true);
+    return embedder;
+  }
+
+  /** Compares the loaded model with the cache's reference vectors; on WebGPU a mismatch falls back to WASM. */
+  private async runSelfCheck(): Promise<void> {
+    if (!this.embedder || !this.cache) return;
+    const ref = this.cache.manifest.selfCheck;
+    if (!ref.vectors.length) return;
+    const dims = this.preset.embedder.dims;
+    const check = async (e: LoadedEmbedder) => selfCheckCosines(ref.vectors, await this.queue.run(() => e.embed(ref.texts.length ? ref.texts : SELF_CHECK_TEXTS)), dims);
+    let cosines = await check(this.embedder);
+    let ok = cosines.every((c) => c >= SELF_CHECK_MIN_COSINE);
+    if (!ok && this.s.backend === 'webgpu') {
+      const min = Math.min(...cosines).toFixed(3);
+      await this.embedder.dispose();
+      this.embedder = await this.loadOn({ backend: 'wasm', dtype: this.preset.embedder.dtype.wasm }, `self-check failed on WebGPU (cosine ${min} < ${SELF_CHECK_MIN_COSINE})`);
+      cosines = await check(this.embedder);
+      ok = cosines.every((c) => c >= SELF_CHECK_MIN_COSINE);
+    }
+    this.s.selfCheck = { cosines, ok };
+    if (!ok) this.s.embedder.error = `the model's output does not match the embedding cache (self-check cosine ${Math.min(...cosines).toFixed(3)}): regenerate the cache`;
+    this.emit(true);
+  }
+
+  private async rerankerIfEnabled(): Promise<LoadedReranker | undefined> {
+    if (!this.s.reranker.enabled || !this.s.backend) return undefined;
+    if (this.reranker) return this.reranker;
+    this.rerankerLoad ??= (async () => {
+      this.s.reranker.phase = 'loading';
+      this.s.reranker.error = undefined;
+      this.emit(true);
+      const spec = this.preset.reranker;
+      try {
+        // The reranker follows the embedder's device; WASM when it cannot run on this adapter.
+        const onGpu = this.s.backend === 'webgpu' ? dtypeFor(spec, 'webgpu', this.gpu?.hasShaderF16) : null;
+        const choice = onGpu ? { backend: 'webgpu' as const, dtype: onGpu } : { backend: 'wasm' as const, dtype: spec.dtype.wasm };
+        this.reranker = await loadReranker(spec, { ...choice, modelHost: this.config.modelHost, onProgress: this.onProgress });
+        this.s.reranker.phase = 'ready';
+        return this.reranker;
+      } catch (e) {
+        this.s.reranker.phase = 'failed';
+        this.s.reranker.error = `reranker unavailable, extraction continues without it: ${errorMessage(e)}`;
+        return undefined;
+      } finally {
+        this.emit(true);
+      }
+    })();
+    return this.rerankerLoad;
+  }
+
+  async extract(text: string, options?: Partial<ExtractOptions>): Promise<ExtractionResult> {
+    if (!this.taxonomy || !this.lexical) throw new Error('the taxonomy is not loaded yet');
+    const dense = this.s.denseReady && this.embedder && this.cache;
+    const reranker = dense ? await this.rerankerIfEnabled() : undefined;
+    const embedder = this.embedder;
+    return extract(
+      text,
+      {
+        taxonomy: this.taxonomy,
+        lexical: this.lexical,
+        matrices: dense ? this.cache!.matrices : undefined,
+        // Every model call goes through the one queue.
+        embedder: dense && embedder ? { dims: embedder.dims, embed: (t) => this.queue.run(() => embedder.embed(t)) } : undefined,
+        reranker: reranker ? { rerank: (q, p) => this.queue.run(() => reranker.rerank(q, p)) } : undefined,
+      },
+      options,
+    );
+  }
+
+  async embed(texts: string[]): Promise<Float32Array> {
+    const e = this.embedder;
+    if (!e) throw new Error(this.s.embedder.error ?? 'the embedding model is not loaded yet');
+    return this.queue.run(() => e.embed(texts));
+  }
+
+  async rerank(query: string, passages: string[]): Promise<Float32Array> {
+    const r = await this.rerankerIfEnabled();
+    if (!r) throw new Error(this.s.reranker.error ?? 'the reranker is disabled');
+    return this.queue.run(() => r.rerank(query, passages));
+  }
+
+  async setRerankerEnabled(enabled: boolean): Promise<void> {
+    this.s.reranker.enabled = enabled;
+    if (enabled && this.s.reranker.phase === 'failed') this.rerankerLoad = undefined;
+    this.emit(true);
+  }
+
+  async retryModels(): Promise<void> {
+    if (this.s.embedder.phase === 'loading') return this.modelsLoading;
+    this.s.files = [];
+    this.rerankerLoad = undefined;
+    if (this.s.reranker.phase === 'failed') this.s.reranker.phase = 'idle';
+    if (this.s.cache.state !== 'ready') await this.loadCache();
+    if (!this.embedder) await (this.modelsLoading = this.loadModels());
+    await this.runSelfCheck();
+  }
+
+  private regen(view: Partial<RegenerationView>): RegenerationView {
+    this.s.regeneration = { ...this.s.regeneration, ...view };
+    this.emit(true);
+    return this.s.regeneration;
+  }
+
+  async estimateRegeneration(): Promise<RegenerationView> {
+    const e = this.embedder;
+    if (!e || !this.taxonomy) throw new Error(this.s.embedder.error ?? 'the embedding model is not loaded yet');
+    this.regen({ state: 'estimating', message: undefined });
+    const est = await this.queue.run(() => estimateRegeneration(e, this.taxonomy!));
+    const job = await this.store?.getJob(this.hash!);
+    const remaining = job ? est.total - job.doneRows : est.total;
+    return this.regen({
+      state: 'awaiting-confirmation',
+      total: est.total,
+      done: job?.doneRows ?? 0,
+      rate: est.rate,
+      etaSeconds: remaining / est.rate,
+      resumed: Boolean(job?.doneRows),
+      message: `about ${Math.ceil(remaining / est.rate / 60)} min on ${this.s.backend?.toUpperCase()} (${est.rate.toFixed(1)} texts/s measured on a sample)`,
+    });
+  }
+
+  async regenerate(): Promise<RegenerationView> {
+    const e = this.embedder;
+    if (!e || !this.taxonomy || !this.hash) throw new Error(this.s.embedder.error ?? 'the embedding model is not loaded yet');
+    this.store ??= await openCacheStore();
+    this.regenAbort = new AbortController();
+    this.regen({ state: 'running', message: undefined });
+    try {
+      const cache = await regenerateCache({
+        store: this.store,
+        embedder: { dims: e.dims, embed: (t) => this.queue.run(() => e.embed(t)) },
+        spec: this.preset.embedder,
+        taxonomy: this.taxonomy,
+        hash: this.hash,
+        inputs: modelHashInputs(this.preset.embedder, this.taxonomy),
+        dtype: e.dtype,
+        computedOn: `browser ${this.s.backend}`,
+        storage: DEFAULT_STORAGE,
+        signal: this.regenAbort.signal,
+        onProgress: (p) => this.regen({ ...p, state: 'running' }),
+      });
+      this.useCache(cache);
+      this.s.selfCheck = undefined;
+      await this.runSelfCheck();
+      return this.regen({ state: 'done', message: 'the new cache is active' });
+    } catch (err) {
+      if (err instanceof RegenerationBusyError) return this.regen({ state: 'busy-elsewhere', message: err.message });
+      if (this.regenAbort.signal.aborted) return this.regen({ state: 'cancelled', message: 'cancelled; the chunks written so far are kept and a new run resumes from them' });
+      return this.regen({ state: 'failed', message: `regeneration failed, the previous cache stays in use: ${errorMessage(err)}` });
+    } finally {
+      this.regenAbort = undefined;
+    }
+  }
+
+  async cancelRegeneration(): Promise<void> {
+    this.regenAbort?.abort();
+  }
+
+  async exportCache(): Promise<{ fileName: string; bytes: Uint8Array }> {
+    if (!this.store || !this.hash) throw new Error('no cache is active');
+    return exportCache(this.store, this.hash);
+  }
+
+  async importCache(bytes: Uint8Array): Promise<CacheView> {
+    if (!this.taxonomy) throw new Error('the taxonomy is not loaded yet');
+    this.store ??= await openCacheStore();
+    const cache = await importCache(this.store, bytes, this.expectation());
+    this.useCache(cache);
+    this.s.selfCheck = undefined;
+    await this.runSelfCheck();
+    this.emit(true);
+    return this.s.cache;
+  }
+
+  async listStaleCaches(): Promise<StaleCacheView[]> {
+    if (!this.hash) return [];
+    this.store ??= await openCacheStore();
+    return (await this.store.listStale(this.hash)).map((c) => ({
+      hash: c.hash,
+      modelId: c.manifest.model.id,
+      source: c.source,
+      bytes: c.bytes,
+      storedAt: c.storedAt,
+      escoVersion: c.manifest.inputs.taxonomy.escoVersion,
+    }));
+  }
+
+  async deleteCache(hash: string): Promise<void> {
+    if (hash === this.hash) throw new Error('the active cache cannot be deleted while in use');
+    this.store ??= await openCacheStore();
+    await this.store.deleteCache(hash);
+  }
+}

@@ -1,0 +1,102 @@
+// The engine worker's typed API, shared by the worker (workers/engine.worker.ts) and the app's
+// comlink client (src/app/engineClient.ts). Types only: no code runs from this module.
+import type { ExtractOptions, ExtractionResult } from '../src/core/pipeline.ts';
+import type { CacheSource } from '../src/db/cacheStore.ts';
+
+export type EngineBackend = 'webgpu' | 'wasm';
+
+export interface EngineConfig {
+  /** Model preset id from src/core/models.ts PRESETS ('bge-m3' in production, 'test' for generated test models). */
+  presetId: string;
+  /** Where models are downloaded from, hub URL layout; default https://huggingface.co/. */
+  modelHost: string;
+  /** Absolute URL of the taxonomy asset. */
+  taxonomyUrl: string;
+  /** Absolute URL of the folder holding shipped embedding assets (<hash>/manifest.json). */
+  embeddingsBaseUrl: string;
+  /** Skip WebGPU even when an adapter exists (user setting and tests). */
+  forceWasm?: boolean;
+  rerankerEnabled: boolean;
+}
+
+export interface FileProgressView {
+  model: string;
+  file: string;
+  loaded: number;
+  total: number;
+  done: boolean;
+}
+
+export type LoadPhase = 'idle' | 'loading' | 'ready' | 'failed';
+
+export interface CacheView {
+  hash: string | null;
+  state: 'unknown' | 'loading' | 'ready' | 'missing' | 'failed';
+  source?: CacheSource;
+  bytes?: number;
+  storage?: string;
+  computedDtype?: string;
+  createdAt?: string;
+  message?: string;
+}
+
+export interface StaleCacheView {
+  hash: string;
+  modelId: string;
+  source: CacheSource;
+  bytes: number;
+  storedAt: number;
+  escoVersion: string;
+}
+
+export interface RegenerationView {
+  state: 'idle' | 'estimating' | 'awaiting-confirmation' | 'running' | 'cancelled' | 'done' | 'failed' | 'busy-elsewhere';
+  done: number;
+  total: number;
+  /** Texts per second, measured. */
+  rate: number;
+  etaSeconds: number;
+  /** True when the job continues chunks written before a reload or crash. */
+  resumed: boolean;
+  message?: string;
+}
+
+export interface EngineStatus {
+  taxonomy: LoadPhase;
+  escoVersion?: string;
+  embedder: { id: string; displayName: string; isTestModel: boolean; phase: LoadPhase; error?: string };
+  reranker: { id: string; displayName: string; isTestModel: boolean; enabled: boolean; phase: LoadPhase; error?: string };
+  backend: EngineBackend | null;
+  dtype: string | null;
+  threads: number;
+  crossOriginIsolated: boolean;
+  /** Why WebGPU is not used, when it is not. */
+  fallbackReason?: string;
+  selfCheck?: { cosines: number[]; ok: boolean };
+  files: FileProgressView[];
+  cache: CacheView;
+  regeneration: RegenerationView;
+  /** Extraction can use embeddings (model loaded and cache ready). */
+  denseReady: boolean;
+  error?: string;
+}
+
+export interface EngineApi {
+  init(config: EngineConfig, onStatus: (status: EngineStatus) => void): Promise<EngineStatus>;
+  status(): Promise<EngineStatus>;
+  /** Full extraction (lexical + dense + rerank as available); candidate indices refer to the taxonomy. */
+  extract(text: string, options?: Partial<ExtractOptions>): Promise<ExtractionResult>;
+  embed(texts: string[]): Promise<Float32Array>;
+  rerank(query: string, passages: string[]): Promise<Float32Array>;
+  setRerankerEnabled(enabled: boolean): Promise<void>;
+  /** Retries loading the models after a failure (e.g. host was down). */
+  retryModels(): Promise<void>;
+  /** Measures a sample and reports the estimated time; the UI asks to confirm on WASM. */
+  estimateRegeneration(): Promise<RegenerationView>;
+  regenerate(): Promise<RegenerationView>;
+  cancelRegeneration(): Promise<void>;
+  exportCache(): Promise<{ fileName: string; bytes: Uint8Array }>;
+  importCache(bytes: Uint8Array): Promise<CacheView>;
+  listStaleCaches(): Promise<StaleCacheView[]>;
+  deleteCache(hash: string): Promise<void>;
+}
