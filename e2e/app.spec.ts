@@ -123,6 +123,15 @@ test('typing is debounced and the last text wins', async ({ page }) => {
   await expect(skills.getByRole('link', { name: 'SQL', exact: true })).toBeVisible();
   await expect(skills.getByRole('link', { name: 'Python (computer programming)', exact: true })).toBeVisible();
   expect(await page.getByTestId('document').textContent()).toBe('Experience with Python and SQL');
+
+  // While a newer result is computed, the previous one stays visible, dimmed and aria-busy.
+  const results = page.locator('section.results-panel');
+  await box.press('End');
+  await box.pressSequentially(' and Java');
+  await expect(results).toHaveAttribute('aria-busy', 'true');
+  await expect(skills.getByRole('link', { name: 'SQL', exact: true })).toBeVisible();
+  await waitFinal(page);
+  await expect(skills.getByRole('link', { name: 'Java (computer programming)', exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Clear' }).click();
   await expect(skills.getByText('Paste a text to see skills.')).toBeVisible();
 });
@@ -241,4 +250,28 @@ test('the engine restarts after a crash and extraction keeps working', async ({ 
   await page.getByRole('button', { name: 'Try a sample job ad' }).click();
   await waitFinal(page);
   await expect(page.getByTestId('skill-results').getByRole('link', { name: 'SQL', exact: true })).toBeVisible();
+});
+
+test.describe('without a service worker (so routing sees every model request)', () => {
+  test.use({ serviceWorkers: 'block' });
+
+  test('a failed model download is reported with Retry, and lexical matching keeps working', async ({ page, context }) => {
+    let block = true;
+    await context.route(`${MODEL_HOST}/**`, (route) => (block ? route.abort('connectionrefused') : route.continue()));
+    await page.goto('/');
+    const alert = page.locator('.status-line [role="alert"]');
+    await expect(alert).toContainText('Model download failed', { timeout: ENGINE_TIMEOUT });
+    await page.getByRole('button', { name: 'Try a sample job ad' }).click();
+    const skills = page.getByTestId('skill-results');
+    await expect(skills.getByRole('link', { name: 'SQL', exact: true })).toBeVisible();
+    await expect(page.locator('section.results-panel')).toHaveAttribute('data-stage', 'lexical');
+    await screenshot(page, '10-model-error-lexical-only');
+
+    block = false;
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    await waitDenseReady(page);
+    await waitFinal(page);
+    await expect(alert).toBeHidden();
+    await expect(skills.getByRole('link', { name: 'Java (computer programming)', exact: true })).toBeVisible();
+  });
 });

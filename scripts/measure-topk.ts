@@ -1,7 +1,8 @@
 // Times batched top-k search (default 64 queries x 17,597 rows x 1024 dims, k = 10) for the compact
 // matrices of src/core/vectors.ts (WebAssembly SIMD kernel and its JS fallback, int8 and f16) against a
-// naive Float32Array double loop, and, when onnxruntime-node is installed, against an ONNX MatMul + TopK
-// graph on an fp32 matrix. Prints best and median wall time of several runs after a warm-up; a quick
+// naive Float32Array double loop, and, where installed, against an ONNX MatMul + TopK graph on an fp32
+// matrix in onnxruntime-node (native, AVX-512 where the CPU has it) and onnxruntime-web (WASM, as in a
+// browser). Prints best and median wall time of several runs after a warm-up; a quick
 // figure for development, the project's benchmark suite is the place for tracked numbers.
 // Usage: npx tsx scripts/measure-topk.ts [--rows 17597] [--dims 1024] [--queries 64] [--k 10] [--runs 7] [--no-ort] [--no-js]
 import { clusteredDataset } from './measure-storage-error.ts';
@@ -51,18 +52,21 @@ function naiveTopK(matrix: Float32Array, rows: number, dims: number, queries: Fl
   return out;
 }
 
+/** The subset of the onnxruntime-node / onnxruntime-web API used here (both share it). */
+interface OrtLike {
+  Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => unknown;
+  InferenceSession: { create(model: Uint8Array, options?: Record<string, unknown>): Promise<{ run(feeds: Record<string, unknown>): Promise<unknown>; release(): Promise<void> }> };
+  env: { wasm: { numThreads?: number } };
+}
+
 async function ortTopK(matrix: Float32Array, rows: number, dims: number, queries: Float32Array, queryCount: number, k: number, runs: number): Promise<void> {
-  type Ort = typeof import('onnxruntime-node');
-  let ort: Ort;
   let onnx: typeof import('onnx-proto').onnx;
   try {
-    // Both are CommonJS: depending on the loader the API is the namespace itself or its default.
-    const ortModule = (await import('onnxruntime-node')) as Ort & { default?: Ort };
-    ort = ortModule.default ?? ortModule;
+    // CommonJS: depending on the loader the API is the namespace itself or its default export.
     const protoModule = await import('onnx-proto');
     onnx = (protoModule.default ?? protoModule).onnx;
   } catch {
-    console.log('onnxruntime-node or onnx-proto not installed: ORT comparison skipped');
+    console.log('onnx-proto not installed: ORT comparison skipped');
     return;
   }
   const tensor = (name: string, dim: (number | string)[]) => ({
@@ -87,13 +91,31 @@ async function ortTopK(matrix: Float32Array, rows: number, dims: number, queries
   ).finish();
   const transposed = new Float32Array(rows * dims);
   for (let r = 0; r < rows; r++) for (let d = 0; d < dims; d++) transposed[d * rows + r] = matrix[r * dims + d];
-  const mT = new ort.Tensor('float32', transposed, [dims, rows]);
-  for (const threads of [1, 0]) {
-    const session = await ort.InferenceSession.create(model, threads ? { intraOpNumThreads: threads } : {});
-    await time(`onnxruntime-node MatMul+TopK fp32 (${threads ? `${threads} thread` : 'default threads'})`, runs, () =>
-      session.run({ q: new ort.Tensor('float32', queries, [queryCount, dims]), mT }),
-    );
-    await session.release();
+
+  const runtimes: { label: string; load: () => Promise<unknown>; sessions: Record<string, unknown>[] }[] = [
+    { label: 'onnxruntime-node', load: () => import('onnxruntime-node'), sessions: [{ intraOpNumThreads: 1 }, {}] },
+    // What a browser would run without this kernel: onnxruntime-web's WASM backend, one thread.
+    { label: 'onnxruntime-web wasm', load: () => import('onnxruntime-web'), sessions: [{ executionProviders: ['wasm'] }] },
+  ];
+  for (const runtime of runtimes) {
+    let ort: OrtLike;
+    try {
+      const loaded = (await runtime.load()) as OrtLike & { default?: OrtLike };
+      ort = loaded.default ?? loaded;
+    } catch {
+      console.log(`${runtime.label} not installed: skipped`);
+      continue;
+    }
+    if (runtime.label.includes('web')) ort.env.wasm.numThreads = 1;
+    const mT = new ort.Tensor('float32', transposed, [dims, rows]);
+    for (const options of runtime.sessions) {
+      const session = await ort.InferenceSession.create(model, options);
+      const threads = runtime.label.includes('web') || options.intraOpNumThreads ? '1 thread' : 'default threads';
+      await time(`${runtime.label} MatMul+TopK fp32 (${threads})`, runs, () =>
+        session.run({ q: new ort.Tensor('float32', queries, [queryCount, dims]), mT }),
+      );
+      await session.release();
+    }
   }
 }
 

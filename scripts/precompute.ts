@@ -55,10 +55,11 @@ export async function precompute(o: PrecomputeOptions): Promise<{ hash: string; 
   const dims = o.spec.dims;
   const rows = { skill: o.taxonomy.skills.length, occupation: o.taxonomy.occupations.length };
   const total = rows.skill + rows.occupation;
-  const batchFile = (kind: ConceptKind, b: number) => join(work, `${kind}-${String(b).padStart(5, '0')}.f32`);
+  // Named by first row and row count, so a rerun with another batch size never misreads a file.
+  const batchFile = (kind: ConceptKind, start: number) => join(work, `${kind}-${start}-${Math.min(batchSize, rows[kind] - start)}.f32`);
 
   let done = 0;
-  for (const kind of KINDS) for (let s = 0; s < rows[kind]; s += batchSize) if (existsSync(batchFile(kind, s / batchSize))) done += Math.min(batchSize, rows[kind] - s);
+  for (const kind of KINDS) for (let s = 0; s < rows[kind]; s += batchSize) if (existsSync(batchFile(kind, s))) done += Math.min(batchSize, rows[kind] - s);
   if (done > 0) log(`resuming: ${done}/${total} texts already embedded in ${work}`);
   const t0 = performance.now();
   const doneAtStart = done;
@@ -67,7 +68,7 @@ export async function precompute(o: PrecomputeOptions): Promise<{ hash: string; 
   for (const kind of KINDS) {
     const concepts = kind === 'skill' ? o.taxonomy.skills : o.taxonomy.occupations;
     for (let start = 0; start < rows[kind]; start += batchSize) {
-      const file = batchFile(kind, start / batchSize);
+      const file = batchFile(kind, start);
       if (existsSync(file)) continue;
       const texts = concepts.slice(start, start + batchSize).map(conceptText);
       let vectors: Float32Array | undefined;
@@ -98,7 +99,8 @@ export async function precompute(o: PrecomputeOptions): Promise<{ hash: string; 
   for (const kind of KINDS) {
     const all = new Float32Array(rows[kind] * dims);
     for (let start = 0; start < rows[kind]; start += batchSize) {
-      const buf = readFileSync(batchFile(kind, start / batchSize));
+      const buf = readFileSync(batchFile(kind, start));
+      if (buf.byteLength !== Math.min(batchSize, rows[kind] - start) * dims * 4) throw new Error(`${batchFile(kind, start)} has the wrong size: delete ${work} and run again`);
       all.set(new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4), start * dims);
     }
     bytes[kind] = encodeMatrix(quantizeMatrix(all, rows[kind], dims, storage));

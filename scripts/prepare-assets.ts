@@ -18,21 +18,42 @@ export async function prepareAssets(options: { testModels?: boolean } = {}): Pro
   if (options.testModels) await prepareTestModels();
 }
 
-/** Generated test models and the shipped embedding asset of the test embedder. */
+/**
+ * Generated test models and the shipped embedding asset of the test embedder. An existing asset is
+ * checked against the live model on a sample of concepts (code or model changes can make it stale
+ * without changing its hash inputs) and recomputed when it does not match.
+ */
 export async function prepareTestModels(): Promise<void> {
   const { generateTestModels } = await import('./generate-test-models.ts');
-  const { precompute, shippedAssetDir, loadTaxonomyAsset, TEST_MODELS_DIR } = await import('./precompute.ts');
+  const { precompute, shippedAssetDir, loadShippedAsset, loadTaxonomyAsset, TEST_MODELS_DIR } = await import('./precompute.ts');
   const { TEST_EMBEDDER } = await import('../src/core/models.ts');
+  const { conceptText } = await import('../src/core/conceptText.ts');
+  const { cosine, getRow } = await import('../src/core/vectors.ts');
   const { configureTransformers, loadEmbedder } = await import('../src/runtime/transformersModels.ts');
   await generateTestModels(TEST_MODELS_DIR);
   const taxonomy = loadTaxonomyAsset();
-  if (await shippedAssetDir(TEST_EMBEDDER, taxonomy)) return;
-  console.log('precomputing the test embedder asset ...');
   configureTransformers({ localModelPath: TEST_MODELS_DIR });
   const embedder = await loadEmbedder(TEST_EMBEDDER, { backend: 'node', dtype: TEST_EMBEDDER.dtype.node, localModelPath: TEST_MODELS_DIR });
-  const r = await precompute({ spec: TEST_EMBEDDER, embedder, taxonomy, dtype: TEST_EMBEDDER.dtype.node, batchSize: 256, log: () => {} });
-  await embedder.dispose();
-  console.log(`test embedding asset: ${r.dir}`);
+  try {
+    const dir = await shippedAssetDir(TEST_EMBEDDER, taxonomy);
+    if (dir) {
+      try {
+        const { matrices } = await loadShippedAsset(dir, { skill: taxonomy.skills.length, occupation: taxonomy.occupations.length });
+        const sample = [0, Math.floor(taxonomy.skills.length / 2), taxonomy.skills.length - 1];
+        const fresh = await embedder.embed(sample.map((i) => conceptText(taxonomy.skills[i])));
+        const dims = TEST_EMBEDDER.dims;
+        if (sample.every((row, j) => cosine(getRow(matrices.skill, row), fresh.subarray(j * dims, (j + 1) * dims)) > 0.99)) return;
+        console.log('the test embedding asset does not match the test model any more: recomputing');
+      } catch (e) {
+        console.log(`the test embedding asset is unusable (${(e as Error).message}): recomputing`);
+      }
+    }
+    console.log('precomputing the test embedder asset ...');
+    const r = await precompute({ spec: TEST_EMBEDDER, embedder, taxonomy, dtype: TEST_EMBEDDER.dtype.node, batchSize: 256, log: () => {} });
+    console.log(`test embedding asset: ${r.dir}`);
+  } finally {
+    await embedder.dispose();
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,5 +1,6 @@
-// The application shell and layout: input and evidence on one side, thresholds, results and export
-// on the other, the model and cache panel below. One column on narrow screens.
+// The application shell and layout: input and evidence on one side; thresholds, results and export
+// on the other (thresholds first, so a growing result list never pushes the sliders away); the
+// model and cache panel below. One column on narrow screens.
 import { DocumentView } from './components/DocumentView.tsx';
 import { ExportPanel } from './components/ExportPanel.tsx';
 import { InputPanel } from './components/InputPanel.tsx';
@@ -29,8 +30,8 @@ export function App() {
           <DocumentView />
         </div>
         <div className="column column-results">
-          <ResultsPanel />
           <ThresholdPanel />
+          <ResultsPanel />
           <ExportPanel />
         </div>
         <div className="column-wide">

@@ -39,8 +39,11 @@ export interface TaxonomyState {
 }
 
 export interface Hover {
+  /** Concepts to light up: an entry's own key, or every concept a hovered span is evidence for. */
   keys: string[];
-  from: 'entry' | 'span';
+  /** Pointer and keyboard each clear only what they set: scrolling a focused entry into view must
+   *  not let a mouseleave elsewhere wipe the keyboard's highlight. */
+  via: 'mouse' | 'focus';
 }
 
 export type Message = { kind: 'ok' | 'error'; text: string } | null;
@@ -68,7 +71,8 @@ export interface AppState {
 
   setText(text: string, source: TextSource): void;
   setFilter(filter: string): void;
-  setHover(hover: Hover | null): void;
+  setHover(hover: Hover): void;
+  clearHover(via: Hover['via']): void;
   setThresholds(patch: Partial<ThresholdSettings>): void;
   resetThresholds(): void;
   setSettings(patch: Partial<Omit<Settings, 'thresholds'>>): void;
@@ -111,6 +115,7 @@ export const useAppStore = create<AppState>()(
       setText: (text, source) => set({ text, textSource: source }),
       setFilter: (filter) => set({ filter }),
       setHover: (hover) => set({ hover }),
+      clearHover: (via) => set((s) => (s.hover?.via === via ? { hover: null } : {})),
       setThresholds: (patch) => set((s) => ({ settings: { ...s.settings, thresholds: { ...s.settings.thresholds, ...patch } } })),
       resetThresholds: () => set((s) => ({ settings: { ...s.settings, thresholds: defaultThresholds(PRESET_ID), thresholdsPreset: PRESET_ID } })),
       setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),

@@ -15,11 +15,11 @@ export interface KernelInstance {
   readonly dotF16: DotKernel;
 }
 
-let cachedBytes: Uint8Array | undefined;
+let cachedBytes: Uint8Array<ArrayBuffer> | undefined;
 let cachedModule: WebAssembly.Module | null | undefined;
 
 /** The kernel binary, assembled from its WAT source (memoised). */
-export function vectorKernelBytes(): Uint8Array {
+export function vectorKernelBytes(): Uint8Array<ArrayBuffer> {
   cachedBytes ??= assembleWat(VECTOR_KERNEL_WAT);
   return cachedBytes;
 }
@@ -32,7 +32,7 @@ export function wasmKernelModule(): WebAssembly.Module | null {
     if (typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function') {
       const bytes = vectorKernelBytes();
       // validate() is false on engines without SIMD; compiling then would throw a less clear error.
-      if (WebAssembly.validate(bytes as BufferSource)) cachedModule = new WebAssembly.Module(bytes as BufferSource);
+      if (WebAssembly.validate(bytes)) cachedModule = new WebAssembly.Module(bytes);
     }
   } catch {
     // CSP without 'wasm-unsafe-eval', or a main-thread size limit: the JS fallback takes over.

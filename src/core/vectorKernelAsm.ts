@@ -261,6 +261,8 @@ function parseFunc(list: Sexp[]): FuncDef {
     } else if (head === 'result') {
       if (item.length !== 2 || f.result) throw new WatError('at most one result type is supported');
       f.result = valType(item[1]);
+    } else if (typeof head === 'string' && head in OPS) {
+      throw new WatError(`folded instructions are not supported: (${head} ...)`);
     } else throw new WatError(`unsupported func field (${String(head)} ...)`);
   }
   for (; i < list.length; i++) {
@@ -394,7 +396,7 @@ function encodeBody(f: FuncDef, funcIndex: Map<string, number>): number[] {
 }
 
 /** Assembles WAT text (the subset described above) into a WebAssembly binary module. */
-export function assembleWat(text: string): Uint8Array {
+export function assembleWat(text: string): Uint8Array<ArrayBuffer> {
   const top = parseSexps(tokenize(text));
   if (top.length !== 1 || !isList(top[0], 'module')) throw new WatError('expected exactly one (module ...)');
   const imports: number[][] = [];

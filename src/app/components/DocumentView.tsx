@@ -10,6 +10,7 @@ export function DocumentView() {
   const busy = useAppStore(selectBusy);
   const hover = useAppStore((s) => s.hover);
   const setHover = useAppStore((s) => s.setHover);
+  const clearHover = useAppStore((s) => s.clearHover);
   const hovered = new Set(hover?.keys ?? []);
 
   return (
@@ -34,10 +35,10 @@ export function DocumentView() {
                 tabIndex={0}
                 title={labels}
                 data-keys={r.keys.join(' ')}
-                onMouseEnter={() => setHover({ keys: r.keys, from: 'span' })}
-                onMouseLeave={() => setHover(null)}
-                onFocus={() => setHover({ keys: r.keys, from: 'span' })}
-                onBlur={() => setHover(null)}
+                onMouseEnter={() => setHover({ keys: r.keys, via: 'mouse' })}
+                onMouseLeave={() => clearHover('mouse')}
+                onFocus={() => setHover({ keys: r.keys, via: 'focus' })}
+                onBlur={() => clearHover('focus')}
               >
                 {slice}
               </mark>

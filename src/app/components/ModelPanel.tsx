@@ -1,6 +1,7 @@
 // The model and cache panel: which models run where (backend, dtype, threads, isolation), their
 // load state and per-file downloads, model settings, and the embedding cache controls.
 import type { LoadPhase } from '../../../workers/engineApi.ts';
+import { formatBytes } from '../format.ts';
 import { useAppStore } from '../store.ts';
 import { CachePanel } from './CachePanel.tsx';
 import { ModelSettings } from './ModelSettings.tsx';
@@ -20,25 +21,41 @@ function ModelRow({ role, name, id, isTest, phase, extra }: { role: string; name
 }
 
 function FileProgress() {
-  const files = useAppStore((s) => s.status?.files ?? []);
+  const all = useAppStore((s) => s.status?.files);
+  // Entries without a file name are whole-model totals, which the per-file bars already show.
+  const files = (all ?? []).filter((f) => f.file);
   if (files.length === 0) return null;
-  return (
+  const done = files.every((f) => f.done);
+  const list = (
+    <ul>
+      {files.map((f) => {
+        const id = `file-${f.model}-${f.file}`.replace(/[^a-zA-Z0-9_-]/g, '-');
+        const pct = f.total ? Math.round((100 * Math.min(f.loaded, f.total)) / f.total) : f.done ? 100 : 0;
+        return (
+          <li key={`${f.model}/${f.file}`}>
+            <label htmlFor={id}>
+              <code>
+                {f.model}/{f.file}
+              </code>{' '}
+              {f.done ? 'done' : `${pct}%`}
+              {f.total ? <span className="muted"> of {formatBytes(f.total)}</span> : null}
+            </label>
+            <progress id={id} max={f.total || 1} value={f.done ? f.total || 1 : f.loaded} />
+          </li>
+        );
+      })}
+    </ul>
+  );
+  // Once everything is downloaded the bars are history: keep them, folded away.
+  return done ? (
+    <details className="file-progress">
+      <summary>Downloads: {files.length} files, all done</summary>
+      {list}
+    </details>
+  ) : (
     <div className="file-progress">
       <h3>Downloads</h3>
-      <ul>
-        {files.map((f) => {
-          const id = `file-${f.model}-${f.file}`.replace(/[^a-zA-Z0-9_-]/g, '-');
-          const pct = f.total ? Math.round((100 * Math.min(f.loaded, f.total)) / f.total) : f.done ? 100 : 0;
-          return (
-            <li key={`${f.model}/${f.file}`}>
-              <label htmlFor={id}>
-                <code>{f.model}/{f.file}</code> {f.done ? 'done' : `${pct}%`}
-              </label>
-              <progress id={id} max={f.total || 1} value={f.done ? f.total || 1 : f.loaded} />
-            </li>
-          );
-        })}
-      </ul>
+      {list}
     </div>
   );
 }

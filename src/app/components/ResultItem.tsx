@@ -21,20 +21,19 @@ export function ResultItem({ shown }: { shown: ShownCandidate }) {
   const taxonomy = useAppStore((s) => s.taxonomy.data);
   const active = useAppStore((s) => s.hover?.keys.includes(key) ?? false);
   const setHover = useAppStore((s) => s.setHover);
+  const clearHover = useAppStore((s) => s.clearHover);
   const concept = taxonomy ? conceptOf(taxonomy, c.kind, c.index) : undefined;
   if (!taxonomy || !concept) return null;
-  const enter = () => setHover({ keys: [key], from: 'entry' });
-  const leave = () => setHover(null);
   const pct = Math.round(Math.max(0, Math.min(1, score)) * 100);
 
   return (
     <li
       className={active ? 'result active' : 'result'}
       data-key={key}
-      onMouseEnter={enter}
-      onMouseLeave={leave}
-      onFocus={enter}
-      onBlur={leave}
+      onMouseEnter={() => setHover({ keys: [key], via: 'mouse' })}
+      onMouseLeave={() => clearHover('mouse')}
+      onFocus={() => setHover({ keys: [key], via: 'focus' })}
+      onBlur={() => clearHover('focus')}
     >
       <div className="result-main">
         <a className="result-label" href={concept.uri} target="_blank" rel="noopener noreferrer" title={concept.uri}>

@@ -1,0 +1,70 @@
+// Messages between the benchmark runner (Node, through Playwright), the bench page and its workers.
+// Types only. Everything crossing page.evaluate is plain JSON: timings come back as Samples.
+import type { Sample } from '../stats.ts';
+
+export interface SearchRequest {
+  rows: number;
+  dims: number;
+  queryCount: number;
+  k: number;
+  runs: number;
+  /** Cap on the timed runs of the slow (JS) paths, in ms of total run time. */
+  slowBudgetMs: number;
+  /** URL of the MatMul+TopK model for onnxruntime-web; omitted: that row is skipped. */
+  ortModelUrl?: string;
+  ort: OrtUrls;
+  numThreads: number;
+}
+
+export interface OrtUrls {
+  /** The ORT JS API module (the build transformers.js uses: onnxruntime-web/webgpu). */
+  module: string;
+  wasm: string;
+  mjs: string;
+}
+
+export interface SearchCase {
+  name: string;
+  sample: Sample;
+  /** Top-k agreement with the naive fp32 search on the same data (1 = identical sets). */
+  recall?: number;
+  note?: string;
+}
+
+export interface SearchResponse {
+  kernel: string;
+  crossOriginIsolated: boolean;
+  setupMs: number;
+  cases: SearchCase[];
+  errors: string[];
+}
+
+export interface InferenceRequest {
+  /** name -> model URL. */
+  models: { name: string; url: string }[];
+  /** Batches to run per measured unit: each is [batch, sequence length] plus the real token counts per row. */
+  workloads: { name: string; batches: { lengths: number[] }[] }[];
+  runs: number;
+  numThreads: number;
+  ort: OrtUrls;
+  vocab: number;
+}
+
+export interface InferenceCase {
+  model: string;
+  workload: string;
+  sample: Sample;
+  sessionMs: number;
+}
+
+export interface InferenceResponse {
+  crossOriginIsolated: boolean;
+  numThreads: number;
+  cases: InferenceCase[];
+  errors: string[];
+}
+
+export interface BenchApi {
+  search(req: SearchRequest): Promise<SearchResponse>;
+  inference(req: InferenceRequest): Promise<InferenceResponse>;
+}

@@ -1,0 +1,87 @@
+// The vector-search cases, shared by Node (scripts/bench/search.ts) and the bench page's worker, so
+// both realms time exactly the same calls: the project's topK in int8 and f16 storage with the
+// WebAssembly SIMD kernel and the JS fallback, the naive Float32Array double loop, and an ONNX
+// Runtime MatMul + TopK supplied by the caller (onnxruntime-node or onnxruntime-web). Each case also
+// reports its top-k agreement with the naive fp32 search (quantised storage may swap near ties).
+import { matrixKernel, quantizeMatrix, topK, type ConceptMatrix } from '../../src/core/vectors.ts';
+import { naiveTopK, recallAgainst, type SearchData } from './datasets.ts';
+import { timeRuns, type Sample } from './stats.ts';
+
+export interface SearchCaseResult {
+  name: string;
+  sample: Sample;
+  recall?: number;
+  note?: string;
+}
+
+export interface OrtSearchCase {
+  name: string;
+  /** One search of all queries; returns the top-k row indices, row-major. */
+  run(): Promise<ArrayLike<number | bigint>>;
+}
+
+export interface SearchCaseOptions {
+  k: number;
+  runs: number;
+  /** Total timed ms after which the slow (JS, naive) cases stop adding runs (at least 3 runs each). */
+  slowBudgetMs: number;
+  ort?: OrtSearchCase[];
+  /** Progress line per finished case. */
+  log?: (line: string) => void;
+}
+
+/** Case names, shared so the report can find them in both realms. */
+export const CASE = {
+  int8Wasm: 'project topK, int8, WASM SIMD kernel',
+  f16Wasm: 'project topK, f16, WASM SIMD kernel',
+  int8Js: 'project topK, int8, JS fallback',
+  f16Js: 'project topK, f16, JS fallback',
+  naive: 'naive Float32Array double loop (fp32)',
+} as const;
+
+export async function runSearchCases(data: SearchData, o: SearchCaseOptions): Promise<{ kernel: string; cases: SearchCaseResult[] }> {
+  const { k } = o;
+  const log = o.log ?? (() => {});
+  const cases: SearchCaseResult[] = [];
+  const reference = naiveTopK(data, k);
+  const matrices: Record<'int8' | 'f16', ConceptMatrix> = {
+    int8: quantizeMatrix(data.matrix, data.rows, data.dims, 'int8'),
+    f16: quantizeMatrix(data.matrix, data.rows, data.dims, 'f16'),
+  };
+  const kernel = matrixKernel(matrices.int8);
+  const add = (c: SearchCaseResult): void => {
+    cases.push(c);
+    log(`${c.name}: median ${c.sample.median.toFixed(1)} ms`);
+  };
+  const project = async (name: string, storage: 'int8' | 'f16', which: 'wasm' | 'js', slow: boolean): Promise<void> => {
+    if (which === 'wasm' && kernel !== 'wasm-simd') {
+      add({ name, sample: { runs: [], median: NaN, min: NaN, max: NaN }, note: 'n/a: WebAssembly SIMD kernel unavailable here' });
+      return;
+    }
+    const m = matrices[storage];
+    const recall = recallAgainst(reference, topK(m, data.queries, data.queryCount, k, { kernel: which }).indices, data.queryCount, k);
+    const sample = await timeRuns(() => topK(m, data.queries, data.queryCount, k, { kernel: which }), {
+      runs: o.runs,
+      // The recall call above was the first run; the fast kernels get one more untimed run.
+      warmup: slow ? 0 : 1,
+      ...(slow ? { budgetMs: o.slowBudgetMs, minRuns: 3 } : {}),
+    });
+    add({ name, sample, recall });
+  };
+  await project(CASE.int8Wasm, 'int8', 'wasm', false);
+  await project(CASE.f16Wasm, 'f16', 'wasm', false);
+  await project(CASE.int8Js, 'int8', 'js', true);
+  await project(CASE.f16Js, 'f16', 'js', true);
+  // The naive loop's warm-up is the reference search above (same code, same JIT state).
+  add({ name: CASE.naive, sample: await timeRuns(() => naiveTopK(data, k), { runs: o.runs, warmup: 0, budgetMs: o.slowBudgetMs, minRuns: 3 }), recall: 1 });
+  for (const c of o.ort ?? []) {
+    try {
+      // The first run (ORT allocates its buffers then) doubles as the warm-up.
+      const recall = recallAgainst(reference, await c.run(), data.queryCount, k);
+      add({ name: c.name, sample: await timeRuns(() => c.run(), { runs: o.runs, warmup: 0 }), recall });
+    } catch (e) {
+      add({ name: c.name, sample: { runs: [], median: NaN, min: NaN, max: NaN }, note: `n/a: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+  return { kernel, cases };
+}

@@ -1,0 +1,47 @@
+// Encoder inputs for the inference benchmark, shared by Node and the bench page: batches of token
+// lengths turned into input_ids / attention_mask padded to the longest row of each batch, the way
+// the app's embedder batches (texts sorted by length, then cut into batches: little padding).
+// Token ids only need to be in the vocabulary; their values do not change the work done.
+
+export interface Batch {
+  /** Real tokens per row (special tokens included). */
+  lengths: number[];
+}
+
+export interface EncodedBatch {
+  batch: number;
+  seq: number;
+  ids: BigInt64Array;
+  mask: BigInt64Array;
+}
+
+export function encodeBatch(b: Batch, vocab: number): EncodedBatch {
+  const batch = b.lengths.length;
+  const seq = Math.max(1, ...b.lengths);
+  const ids = new BigInt64Array(batch * seq);
+  const mask = new BigInt64Array(batch * seq);
+  for (let r = 0; r < batch; r++) {
+    for (let t = 0; t < b.lengths[r]; t++) {
+      ids[r * seq + t] = BigInt(1 + ((r * 7919 + t * 104729) % (vocab - 1)));
+      mask[r * seq + t] = 1n;
+    }
+  }
+  return { batch, seq, ids, mask };
+}
+
+/** Sorts lengths and cuts them into batches of `size`, as loadEmbedder's embed() does. */
+export function batchesOf(lengths: number[], size: number): Batch[] {
+  const sorted = [...lengths].sort((a, b) => a - b);
+  const out: Batch[] = [];
+  for (let i = 0; i < sorted.length; i += size) out.push({ lengths: sorted.slice(i, i + size) });
+  return out;
+}
+
+export function realTokens(batches: Batch[]): number {
+  return batches.reduce((s, b) => s + b.lengths.reduce((a, x) => a + x, 0), 0);
+}
+
+/** Tokens the model actually processes: every row padded to its batch's longest. */
+export function paddedTokens(batches: Batch[]): number {
+  return batches.reduce((s, b) => s + b.lengths.length * Math.max(0, ...b.lengths), 0);
+}
