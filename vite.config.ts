@@ -20,7 +20,8 @@ export default defineConfig({
       registerType: 'prompt',
       // The app registers the worker itself (src/app/pwa.ts, virtual:pwa-register).
       injectRegister: false,
-      includeAssets: ['icons/icon.svg', 'icons/apple-touch-icon.png'],
+      // The glob patterns below already precache every icon; listing them again would duplicate entries.
+      includeManifestIcons: false,
       manifest: {
         name: 'ESCO Skill Finder',
         short_name: 'Skill Finder',
@@ -40,33 +41,20 @@ export default defineConfig({
       },
       workbox: {
         // The app shell, the ORT WASM runtime (emitted as assets by the worker's ?url imports) and
-        // the taxonomy asset. Embedding assets can be large: they are cached at runtime instead.
-        globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,ico,webmanifest}', 'taxonomy/taxonomy.json'],
+        // the taxonomy asset (the plugin adds the web manifest itself). Embedding assets can be
+        // large: they are cached at runtime instead.
+        globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,ico}', 'taxonomy/taxonomy.json'],
         globIgnores: ['embeddings/**'],
         // The ORT wasm is 26.9 MB; the default limit (2 MiB) would fail the build.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/\/embeddings\//, /\/taxonomy\//],
         cleanupOutdatedCaches: true,
-        // The first visit's model and embedding downloads go through the worker once it is active,
-        // so they land in the runtime caches. Updates still wait for the user (no skipWaiting).
+        // The page is controlled from the first visit. Updates still wait for the user (no skipWaiting).
         clientsClaim: true,
-        runtimeCaching: [
-          {
-            // Shipped embedding assets live under a hash-named folder, so a cached copy never goes stale.
-            urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.includes('/embeddings/'),
-            handler: 'CacheFirst',
-            options: { cacheName: 'esco-embeddings', cacheableResponse: { statuses: [200] }, rangeRequests: true },
-          },
-          {
-            // Model files from the model host (hub URL layout: /<org>/<name>/resolve/<revision>/<file>).
-            // Only full 200 responses are stored; transformers.js' size probes (Range: bytes=0-0) are
-            // answered from the stored file when offline.
-            urlPattern: ({ url }) => url.pathname.includes('/resolve/'),
-            handler: 'CacheFirst',
-            options: { cacheName: 'esco-models', cacheableResponse: { statuses: [200] }, rangeRequests: true },
-          },
-        ],
+        // No runtime caching of model files or embedding assets: transformers.js keeps model files in
+        // its own Cache API store (read before the network, so it works offline) and the embeddings
+        // live in IndexedDB. A second copy in the service worker would double 0.6-1.1 GB of models.
       },
       devOptions: { enabled: false },
     }),

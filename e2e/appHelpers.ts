@@ -43,9 +43,12 @@ export interface PreviewServer {
   stop(): Promise<void>;
 }
 
-/** A `vite preview` of the e2e build on its own port, in its own process group so it can be stopped. */
-export async function startPreview(port: number): Promise<PreviewServer> {
-  const child: ChildProcess = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--outDir', 'dist-e2e', '--port', String(port), '--strictPort'], {
+/**
+ * A `vite preview` of the e2e build (or a copy of it) on its own port, in its own process group so
+ * a test can stop it.
+ */
+export async function startPreview(port: number, outDir = 'dist-e2e'): Promise<PreviewServer> {
+  const child: ChildProcess = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--outDir', outDir, '--port', String(port), '--strictPort'], {
     detached: true,
     stdio: 'ignore',
   });

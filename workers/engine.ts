@@ -71,7 +71,7 @@ export class Engine implements EngineApi {
     this.s = {
       taxonomy: 'loading',
       embedder: { id: this.preset.embedder.id, displayName: this.preset.embedder.displayName, isTestModel: this.preset.embedder.isTestModel, phase: 'idle' },
-      reranker: { id: this.preset.reranker.id, displayName: this.preset.reranker.displayName, isTestModel: this.preset.reranker.isTestModel, enabled: config.rerankerEnabled, phase: 'idle' },
+      reranker: { id: this.preset.reranker.id, displayName: this.preset.reranker.displayName, isTestModel: this.preset.reranker.isTestModel, enabled: false, automatic: config.rerankerEnabled === 'auto', phase: 'idle' },
       backend: null,
       dtype: null,
       threads: wasmThreads(globalThis.navigator?.hardwareConcurrency, isolated),
@@ -164,6 +164,8 @@ export class Engine implements EngineApi {
   }
 
   private onProgress = (p: FileProgress): void => {
+    // Whole-model events ('ready') carry no file name: only files get a progress bar.
+    if (!p.file) return;
     const name = `${p.model}/${p.file}`;
     let f = this.s.files.find((x) => `${x.model}/${x.file}` === name);
     if (!f) {
@@ -215,6 +217,7 @@ export class Engine implements EngineApi {
     }
     this.s.backend = choice.backend;
     this.s.dtype = choice.dtype;
+    this.resolveRerankerSetting();
     this.s.fallbackReason = fallbackReason;
     this.s.embedder.phase = 'ready';
     this.emit(true);
@@ -272,25 +275,34 @@ export class Engine implements EngineApi {
     if (!this.taxonomy || !this.lexical) throw new Error('the taxonomy is not loaded yet');
     const dense = this.s.denseReady && this.embedder && this.cache;
     const reranker = dense ? await this.rerankerIfEnabled() : undefined;
-    const embedder = this.embedder;
     return extract(
       text,
       {
         taxonomy: this.taxonomy,
         lexical: this.lexical,
         matrices: dense ? this.cache!.matrices : undefined,
-        // Every model call goes through the one queue.
-        embedder: dense && embedder ? { dims: embedder.dims, embed: (t) => this.queue.run(() => embedder.embed(t)) } : undefined,
+        embedder: dense ? { dims: this.preset.embedder.dims, embed: (t) => this.embed(t) } : undefined,
         reranker: reranker ? { rerank: (q, p) => this.queue.run(() => reranker.rerank(q, p)) } : undefined,
       },
       options,
     );
   }
 
+  /** Every model call goes through the one queue; a WebGPU failure (e.g. device lost) moves to WASM once. */
   async embed(texts: string[]): Promise<Float32Array> {
     const e = this.embedder;
     if (!e) throw new Error(this.s.embedder.error ?? 'the embedding model is not loaded yet');
-    return this.queue.run(() => e.embed(texts));
+    try {
+      return await this.queue.run(() => e.embed(texts));
+    } catch (err) {
+      if (this.s.backend !== 'webgpu' || this.embedder !== e) throw err;
+      await e.dispose().catch(() => {});
+      this.embedder = undefined;
+      this.reranker = undefined;
+      this.rerankerLoad = undefined;
+      this.embedder = await this.loadOn({ backend: 'wasm', dtype: this.preset.embedder.dtype.wasm }, `WebGPU failed during inference: ${errorMessage(err)}`);
+      return this.queue.run(() => this.embedder!.embed(texts));
+    }
   }
 
   async rerank(query: string, passages: string[]): Promise<Float32Array> {
@@ -299,10 +311,17 @@ export class Engine implements EngineApi {
     return this.queue.run(() => r.rerank(query, passages));
   }
 
-  async setRerankerEnabled(enabled: boolean): Promise<void> {
-    this.s.reranker.enabled = enabled;
-    if (enabled && this.s.reranker.phase === 'failed') this.rerankerLoad = undefined;
+  async setRerankerEnabled(enabled: boolean | 'auto'): Promise<void> {
+    this.config = { ...this.config, rerankerEnabled: enabled };
+    this.resolveRerankerSetting();
+    if (this.s.reranker.enabled && this.s.reranker.phase === 'failed') this.rerankerLoad = undefined;
     this.emit(true);
+  }
+
+  private resolveRerankerSetting(): void {
+    const setting = this.config.rerankerEnabled;
+    this.s.reranker.automatic = setting === 'auto';
+    this.s.reranker.enabled = setting === 'auto' ? this.s.backend === 'webgpu' : setting;
   }
 
   async retryModels(): Promise<void> {
@@ -348,7 +367,7 @@ export class Engine implements EngineApi {
     try {
       const cache = await regenerateCache({
         store: this.store,
-        embedder: { dims: e.dims, embed: (t) => this.queue.run(() => e.embed(t)) },
+        embedder: { dims: e.dims, embed: (t) => this.embed(t) },
         spec: this.preset.embedder,
         taxonomy: this.taxonomy,
         hash: this.hash,

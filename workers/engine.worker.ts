@@ -2,4 +2,7 @@
 import * as Comlink from 'comlink';
 import { Engine } from './engine.ts';
 
-Comlink.expose(new Engine());
+const engine = new Engine();
+// e2e builds only: lets Playwright call the engine inside the worker (worker.evaluate).
+if (import.meta.env.MODE === 'e2e') (self as unknown as { __engine: Engine }).__engine = engine;
+Comlink.expose(engine);

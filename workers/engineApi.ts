@@ -16,7 +16,8 @@ export interface EngineConfig {
   embeddingsBaseUrl: string;
   /** Skip WebGPU even when an adapter exists (user setting and tests). */
   forceWasm?: boolean;
-  rerankerEnabled: boolean;
+  /** 'auto': on with WebGPU, off on WASM (a cross-encoder pass per candidate costs seconds there). */
+  rerankerEnabled: boolean | 'auto';
 }
 
 export interface FileProgressView {
@@ -65,7 +66,7 @@ export interface EngineStatus {
   taxonomy: LoadPhase;
   escoVersion?: string;
   embedder: { id: string; displayName: string; isTestModel: boolean; phase: LoadPhase; error?: string };
-  reranker: { id: string; displayName: string; isTestModel: boolean; enabled: boolean; phase: LoadPhase; error?: string };
+  reranker: { id: string; displayName: string; isTestModel: boolean; enabled: boolean; automatic: boolean; phase: LoadPhase; error?: string };
   backend: EngineBackend | null;
   dtype: string | null;
   threads: number;
@@ -88,7 +89,7 @@ export interface EngineApi {
   extract(text: string, options?: Partial<ExtractOptions>): Promise<ExtractionResult>;
   embed(texts: string[]): Promise<Float32Array>;
   rerank(query: string, passages: string[]): Promise<Float32Array>;
-  setRerankerEnabled(enabled: boolean): Promise<void>;
+  setRerankerEnabled(enabled: boolean | 'auto'): Promise<void>;
   /** Retries loading the models after a failure (e.g. host was down). */
   retryModels(): Promise<void>;
   /** Measures a sample and reports the estimated time; the UI asks to confirm on WASM. */

@@ -100,6 +100,8 @@ export interface Table {
   /** One short paragraph under the title: what was measured and how. */
   note?: string;
   head: string[];
+  /** Text columns (left-aligned) from the start; the rest are figures, right-aligned. Default 1. */
+  textColumns?: number;
   rows: string[][];
   /** Lines after the table (n/a reasons, derived estimates). */
   footer?: string[];
@@ -109,7 +111,7 @@ export function markdownTable(t: Table): string {
   const esc = (c: string) => c.replace(/\|/g, '\\|');
   const lines = [`### ${t.title}`, ''];
   if (t.note) lines.push(t.note, '');
-  lines.push(`| ${t.head.map(esc).join(' | ')} |`, `| ${t.head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`);
+  lines.push(`| ${t.head.map(esc).join(' | ')} |`, `| ${t.head.map((_, i) => (i < (t.textColumns ?? 1) ? '---' : '---:')).join(' | ')} |`);
   for (const r of t.rows) lines.push(`| ${r.map(esc).join(' | ')} |`);
   if (t.footer?.length) lines.push('', ...t.footer);
   return `${lines.join('\n')}\n`;

@@ -47,10 +47,11 @@ export function retryModels(): void {
   client.retryModels().catch((e: unknown) => set((s) => ({ engine: { ...s.engine, error: `Retry failed: ${errorText(e)}` } })));
 }
 
-export function setRerankerEnabled(enabled: boolean): void {
+/** null returns to the automatic choice (on with WebGPU, off on WASM). */
+export function setRerankerEnabled(enabled: boolean | null): void {
   get().setSettings({ rerankerEnabled: enabled });
   engine()
-    ?.setRerankerEnabled(enabled)
+    ?.setRerankerEnabled(enabled ?? 'auto')
     .catch((e: unknown) => set((s) => ({ engine: { ...s.engine, error: errorText(e) } })));
 }
 

@@ -48,7 +48,7 @@ export function assetUrl(path: string): string {
 export interface UserEngineSettings {
   /** null: use the build's default host. */
   modelHost: string | null;
-  rerankerEnabled: boolean;
+  rerankerEnabled: boolean | null;
   forceWasm: boolean;
 }
 
@@ -59,6 +59,6 @@ export function engineConfig(settings: UserEngineSettings, overrides: QueryOverr
     taxonomyUrl: assetUrl(TAXONOMY_ASSET_PATH),
     embeddingsBaseUrl: assetUrl('embeddings/'),
     forceWasm: settings.forceWasm || overrides.forceWasm,
-    rerankerEnabled: settings.rerankerEnabled,
+    rerankerEnabled: settings.rerankerEnabled ?? 'auto',
   };
 }

@@ -79,7 +79,7 @@ export class EngineClient {
   status(): Promise<EngineStatus> {
     return this.invoke('status', (r) => r.status());
   }
-  setRerankerEnabled(enabled: boolean): Promise<void> {
+  setRerankerEnabled(enabled: boolean | 'auto'): Promise<void> {
     this.config = { ...this.config, rerankerEnabled: enabled };
     return this.invoke('setRerankerEnabled', (r) => r.setRerankerEnabled(enabled));
   }

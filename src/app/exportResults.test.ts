@@ -1,3 +1,4 @@
+// Unit tests of the export formatting: JSON shape and RFC 4180 CSV quoting.
 import { describe, expect, it } from 'vitest';
 import type { Candidate } from '../core/pipeline.ts';
 import { defaultThresholds } from '../core/thresholds.ts';

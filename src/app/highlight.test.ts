@@ -1,3 +1,4 @@
+// Unit tests of highlight runs: overlapping, nested and out-of-range evidence spans.
 import { describe, expect, it } from 'vitest';
 import { buildRuns } from './highlight.ts';
 

@@ -48,6 +48,17 @@ export async function installApp(): Promise<void> {
 
 /** Activates the waiting service worker and reloads into the new version. */
 export function applyUpdate(): void {
+  // The plugin reloads only when the page was already controlled when it registered; a tab opened
+  // on the very first visit (controlled later, through clientsClaim) would otherwise stay on the
+  // old version. Reload on the controller change, or after a grace period whatever happens.
+  let reloading = false;
+  const reload = () => {
+    if (reloading) return;
+    reloading = true;
+    window.location.reload();
+  };
+  navigator.serviceWorker?.addEventListener('controllerchange', reload, { once: true });
+  setTimeout(reload, 5_000);
   void updateSW?.(true);
 }
 

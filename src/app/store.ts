@@ -21,7 +21,8 @@ export interface Settings {
   sortBy: SortBy;
   /** null: the build's default model host. */
   modelHost: string | null;
-  rerankerEnabled: boolean;
+  /** null: automatic (on with WebGPU, off on WASM). */
+  rerankerEnabled: boolean | null;
   forceWasm: boolean;
 }
 
@@ -84,7 +85,7 @@ export function defaultSettings(): Settings {
     thresholdsPreset: PRESET_ID,
     sortBy: 'score',
     modelHost: null,
-    rerankerEnabled: true,
+    rerankerEnabled: null,
     forceWasm: false,
   };
 }

@@ -1,9 +1,14 @@
 // The analysed text with evidence highlighted. The text is only ever rendered as text nodes: runs
 // are string slices, marked runs are <mark> elements around a slice. Hovering or focusing a mark
-// lights up the results it is evidence for, and hovering a result lights up its marks.
-import { Fragment } from 'react';
+// lights up the results it is evidence for, and hovering a result lights up its marks. The marks
+// form one tab stop (roving tabindex): arrow keys move between them, so a long text does not add
+// dozens of stops to the tab order.
+import { Fragment, useRef, useState, type KeyboardEvent } from 'react';
 import { selectBusy, selectHighlight } from '../selectors.ts';
 import { useAppStore } from '../store.ts';
+
+const NEXT_KEYS = new Set(['ArrowRight', 'ArrowDown']);
+const PREV_KEYS = new Set(['ArrowLeft', 'ArrowUp']);
 
 export function DocumentView() {
   const model = useAppStore(selectHighlight);
@@ -11,33 +16,55 @@ export function DocumentView() {
   const hover = useAppStore((s) => s.hover);
   const setHover = useAppStore((s) => s.setHover);
   const clearHover = useAppStore((s) => s.clearHover);
+  const [current, setCurrent] = useState(0);
+  const container = useRef<HTMLDivElement>(null);
   const hovered = new Set(hover?.keys ?? []);
 
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const step = NEXT_KEYS.has(e.key) ? 1 : PREV_KEYS.has(e.key) ? -1 : e.key === 'Home' ? -Infinity : e.key === 'End' ? Infinity : 0;
+    if (!step || !(e.target instanceof HTMLElement) || e.target.tagName !== 'MARK') return;
+    const marks = [...(container.current?.querySelectorAll<HTMLElement>('mark[data-keys]') ?? [])];
+    const at = marks.indexOf(e.target);
+    const next = Math.max(0, Math.min(marks.length - 1, at + step));
+    e.preventDefault();
+    setCurrent(next);
+    marks[next]?.focus();
+  };
+
+  const markCount = model ? countMarks(model.runs) : 0;
+  let markIndex = -1;
   return (
     <section className="panel doc-panel" aria-labelledby="doc-heading">
       <h2 id="doc-heading">Evidence in your text</h2>
       <p className="muted legend">
-        <mark className="mark strong">label found</mark> <mark className="mark weak">sentence matched by meaning</mark> Hover or focus a highlight to see its results.
+        <mark className="mark strong">label found</mark> <mark className="mark weak">sentence matched by meaning</mark> Hover a highlight, or Tab to it and use the
+        arrow keys, to see its results.
       </p>
-      <div className={busy ? 'doc busy' : 'doc'} aria-busy={busy} data-testid="document">
+      <div ref={container} className={busy ? 'doc busy' : 'doc'} aria-busy={busy} data-testid="document" onKeyDown={onKeyDown}>
         {!model || !model.text ? (
           <p className="muted empty">Your text appears here with the evidence for each result highlighted.</p>
         ) : (
           model.runs.map((r) => {
             const slice = model.text.slice(r.start, r.end);
             if (r.keys.length === 0) return <Fragment key={r.start}>{slice}</Fragment>;
+            const index = ++markIndex;
             const active = r.keys.some((k) => hovered.has(k));
             const labels = r.keys.map((k) => model.labels.get(k) ?? k).join('; ');
+            // Clamped so the tab stop survives a result with fewer marks than before.
+            const isStop = index === Math.min(current, markCount - 1);
             return (
               <mark
                 key={r.start}
                 className={`mark ${r.strong ? 'strong' : 'weak'}${active ? ' active' : ''}`}
-                tabIndex={0}
+                tabIndex={isStop ? 0 : -1}
                 title={labels}
                 data-keys={r.keys.join(' ')}
                 onMouseEnter={() => setHover({ keys: r.keys, via: 'mouse' })}
                 onMouseLeave={() => clearHover('mouse')}
-                onFocus={() => setHover({ keys: r.keys, via: 'focus' })}
+                onFocus={() => {
+                  setCurrent(index);
+                  setHover({ keys: r.keys, via: 'focus' });
+                }}
                 onBlur={() => clearHover('focus')}
               >
                 {slice}
@@ -48,4 +75,10 @@ export function DocumentView() {
       </div>
     </section>
   );
+}
+
+function countMarks(runs: readonly { keys: string[] }[]): number {
+  let n = 0;
+  for (const r of runs) if (r.keys.length > 0) n++;
+  return n;
 }

@@ -8,6 +8,8 @@ import { useAppStore } from '../store.ts';
 export function ModelSettings() {
   const settings = useAppStore((s) => s.settings);
   const backend = useAppStore((s) => s.status?.backend ?? null);
+  // An explicit choice shows at once; the automatic one is resolved by the engine (it knows the backend).
+  const rerankerOn = useAppStore((s) => s.settings.rerankerEnabled ?? s.status?.reranker.enabled ?? false);
   const [hostDraft, setHostDraft] = useState(settings.modelHost ?? defaultModelHost());
   const [hostError, setHostError] = useState<string | null>(null);
   const forcedByUrl = queryOverrides().forceWasm;
@@ -27,8 +29,15 @@ export function ModelSettings() {
     <div className="model-settings">
       <h3>Settings</h3>
       <div className="checkbox">
-        <input id="reranker-enabled" type="checkbox" checked={settings.rerankerEnabled} onChange={(e) => setRerankerEnabled(e.target.checked)} />
+        <input id="reranker-enabled" type="checkbox" checked={rerankerOn} onChange={(e) => setRerankerEnabled(e.target.checked)} />
         <label htmlFor="reranker-enabled">Rerank matches with the cross-encoder</label>
+        {settings.rerankerEnabled === null ? (
+          <span className="hint"> (automatic: on with WebGPU, off on WASM)</span>
+        ) : (
+          <button type="button" onClick={() => setRerankerEnabled(null)}>
+            Automatic
+          </button>
+        )}
       </div>
       <p className="hint">
         The reranker improves precision but downloads a second model of about the same size and scores every candidate separately

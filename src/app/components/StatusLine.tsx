@@ -10,6 +10,10 @@ function loadPercent(files: { loaded: number; total: number }[]): number | null 
   return Math.round((100 * files.reduce((a, f) => a + Math.min(f.loaded, f.total), 0)) / total);
 }
 
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 export function StatusLine() {
   const status = useAppStore((s) => s.status);
   const taxonomy = useAppStore((s) => s.taxonomy);
@@ -21,7 +25,8 @@ export function StatusLine() {
   else if (taxonomy.phase === 'failed') summary = 'The ESCO taxonomy could not be loaded.';
   else if (status?.denseReady) {
     const rr = status.reranker.enabled ? (status.reranker.phase === 'failed' ? ', reranker failed' : ' + reranker') : '';
-    summary = `Semantic matching ready (${status.backend === 'webgpu' ? 'WebGPU' : 'WASM'}, ${status.dtype ?? '?'}${rr}).`;
+    const test = status.embedder.isTestModel ? ' with a TEST MODEL' : '';
+    summary = `Semantic matching ready${test} (${status.backend === 'webgpu' ? 'WebGPU' : 'WASM'}, ${status.dtype ?? '?'}${rr}).`;
   } else if (status?.embedder.phase === 'loading') {
     const pct = loadPercent(status.files);
     summary = `Label matching ready; loading the model${pct === null ? '' : ` (${pct}%)`} for semantic matching…`;
@@ -32,7 +37,10 @@ export function StatusLine() {
   if (taxonomy.error) problems.push(`Taxonomy: ${taxonomy.error}`);
   if (engine.error) problems.push(engine.error);
   if (status?.error) problems.push(status.error);
-  if (status?.embedder.phase === 'failed') problems.push(`Model download failed: ${status.embedder.error ?? 'unknown reason'}`);
+  if (status?.embedder.phase === 'failed') {
+    const reason = status.embedder.error ?? 'unknown reason';
+    problems.push(/^model download failed/i.test(reason) ? capitalise(reason) : `Model download failed: ${reason}`);
+  }
   else if (status?.embedder.error) problems.push(status.embedder.error);
   if (status?.reranker.enabled && status.reranker.error) problems.push(status.reranker.error);
   if (status?.cache.state === 'missing') problems.push(`No embedding cache for this model: regenerate needed (Model and cache panel).${status.cache.message ? ` ${status.cache.message}` : ''}`);

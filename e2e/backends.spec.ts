@@ -1,0 +1,101 @@
+// The engine worker on both backends with the generated TEST models: WebGPU (SwiftShader adapter,
+// --enable-unsafe-webgpu) and the WASM fallback (no flag), same results; and a model host outage
+// that leaves lexical matching working and recovers on retry.
+import { chromium, expect, test, type Browser, type Page, type Worker } from '@playwright/test';
+import type { EngineStatus } from '../workers/engineApi.ts';
+import { CHROMIUM_ARGS, chromiumPath } from '../scripts/browser.ts';
+
+const TEXTS = ['Experience with Java programming and SQL databases', 'Wir suchen eine Pflegefachkraft', 'project management and teamwork'];
+const AD = 'We are hiring a software developer.\n- Experience with Java programming\n- SQL databases';
+
+type EngineGlobal = { __engine: { status(): Promise<EngineStatus>; embed(t: string[]): Promise<Float32Array>; extract(t: string): Promise<{ candidates: { kind: string; index: number; retrieval: number }[] }>; retryModels(): Promise<void> } };
+
+async function engineWorker(page: Page): Promise<Worker> {
+  await page.goto('/');
+  const has = () => page.workers().find((w) => w.url().includes('engine'));
+  await expect.poll(() => Boolean(has()), { timeout: 30_000 }).toBe(true);
+  return has()!;
+}
+
+async function waitReady(worker: Worker, timeout = 90_000): Promise<EngineStatus> {
+  let status: EngineStatus | undefined;
+  await expect
+    .poll(async () => {
+      // status() is undefined until the app has called init.
+      status = await worker.evaluate(() => (self as unknown as EngineGlobal).__engine.status());
+      return Boolean(status && (status.denseReady || status.embedder.phase === 'failed'));
+    }, { timeout })
+    .toBe(true);
+  return status!;
+}
+
+const embed = (worker: Worker) => worker.evaluate(async (texts) => Array.from(await (self as unknown as EngineGlobal).__engine.embed(texts)), TEXTS);
+const topSkills = (worker: Worker) =>
+  worker.evaluate(async (text) => {
+    const r = await (self as unknown as EngineGlobal).__engine.extract(text);
+    return r.candidates.filter((c) => c.kind === 'skill').sort((a, b) => b.retrieval - a.retrieval).slice(0, 5).map((c) => c.index);
+  }, AD);
+
+function cosines(a: number[], b: number[], dims: number): number[] {
+  return TEXTS.map((_, i) => {
+    let d = 0, x = 0, y = 0;
+    for (let j = i * dims; j < (i + 1) * dims; j++) {
+      d += a[j] * b[j];
+      x += a[j] * a[j];
+      y += b[j] * b[j];
+    }
+    return d / Math.sqrt(x * y);
+  });
+}
+
+async function launch(webgpu: boolean): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: webgpu ? [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] : CHROMIUM_ARGS });
+}
+
+test('WebGPU and the WASM fallback give the same vectors and results', async ({ baseURL }) => {
+  test.setTimeout(240_000);
+  const results: Record<string, { status: EngineStatus; vectors: number[]; top: number[] }> = {};
+  for (const webgpu of [true, false]) {
+    const browser = await launch(webgpu);
+    try {
+      const page = await (await browser.newContext({ baseURL })).newPage();
+      const worker = await engineWorker(page);
+      const status = await waitReady(worker);
+      results[webgpu ? 'webgpu' : 'wasm'] = { status, vectors: await embed(worker), top: await topSkills(worker) };
+    } finally {
+      await browser.close();
+    }
+  }
+  const { webgpu, wasm } = results;
+  expect(webgpu.status.backend).toBe('webgpu');
+  expect(webgpu.status.dtype).toBe('fp32');
+  expect(webgpu.status.fallbackReason).toBeUndefined();
+  expect(webgpu.status.selfCheck?.ok).toBe(true);
+  expect(wasm.status.backend).toBe('wasm');
+  expect(wasm.status.dtype).toBe('q8');
+  expect(wasm.status.fallbackReason).toMatch(/no WebGPU adapter/);
+  expect(wasm.status.crossOriginIsolated).toBe(true);
+  expect(wasm.status.embedder.isTestModel).toBe(true);
+  const dims = webgpu.vectors.length / TEXTS.length;
+  expect(dims).toBe(256);
+  for (const c of cosines(webgpu.vectors, wasm.vectors, dims)) expect(c).toBeGreaterThanOrEqual(0.99);
+  expect(wasm.top.slice(0, 3)).toEqual(webgpu.top.slice(0, 3));
+});
+
+test('a model host that is down gives a clear status, lexical matching keeps working, and retry recovers', async ({ page, context }) => {
+  test.setTimeout(180_000);
+  await context.route('http://localhost:4174/**', (route) => route.abort('connectionrefused'));
+  const worker = await engineWorker(page);
+  const failed = await waitReady(worker);
+  expect(failed.embedder.phase).toBe('failed');
+  expect(failed.embedder.error).toMatch(/model download failed: .+/);
+  expect(failed.denseReady).toBe(false);
+  const lexical = await worker.evaluate((t) => (self as unknown as EngineGlobal).__engine.extract(t), AD);
+  expect(lexical.candidates.length).toBeGreaterThan(0);
+
+  await context.unroute('http://localhost:4174/**');
+  await worker.evaluate(() => (self as unknown as EngineGlobal).__engine.retryModels());
+  const ready = await waitReady(worker);
+  expect(ready.embedder.phase).toBe('ready');
+  expect(ready.denseReady).toBe(true);
+});

@@ -1,0 +1,391 @@
+// Sections 3-5 against the built app in Chromium (private e2e build with the generated test models,
+// see appHarness.ts):
+//   3. start-up: navigation to "semantic matching ready" on a first visit (fresh browser context:
+//      app, ORT WASM, taxonomy, test model and shipped embedding asset all downloaded) and on a
+//      returning visit (same context: service worker cache, cache matrices read from IndexedDB);
+//   4. interaction: paste to first (lexical) and final results for a 500-word ad, from the app's own
+//      e2e marks (window.__perf); threshold slider move to re-rendered results for a 1,000-word ad;
+//   5. memory: JS heap and ArrayBuffer backing stores of page and engine worker after loading the
+//      cache and at their peak during the extraction of a 1,000-word ad (CDP, see cdpMemory.ts).
+// The UI is still changing: a missing selector or hook turns its row into "n/a: <reason>" instead
+// of failing the run.
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { adOfWords, wordCount } from './ads.ts';
+import { startApp, type AppServers } from './appHarness.ts';
+import { AppMemory, type HeapUsage } from './cdpMemory.ts';
+import type { BenchContext, SectionResult } from './context.ts';
+import {
+  MOVE_SLIDER_FN,
+  READ_PERF_MARKS,
+  READ_STARTUP_MARKS,
+  SEMANTIC_READY_TEXT,
+  STARTUP_MARKS_SCRIPT,
+  SUMMARY_SELECTOR,
+  type PerfMarks,
+  type SliderTiming,
+  type StartupMarks,
+} from './inPage.ts';
+import { fmtBytes, fmtMs, fmtSample, summarize, type Sample, type Table } from './stats.ts';
+
+export type AppSection = 'startup' | 'interaction' | 'memory';
+
+/** Model loading and the first dense extraction can take a while on 2 shared cores. */
+const READY_TIMEOUT = 120_000;
+const TEXTAREA = ['#source-text', 'textarea'];
+const SKILL_SLIDER_ID = 'skill-threshold';
+const SKILL_KEPT = '[data-testid="skill-kept"]';
+const SKILL_RESULTS = '[data-testid="skill-results"]';
+/** The slider alternates between a low threshold and the first of the high ones that changes the result set. */
+const SLIDER_LOW = 0.3;
+const SLIDER_HIGH = [0.8, 0.9, 0.95, 0.98, 0.99];
+
+class NotAvailable extends Error {}
+
+function na(reason: string): never {
+  throw new NotAvailable(reason);
+}
+
+async function waitSemanticReady(page: Page): Promise<void> {
+  const summary = page.locator(SUMMARY_SELECTOR);
+  try {
+    await summary.first().waitFor({ state: 'attached', timeout: 30_000 });
+  } catch {
+    na(`no status line ${SUMMARY_SELECTOR} in the app`);
+  }
+  await summary.filter({ hasText: SEMANTIC_READY_TEXT }).first().waitFor({ timeout: READY_TIMEOUT });
+}
+
+async function textarea(page: Page) {
+  for (const sel of TEXTAREA) {
+    const loc = page.locator(sel).first();
+    if ((await loc.count()) > 0) return loc;
+  }
+  return na(`no text input (${TEXTAREA.join(', ')})`);
+}
+
+/** Pastes through the clipboard and Ctrl+V, as a user (and the e2e suite) does. */
+async function paste(context: BrowserContext, page: Page, text: string): Promise<void> {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const box = await textarea(page);
+  await box.fill('');
+  // Past the typing debounce, so the clearing never overlaps the measured paste.
+  await page.waitForTimeout(400);
+  await box.click();
+  await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(text)})`);
+  await page.keyboard.press('ControlOrMeta+V');
+}
+
+async function waitFinalMarks(page: Page, timeoutMs = READY_TIMEOUT): Promise<PerfMarks> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const marks = (await page.evaluate(READ_PERF_MARKS)) as PerfMarks | null;
+    if (!marks) na('the app exposes no window.__perf (e2e build hook, src/app/perfMarks.ts)');
+    if (marks.finalRenderedAt !== undefined) return marks;
+    if (Date.now() > end) throw new Error(`no final result within ${timeoutMs / 1000} s (marks ${JSON.stringify(marks)})`);
+    await page.waitForTimeout(50);
+  }
+}
+
+function naRow(label: string, reason: string, cols: number): string[] {
+  return [label, `n/a: ${reason}`, ...new Array<string>(Math.max(0, cols - 2)).fill('')];
+}
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message.split('\n')[0] : String(e);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. start-up
+
+async function startupVisit(context: BrowserContext, url: string): Promise<StartupMarks> {
+  const page = await context.newPage();
+  try {
+    await page.goto(url);
+    await waitSemanticReady(page);
+    const marks = (await page.evaluate(READ_STARTUP_MARKS)) as StartupMarks | null;
+    if (!marks?.semanticReadyAt) throw new Error('ready, but the start-up marks were not recorded');
+    return marks;
+  } finally {
+    await page.close();
+  }
+}
+
+async function runStartup(ctx: BenchContext, browser: Browser, app: AppServers, facts: Record<string, number>): Promise<Table> {
+  const runs = Math.max(3, ctx.runs - 2);
+  const head = ['Visit', 'first contentful paint ms', 'label matching ready ms', 'semantic matching ready ms', 'runs'];
+  const rows: string[][] = [];
+  const footer: string[] = [];
+  const collect = (label: string, marks: StartupMarks[], key: string): void => {
+    const s = (f: (m: StartupMarks) => number | undefined): Sample => summarize(marks.map(f).filter((x): x is number => x !== undefined));
+    const ready = s((m) => m.semanticReadyAt);
+    rows.push([label, fmtSample(s((m) => m.fcpAt)), fmtSample(s((m) => m.lexicalReadyAt)), fmtSample(ready), String(marks.length)]);
+    facts[`startup.${key}.ms`] = ready.median;
+  };
+
+  // First visits: a fresh context each (no HTTP cache, service worker, Cache API or IndexedDB).
+  try {
+    const marks: StartupMarks[] = [];
+    for (let i = 0; i < runs; i++) {
+      const context = await browser.newContext();
+      await context.addInitScript({ content: STARTUP_MARKS_SCRIPT });
+      try {
+        marks.push(await startupVisit(context, app.url));
+      } finally {
+        await context.close();
+      }
+      ctx.log(`startup: first visit ${i + 1}: ready at ${marks[marks.length - 1].semanticReadyAt?.toFixed(0)} ms`);
+    }
+    collect('first visit (fresh context; downloads, shipped cache -> IndexedDB)', marks, 'first');
+  } catch (e) {
+    rows.push(naRow('first visit', reason(e), head.length));
+    ctx.log(`startup (first visit): n/a: ${reason(e)}`);
+  }
+
+  // Returning visits: one context, warmed by an untimed first visit; then wait until the service
+  // worker is active and idle, so its precaching does not overlap the timed loads.
+  try {
+    const context = await browser.newContext();
+    await context.addInitScript({ content: STARTUP_MARKS_SCRIPT });
+    try {
+      const warm = await context.newPage();
+      await warm.goto(app.url);
+      await waitSemanticReady(warm);
+      await warm.evaluate('navigator.serviceWorker ? navigator.serviceWorker.ready.then(() => true) : false');
+      const dbs = (await warm.evaluate('indexedDB.databases().then((d) => d.map((x) => x.name))')) as string[];
+      await warm.waitForTimeout(1500);
+      await warm.close();
+      const marks: StartupMarks[] = [];
+      for (let i = 0; i < runs; i++) {
+        marks.push(await startupVisit(context, app.url));
+        ctx.log(`startup: returning visit ${i + 1}: ready at ${marks[marks.length - 1].semanticReadyAt?.toFixed(0)} ms`);
+      }
+      collect('returning visit (service worker cache, cache from IndexedDB)', marks, 'returning');
+      footer.push(`IndexedDB databases after the first visit: ${dbs.join(', ') || 'none'}.`);
+    } finally {
+      await context.close();
+    }
+  } catch (e) {
+    rows.push(naRow('returning visit', reason(e), head.length));
+    ctx.log(`startup (returning visit): n/a: ${reason(e)}`);
+  }
+  footer.push(
+    `Times are the page's performance.now() (zero = navigation start) when the status line (${SUMMARY_SELECTOR}) first says "Label matching ready" / "${SEMANTIC_READY_TEXT}"; ` +
+      'median (min–max). Test models (generated, a few MB), so model download and session creation are far smaller than bge-m3\'s 570 MB q8.',
+  );
+  return {
+    title: '3. Start-up in Chromium (e2e build, test models)',
+    note: `App: a private \`vite build --mode e2e\` (built in ${(app.buildMs / 1000).toFixed(1)} s with its assets) served by \`vite preview\` with the project's isolation headers; models from scripts/serve-models.ts on localhost.`,
+    head,
+    rows,
+    footer,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. interaction
+
+async function runInteraction(ctx: BenchContext, browser: Browser, app: AppServers, facts: Record<string, number>): Promise<Table> {
+  const runs = ctx.runs;
+  const head = ['Interaction', 'detail', 'ms', 'runs'];
+  const rows: string[][] = [];
+  const footer: string[] = [];
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await waitSemanticReady(page);
+    const ad500 = adOfWords(500);
+    const ad1000 = adOfWords(1000);
+
+    // Paste -> lexical and final results. A unique last line per run, so nothing can be served from a memo.
+    try {
+      const lexical: number[] = [];
+      const final: number[] = [];
+      const stages = new Set<string>();
+      // One untimed paste first: the reranker loads on the first extraction.
+      await paste(context, page, `${ad500}\n\nReference: warm-up`);
+      await waitFinalMarks(page);
+      for (let i = 0; i < runs; i++) {
+        await paste(context, page, `${ad500}\n\nReference: BENCH-${i + 1}`);
+        const m = await waitFinalMarks(page);
+        if (m.lexicalRenderedAt !== undefined) lexical.push(m.lexicalRenderedAt - m.inputAt);
+        final.push((m.finalRenderedAt ?? NaN) - m.inputAt);
+        if (m.finalStage) stages.add(m.finalStage);
+        ctx.log(`interaction: paste ${i + 1}: lexical ${fmtMs(lexical[lexical.length - 1])} ms, final ${fmtMs(final[final.length - 1])} ms`);
+      }
+      const l = summarize(lexical);
+      const f = summarize(final);
+      rows.push([`paste ${wordCount(ad500)}-word ad -> first (lexical) results rendered`, 'main-thread label matching', fmtSample(l), String(lexical.length)]);
+      rows.push([
+        `paste ${wordCount(ad500)}-word ad -> final results rendered`,
+        `final stage: ${[...stages].join(', ') || '?'} (test embedder + reranker in the worker)`,
+        fmtSample(f),
+        String(final.length),
+      ]);
+      facts['interaction.pasteLexical.ms'] = l.median;
+      facts['interaction.pasteFinal.ms'] = f.median;
+    } catch (e) {
+      rows.push(naRow('paste 500-word ad -> results', reason(e), head.length));
+      ctx.log(`interaction (paste): n/a: ${reason(e)}`);
+    }
+
+    // Slider -> re-rendered results, on a 1,000-word ad's final results.
+    try {
+      await paste(context, page, ad1000);
+      await waitFinalMarks(page);
+      const move = async (value: number, timeoutMs = 5000): Promise<SliderTiming> => {
+        const args = { id: SKILL_SLIDER_ID, value, keptSelector: SKILL_KEPT, watchSelectors: [SKILL_RESULTS, SKILL_KEPT], timeoutMs };
+        const r = (await page.evaluate(
+          `(${MOVE_SLIDER_FN})(${JSON.stringify(args)})`,
+        )) as SliderTiming;
+        if (r.error) na(r.error);
+        // Let the frame settle, as between two drags of a real user.
+        await page.waitForTimeout(100);
+        return r;
+      };
+      // Between the low thresholds the list is often capped by "max skills" and does not change:
+      // find a high value that re-cuts it (untimed), then alternate between the two.
+      const kept = page.locator(SKILL_KEPT).first();
+      if ((await kept.count()) === 0) na(`no ${SKILL_KEPT} line`);
+      await move(SLIDER_LOW, 1000);
+      const lowText = await kept.textContent();
+      let high = SLIDER_HIGH[SLIDER_HIGH.length - 1];
+      for (const v of SLIDER_HIGH) {
+        await move(v, 1000);
+        if ((await kept.textContent()) !== lowText) {
+          high = v;
+          break;
+        }
+      }
+      await move(SLIDER_LOW, 1000);
+      const values = [high, SLIDER_LOW];
+      const frame: number[] = [];
+      const commit: number[] = [];
+      let changed = 0;
+      let timeouts = 0;
+      const moves = runs * 2;
+      for (let i = 0; i < moves; i++) {
+        const r = await move(values[i % values.length]);
+        if (r.timeout) timeouts++;
+        else {
+          frame.push(r.frameMs ?? NaN);
+          commit.push(r.commitMs ?? NaN);
+          if (r.changed) changed++;
+        }
+      }
+      const fr = summarize(frame);
+      rows.push([
+        `skill threshold slider move (${values.join(' <-> ')}) -> results re-rendered, ${wordCount(ad1000)}-word ad`,
+        `DOM commit ${fmtSample(summarize(commit))} ms; result set changed in ${changed}/${frame.length} moves${timeouts ? `; ${timeouts} moves changed nothing within 5 s (no re-render)` : ''}`,
+        fmtSample(fr),
+        String(frame.length),
+      ]);
+      facts['interaction.slider.ms'] = fr.median;
+    } catch (e) {
+      rows.push(naRow('slider move -> results re-rendered', reason(e), head.length));
+      ctx.log(`interaction (slider): n/a: ${reason(e)}`);
+    }
+  } catch (e) {
+    rows.push(naRow('interaction', reason(e), head.length));
+    ctx.log(`interaction: n/a: ${reason(e)}`);
+  } finally {
+    await context.close();
+  }
+  footer.push(
+    "Paste times come from the app's e2e marks (window.__perf: text change in the store -> next animation frame after the results rendered). " +
+      'Slider: input event -> next animation frame after the result list / "kept" line changed (page clock).',
+  );
+  return { title: '4. Interaction in Chromium (e2e build, test models)', head, textColumns: 2, rows, footer };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. memory
+
+async function runMemory(ctx: BenchContext, browser: Browser, app: AppServers, facts: Record<string, number>): Promise<Table> {
+  const head = ['Moment', 'page JS heap', 'page ArrayBuffers', 'worker JS heap', 'worker ArrayBuffers', 'page + worker'];
+  const rows: string[][] = [];
+  const footer: string[] = [];
+  const context = await browser.newContext();
+  let memory: AppMemory | undefined;
+  const row = (label: string, p: HeapUsage, w: HeapUsage | null): void => {
+    const total = p.usedSize + p.backingStorageSize + (w ? w.usedSize + w.backingStorageSize : 0);
+    rows.push([label, fmtBytes(p.usedSize), fmtBytes(p.backingStorageSize), w ? fmtBytes(w.usedSize) : 'n/a', w ? fmtBytes(w.backingStorageSize) : 'n/a', fmtBytes(total)]);
+  };
+  try {
+    const page = await context.newPage();
+    memory = await AppMemory.attach(context, page);
+    await page.goto(app.url);
+    await waitSemanticReady(page);
+    const hasWorker = await memory.waitForWorker();
+    if (!hasWorker) footer.push('n/a: the engine worker could not be attached over CDP; worker columns are empty.');
+    const workerUsage = async (): Promise<HeapUsage | null> => (hasWorker ? memory!.workerUsage().catch(() => null) : null);
+
+    await memory.collectGarbage();
+    const pLoaded = await memory.page();
+    const wLoaded = await workerUsage();
+    row('cache and model loaded, idle (after GC)', pLoaded, wLoaded);
+    facts['memory.loaded.worker.bytes'] = wLoaded ? wLoaded.usedSize + wLoaded.backingStorageSize : NaN;
+    facts['memory.loaded.page.bytes'] = pLoaded.usedSize + pLoaded.backingStorageSize;
+
+    // Peak while a 1,000-word ad is extracted: sample both targets until the final result is shown.
+    const ad = adOfWords(1000);
+    await paste(context, page, ad);
+    let peakPage = pLoaded;
+    let peakWorker = wLoaded;
+    let samples = 0;
+    const end = Date.now() + READY_TIMEOUT;
+    for (;;) {
+      const [p, w] = await Promise.all([memory.page(), workerUsage()]);
+      samples++;
+      if (p.usedSize + p.backingStorageSize > peakPage.usedSize + peakPage.backingStorageSize) peakPage = p;
+      if (w && (!peakWorker || w.usedSize + w.backingStorageSize > peakWorker.usedSize + peakWorker.backingStorageSize)) peakWorker = w;
+      const marks = (await page.evaluate(READ_PERF_MARKS)) as PerfMarks | null;
+      if (!marks) na('the app exposes no window.__perf, so the end of the extraction is unknown');
+      if (marks.finalRenderedAt !== undefined) break;
+      if (Date.now() > end) throw new Error('no final result within the timeout');
+      await page.waitForTimeout(25);
+    }
+    row(`peak during extraction of a ${wordCount(ad)}-word ad (${samples} samples, no GC)`, peakPage, peakWorker);
+    facts['memory.peak.worker.bytes'] = peakWorker ? peakWorker.usedSize + peakWorker.backingStorageSize : NaN;
+
+    await memory.collectGarbage();
+    row('after the extraction (after GC)', await memory.page(), await workerUsage());
+    footer.push(
+      `CDP Runtime.getHeapUsage of the page and of the engine worker (${memory.worker || 'not attached'}): JS heap = live JS objects (usedSize), ArrayBuffers = backing stores ` +
+        "(embedding matrices in WebAssembly.Memory, ORT's WASM heap, tensors). ORT's own thread workers and the service worker are not included. Test models: bge-m3 would add its 570 MB (q8) weights to the worker.",
+    );
+  } catch (e) {
+    rows.push(naRow('memory', reason(e), head.length));
+    ctx.log(`memory: n/a: ${reason(e)}`);
+  } finally {
+    await memory?.detach();
+    await context.close();
+  }
+  return { title: '5. Memory in Chromium (e2e build, test models)', head, rows, footer };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function runAppSections(ctx: BenchContext, which: ReadonlySet<AppSection>): Promise<SectionResult> {
+  const facts: Record<string, number> = {};
+  let app: AppServers;
+  try {
+    app = await startApp(ctx.log);
+  } catch (e) {
+    const r = reason(e);
+    ctx.log(`app sections: n/a: ${r}`);
+    const tables: Table[] = [...which].map((s) => ({ title: `${s}: n/a`, head: ['Section', 'Result'], rows: [[s, `n/a: app build or servers failed: ${r}`]] }));
+    return { tables, facts };
+  }
+  try {
+    const browser = await ctx.browser();
+    const tables: Table[] = [];
+    if (which.has('startup')) tables.push(await runStartup(ctx, browser, app, facts));
+    if (which.has('interaction')) tables.push(await runInteraction(ctx, browser, app, facts));
+    if (which.has('memory')) tables.push(await runMemory(ctx, browser, app, facts));
+    return { tables, facts };
+  } finally {
+    await app.close();
+  }
+}
+

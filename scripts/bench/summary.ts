@@ -1,0 +1,76 @@
+// The "slowest step and what would speed it up" lines, computed from the figures of this run: the
+// per-ad cost of each pipeline step for bge-m3 on this CPU (WASM q8, as the app runs it without a
+// shader-f16 WebGPU adapter), the one-off cache regeneration, and the measured app (test models).
+// Each suggestion is chosen by which step dominates, and quantified where the figures allow it.
+import { fmtMs, fmtRatio, fmtSeconds } from './stats.ts';
+
+type Facts = Record<string, number>;
+
+const ok = (x: number | undefined): x is number => x !== undefined && Number.isFinite(x);
+const pct = (part: number, whole: number): string => `${Math.round((100 * part) / whole)}%`;
+
+export function summaryLines(f: Facts): string[] {
+  const lines: string[] = [];
+  const embed = f['estimate.adEmbed.browser.q8.ms'];
+  const rerank = f['estimate.adRerank.browser.q8.ms'];
+  const segments = f['estimate.segments'];
+  const searchPer64 = f['search.browser.int8.ms'];
+  const lexical = f['interaction.pasteLexical.ms'];
+  if (ok(embed) && ok(rerank)) {
+    // The app searches every segment vector against all 17,597 concepts: topK cost scales with queries.
+    const search = ok(searchPer64) && ok(segments) ? (searchPer64 * segments) / 64 : NaN;
+    const steps: [string, number][] = [
+      ['reranking (bge-reranker-v2-m3)', rerank],
+      ['embedding (bge-m3)', embed],
+      ['vector search (int8 WASM SIMD)', search],
+      ['lexical matching', ok(lexical) ? lexical : NaN],
+    ];
+    const total = steps.reduce((s, [, ms]) => s + (ok(ms) ? ms : 0), 0);
+    const [name, ms] = steps.filter(([, x]) => ok(x)).sort((a, b) => b[1] - a[1])[0];
+    let advice = '';
+    if (name.startsWith('reranking')) {
+      const pairs = f['estimate.adRerank.pairs'];
+      advice =
+        `it scores ${ok(pairs) ? pairs.toLocaleString('en-US') : 'many'} (segment, concept) pairs through a 24-layer cross-encoder. ` +
+        'Rerank once per distinct candidate concept against its best segment (or a per-document top-N) instead of top-5 per segment and kind, ' +
+        'merge the many short enumeration segments into sentences before reranking, and show the embedding results before reranking finishes, with reranking capped or off on WASM.';
+    } else if (name.startsWith('embedding')) {
+      const padded = f['estimate.adEmbed.padded'];
+      const split = f['estimate.adEmbed.paddedSplit'];
+      const splitMs = f['estimate.adEmbed.splitBrowserQ8.ms'];
+      advice =
+        ok(padded) && ok(split) && split < padded
+          ? `batching the document chunks apart from the short segments cuts padded tokens from ${padded.toLocaleString('en-US')} to ${split.toLocaleString('en-US')} (embedding ${fmtSeconds(embed / 1000)} -> ${ok(splitMs) ? fmtSeconds(splitMs / 1000) : 'n/a'}); WebGPU fp16 where an adapter has shader-f16.`
+          : 'WebGPU fp16 where an adapter has shader-f16; fewer, longer segments.';
+    } else if (name.startsWith('vector')) {
+      advice = 'fewer query vectors (merge segments) or a coarse pre-filter (clusters) before the exact int8 pass.';
+    } else {
+      advice = 'index the labels with a trie or automaton instead of per-token lookups.';
+    }
+    lines.push(
+      `Slowest step for a 500-word ad with bge-m3 on this CPU (Chromium, WASM q8, estimated): ${name}, ${fmtSeconds(ms / 1000)} of ${fmtSeconds(total / 1000)} (${pct(ms, total)}). ` +
+        `What would speed it up: ${advice}`,
+    );
+  }
+  const regenWeb = f['estimate.regen.browser.q8.ms'];
+  const regenNode = f['estimate.regen.node.q8.ms'];
+  const q8Ratio = f['inference.q8.concepts.browser.ms'] / f['inference.q8.concepts.node.ms'];
+  const fp32Ratio = f['inference.fp32.concepts.browser.ms'] / f['inference.fp32.concepts.node.ms'];
+  if (ok(regenWeb) && ok(regenNode)) {
+    lines.push(
+      `Slowest one-off: regenerating the taxonomy cache in the browser, ~${fmtSeconds(regenWeb / 1000)} (WASM q8) against ~${fmtSeconds(regenNode / 1000)} in Node (onnxruntime-node q8). ` +
+        `WASM's q8 path is ${ok(q8Ratio) ? fmtRatio(q8Ratio) : 'n/a'} slower than native (fp32: ${ok(fp32Ratio) ? fmtRatio(fp32Ratio) : 'n/a'}): native int8 kernels use the CPU's VNNI dot products, WASM SIMD128 has no 8-bit dot product. ` +
+        'Ship precomputed caches (npm run precompute) and keep browser regeneration for WebGPU or as a resumable background job.',
+    );
+  }
+  const first = f['startup.first.ms'];
+  const returning = f['startup.returning.ms'];
+  const final = f['interaction.pasteFinal.ms'];
+  const slider = f['interaction.slider.ms'];
+  const measured: string[] = [];
+  if (ok(first) || ok(returning)) measured.push(`start-up to semantic-ready ${ok(first) ? fmtMs(first) : 'n/a'} ms first visit, ${ok(returning) ? fmtMs(returning) : 'n/a'} ms returning`);
+  if (ok(final)) measured.push(`paste to final results ${fmtMs(final)} ms (lexical ${ok(lexical) ? fmtMs(lexical) : 'n/a'} ms)`);
+  if (ok(slider)) measured.push(`slider to re-rendered results ${fmtMs(slider)} ms`);
+  if (measured.length) lines.push(`Measured app with the test models (no bge-m3 cost): ${measured.join('; ')}.`);
+  return lines;
+}

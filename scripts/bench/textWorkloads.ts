@@ -1,0 +1,109 @@
+// Token counts of the work bge-m3 would do in the app, measured on real text with the project's own
+// code: the 500-word ad goes through src/core/pipeline.ts's extract() with a recording embedder and
+// reranker (so the texts embedded, segments plus whole-document chunks, and every (segment, concept)
+// pair sent to the reranker are exactly what the pipeline produces), and every concept text of the
+// taxonomy asset (conceptText) is measured for the cache regeneration. Token counts come from the BERT
+// WordPiece tokenizer of the generated test model (.generated/models/esco-test/...); bge-m3's
+// XLM-R SentencePiece tokenizer gives similar counts on English text (not identical).
+import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { conceptText } from '../../src/core/conceptText.ts';
+import { buildLexicalIndex } from '../../src/core/lexical.ts';
+import { TEST_EMBEDDER } from '../../src/core/models.ts';
+import { extract } from '../../src/core/pipeline.ts';
+import { conceptsOf, type Taxonomy } from '../../src/core/taxonomy.ts';
+import { quantizeMatrix } from '../../src/core/vectors.ts';
+import { configureTransformers } from '../../src/runtime/transformersModels.ts';
+import { generateTestModels } from '../generate-test-models.ts';
+import { loadTaxonomyAsset, TEST_MODELS_DIR } from '../precompute.ts';
+import { adOfWords, wordCount } from './ads.ts';
+
+export interface TextWorkloads {
+  adWords: number;
+  segments: number;
+  documentChunks: number;
+  /** One per text the pipeline embeds for the ad (segments, then document chunks). */
+  embedLengths: number[];
+  /** One entry per reranker call (one segment and kind): the pair lengths of its passages. */
+  rerankCalls: number[][];
+  /** One per concept (skills then occupation-kind concepts). */
+  conceptLengths: number[];
+  tokenizer: string;
+  tokenizeMs: number;
+}
+
+let tokenizerP: Promise<PreTrainedTokenizer> | undefined;
+
+function tokenizer(): Promise<PreTrainedTokenizer> {
+  tokenizerP ??= (async () => {
+    generateTestModels(TEST_MODELS_DIR);
+    configureTransformers({ localModelPath: TEST_MODELS_DIR });
+    return AutoTokenizer.from_pretrained(TEST_EMBEDDER.id);
+  })();
+  return tokenizerP;
+}
+
+/** Deterministic pseudo-random unit rows (the search result only decides which concept texts get reranked). */
+function randomRows(rows: number, dims: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  const out = new Float32Array(rows * dims);
+  for (let i = 0; i < out.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  for (let r = 0; r < rows; r++) {
+    let n = 0;
+    for (let d = 0; d < dims; d++) n += out[r * dims + d] ** 2;
+    n = Math.sqrt(n);
+    for (let d = 0; d < dims; d++) out[r * dims + d] /= n;
+  }
+  return out;
+}
+
+export async function measureTextWorkloads(words = 500, taxonomy: Taxonomy = loadTaxonomyAsset()): Promise<TextWorkloads> {
+  const tok = await tokenizer();
+  const t0 = performance.now();
+  const len = (text: string, pair?: string): number => tok.encode(text, pair === undefined ? {} : { text_pair: pair }).length;
+  const ad = adOfWords(words);
+  const dims = 8;
+  const embedded: string[][] = [];
+  const rerankCalls: number[][] = [];
+  const result = await extract(ad, {
+    taxonomy,
+    lexical: buildLexicalIndex(taxonomy),
+    matrices: {
+      skill: quantizeMatrix(randomRows(taxonomy.skills.length, dims, 1), taxonomy.skills.length, dims, 'f16'),
+      occupation: quantizeMatrix(randomRows(taxonomy.occupations.length, dims, 2), taxonomy.occupations.length, dims, 'f16'),
+    },
+    embedder: {
+      dims,
+      embed: async (texts) => {
+        embedded.push(texts);
+        return randomRows(texts.length, dims, 3);
+      },
+    },
+    reranker: {
+      rerank: async (query, passages) => {
+        rerankCalls.push(passages.map((p) => len(query, p)));
+        return new Float32Array(passages.length);
+      },
+    },
+  });
+  const texts = embedded.flat();
+  const segments = result.segments.length;
+  const conceptLengths = [...conceptsOf(taxonomy, 'skill'), ...conceptsOf(taxonomy, 'occupation')].map((c) => len(conceptText(c)));
+  return {
+    adWords: wordCount(ad),
+    segments,
+    documentChunks: texts.length - segments,
+    embedLengths: texts.map((t) => len(t)),
+    rerankCalls,
+    conceptLengths,
+    tokenizer: `BERT WordPiece (${TEST_EMBEDDER.id})`,
+    tokenizeMs: performance.now() - t0,
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((p / 100) * (sorted.length - 1))))];
+}

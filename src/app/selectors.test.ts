@@ -1,0 +1,120 @@
+// Unit tests of the derived-state selectors: which result is shown while a newer one is pending,
+// thresholded and filtered lists, and which evidence spans are highlighted.
+import { describe, expect, it } from 'vitest';
+import type { Candidate, ExtractionResult } from '../core/pipeline.ts';
+import { defaultThresholds } from '../core/thresholds.ts';
+import type { Taxonomy } from '../core/taxonomy.ts';
+import { selectBusy, selectDisplayed, selectHighlight, selectLists, selectThresholded } from './selectors.ts';
+import type { AppState, TextResult } from './store.ts';
+
+const taxonomy = {
+  format: 1,
+  escoVersion: '1.2.0',
+  language: 'en',
+  contentHash: 'x',
+  skillGroups: [],
+  skills: ['Java (computer programming)', 'SQL', 'teamwork principles'].map((label, i) => ({ uri: `u:s${i}`, label, altLabels: [], description: '', skillType: 'knowledge', reuseLevel: '', groups: [] })),
+  occupations: [
+    { uri: 'u:o0', label: 'software developer', altLabels: [], description: '', iscoCode: '2512', isIscoGroup: false, parent: 1, essentialSkills: [], optionalSkills: [] },
+    { uri: 'u:o1', label: 'Software developers', altLabels: [], description: '', iscoCode: '2512', isIscoGroup: true, parent: -1, essentialSkills: [], optionalSkills: [] },
+  ],
+} as Taxonomy;
+
+function cand(p: Partial<Candidate> & Pick<Candidate, 'kind' | 'index'>): Candidate {
+  return { retrieval: 0, lexical: 0, signals: [], evidence: [], firstOffset: 0, ...p };
+}
+
+function result(text: string, candidates: Candidate[], stage: ExtractionResult['stage'] = 'lexical'): TextResult {
+  return { text, result: { textLength: text.length, segments: [], notices: [], candidates, stage, timings: {} } };
+}
+
+const TEXT = 'We use SQL and Java. Teamwork matters.';
+const lexical = result(TEXT, [
+  cand({ kind: 'skill', index: 1, lexical: 1, signals: ['lexical'], firstOffset: 7, evidence: [{ start: 7, end: 10, segmentIndex: 0, signal: 'lexical', score: 1 }] }),
+  cand({ kind: 'skill', index: 0, lexical: 0.95, signals: ['lexical'], firstOffset: 15, evidence: [{ start: 15, end: 19, segmentIndex: 0, signal: 'lexical', score: 0.95 }] }),
+]);
+const dense = result(
+  TEXT,
+  [
+    ...lexical.result.candidates,
+    cand({
+      kind: 'skill',
+      index: 2,
+      retrieval: 0.7,
+      signals: ['embedding'],
+      firstOffset: 21,
+      evidence: [
+        { start: 0, end: 20, segmentIndex: 0, signal: 'embedding', score: 0.3 },
+        { start: 21, end: 38, segmentIndex: 1, signal: 'embedding', score: 0.7 },
+      ],
+    }),
+    cand({ kind: 'occupation', index: 0, retrieval: 0.8, signals: ['embedding', 'document'], document: 0.8 }),
+    cand({ kind: 'occupation', index: 1, retrieval: 0.9, signals: ['embedding'] }),
+  ],
+  'reranked',
+);
+
+function state(p: Partial<AppState>): AppState {
+  return {
+    text: TEXT,
+    taxonomy: { phase: 'ready', data: taxonomy, lexical: null },
+    lexical: null,
+    dense: null,
+    densePending: false,
+    filter: '',
+    settings: { thresholds: defaultThresholds('test'), thresholdsPreset: 'test', sortBy: 'score', modelHost: null, rerankerEnabled: true, forceWasm: false },
+    ...p,
+  } as AppState;
+}
+
+describe('selectDisplayed / selectBusy', () => {
+  it('shows the lexical result until a dense one exists for the text', () => {
+    expect(selectDisplayed(state({ lexical }))).toBe(lexical);
+    expect(selectBusy(state({ lexical, densePending: true }))).toBe(true);
+    expect(selectDisplayed(state({ lexical, dense }))).toBe(dense);
+    expect(selectBusy(state({ lexical, dense }))).toBe(false);
+  });
+
+  it('keeps the previous dense result (busy) while a newer one is pending', () => {
+    const newer = result(`${TEXT} More.`, lexical.result.candidates);
+    const s = state({ text: newer.text, lexical: newer, dense, densePending: true });
+    expect(selectDisplayed(s)).toBe(dense);
+    expect(selectBusy(s)).toBe(true);
+    // If the dense request failed, the instant lexical result for the new text takes over.
+    expect(selectDisplayed({ ...s, densePending: false })).toBe(newer);
+  });
+
+  it('shows nothing for blank text', () => {
+    expect(selectDisplayed(state({ text: '  ', lexical, dense }))).toBeNull();
+    expect(selectBusy(state({ text: '  ' }))).toBe(false);
+  });
+});
+
+describe('thresholded lists', () => {
+  it('cuts, leaves ISCO groups out by default, sorts and filters; memoises by input identity', () => {
+    const s = state({ dense, lexical });
+    const t = selectThresholded(s)!;
+    expect(t.skills.map((x) => x.candidate.index)).toEqual([1, 0, 2]);
+    expect(t.occupations.map((x) => x.candidate.index)).toEqual([0]);
+    expect(selectThresholded({ ...s })).toBe(t);
+
+    const byAppearance = selectLists({ ...s, settings: { ...s.settings, sortBy: 'appearance' } });
+    expect(byAppearance.skills.map((x) => x.candidate.firstOffset)).toEqual([7, 15, 21]);
+    const filtered = selectLists({ ...s, filter: 'JAVA' });
+    expect(filtered.skills.map((x) => x.candidate.index)).toEqual([0]);
+    expect(filtered.kept.skill).toBe(3);
+  });
+});
+
+describe('selectHighlight', () => {
+  it('marks label mentions strongly and only the segments that pass the cut', () => {
+    const h = selectHighlight(state({ dense, lexical }))!;
+    const marked = h.runs.filter((r) => r.keys.length).map((r) => [TEXT.slice(r.start, r.end), r.keys.join('+'), r.strong]);
+    expect(marked).toEqual([
+      ['SQL', 'skill:1', true],
+      ['Java', 'skill:0', true],
+      ['Teamwork matters.', 'skill:2', false],
+    ]);
+    expect(h.labels.get('skill:2')).toBe('teamwork principles');
+  });
+});
