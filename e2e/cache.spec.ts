@@ -60,3 +60,57 @@ test('the active cache exports to a file and imports back', async ({ page }) => 
   await expect(panel.getByText(/^Import failed: /)).toBeVisible({ timeout: ENGINE_TIMEOUT });
   await waitDenseReady(page);
 });
+
+test('the first visit stores the shipped asset in IndexedDB; a reload starts from IndexedDB without fetching it', async ({ page, context }) => {
+  test.setTimeout(180_000);
+  const embeddingRequests: string[] = [];
+  context.on('request', (r) => {
+    if (r.url().includes('/embeddings/')) embeddingRequests.push(r.url());
+  });
+  let t0 = Date.now();
+  await page.goto('/');
+  await waitDenseReady(page);
+  const coldMs = Date.now() - t0;
+  const info = page.getByTestId('model-panel').getByTestId('cache-info');
+  await expect(info).toContainText('shipped');
+  expect(embeddingRequests.some((u) => /\/embeddings\/[0-9a-f]{16}\/skill\.bin$/.test(u))).toBe(true);
+  expect(embeddingRequests.some((u) => u.endsWith('/manifest.json'))).toBe(true);
+
+  embeddingRequests.length = 0;
+  t0 = Date.now();
+  await page.reload();
+  await waitDenseReady(page);
+  const warmMs = Date.now() - t0;
+  await expect(info).toContainText('shipped');
+  expect(embeddingRequests).toEqual([]);
+  console.log(`start-up to dense-ready: first visit (shipped asset) ${coldMs} ms, reload from IndexedDB ${warmMs} ms`);
+});
+
+test('a regeneration interrupted by a reload resumes from the chunks already written', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto('/');
+  await waitDenseReady(page);
+  const panel = page.getByTestId('model-panel');
+  const regenerate = panel.getByRole('button', { name: 'Regenerate embedding cache' });
+  const dialog = page.getByRole('dialog', { name: 'Regenerate the embedding cache?' });
+  const progress = panel.getByTestId('regen-progress');
+
+  await regenerate.click();
+  await dialog.getByRole('button', { name: 'Regenerate', exact: true }).click();
+  await expect.poll(async () => Number((await progress.locator('progress').getAttribute('value')) ?? 0), { timeout: ENGINE_TIMEOUT }).toBeGreaterThan(1000);
+  await page.reload();
+  await waitDenseReady(page);
+  // The old cache is still the active one: the new cache only switches in when complete.
+  await expect(panel.getByTestId('cache-info')).toContainText('shipped');
+
+  await regenerate.click();
+  await expect(dialog).toContainText('resuming', { timeout: ENGINE_TIMEOUT });
+  await dialog.getByRole('button', { name: 'Regenerate', exact: true }).click();
+  await expect(progress.or(panel.getByText(/Regeneration done/))).toBeVisible({ timeout: ENGINE_TIMEOUT });
+  if (await progress.isVisible()) {
+    await expect(progress).toContainText('Resumed');
+    expect(Number(await progress.locator('progress').getAttribute('value'))).toBeGreaterThan(1000);
+  }
+  await expect(panel.getByText(/Regeneration done/)).toBeVisible({ timeout: 240_000 });
+  await expect(panel.getByTestId('cache-info')).toContainText('regenerated');
+});

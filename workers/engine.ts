@@ -49,7 +49,7 @@ export class Engine implements EngineApi {
   private preset!: ModelPreset;
   private onStatus: (s: EngineStatus) => void = () => {};
   private taxonomy?: Taxonomy;
-  private lexical?: LexicalIndex;
+  private lexical?: Promise<LexicalIndex>;
   private store?: CacheStore;
   private hash?: string;
   private cache?: ActiveCache;
@@ -80,6 +80,16 @@ export class Engine implements EngineApi {
       cache: { hash: null, state: 'unknown' },
       regeneration: { state: 'idle', done: 0, total: 0, rate: 0, etaSeconds: 0, resumed: false },
       denseReady: false,
+      timings: {},
+    };
+    const t0 = performance.now();
+    const time = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
+      const start = performance.now();
+      try {
+        return await work();
+      } finally {
+        this.s.timings[phase] = Math.round(performance.now() - start);
+      }
     };
     this.emit();
     const { default: wasm } = await import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url');
@@ -90,25 +100,35 @@ export class Engine implements EngineApi {
       numThreads: this.s.threads,
     });
 
+    // The model does not need the taxonomy: its download and compilation overlap with the taxonomy and cache.
+    const models = time('model', () => (this.modelsLoading = this.loadModels()));
+    let taxonomy: Taxonomy;
     try {
-      const res = await fetch(config.taxonomyUrl);
-      if (!res.ok) throw new Error(`HTTP ${res.status} for ${config.taxonomyUrl}`);
-      this.taxonomy = validateTaxonomy(await res.json());
-      this.lexical = buildLexicalIndex(this.taxonomy);
+      taxonomy = await time('taxonomy', async () => {
+        const res = await fetch(config.taxonomyUrl);
+        if (!res.ok) throw new Error(`HTTP ${res.status} for ${config.taxonomyUrl}`);
+        return validateTaxonomy(await res.json());
+      });
+      this.taxonomy = taxonomy;
       this.s.taxonomy = 'ready';
-      this.s.escoVersion = this.taxonomy.escoVersion;
+      this.s.escoVersion = taxonomy.escoVersion;
     } catch (e) {
       this.s.taxonomy = 'failed';
       this.s.error = `taxonomy could not be loaded: ${errorMessage(e)}`;
       this.emit(true);
       return this.s;
     }
-    this.hash = await modelHash(modelHashInputs(this.preset.embedder, this.taxonomy));
+    this.hash = await modelHash(modelHashInputs(this.preset.embedder, taxonomy));
     this.s.cache = { hash: this.hash, state: 'loading' };
     this.emit(true);
 
-    await Promise.all([this.loadCache(), (this.modelsLoading = this.loadModels())]);
-    await this.runSelfCheck();
+    await Promise.all([time('cache', () => this.loadCache()), models]);
+    await time('selfCheck', () => this.runSelfCheck());
+    this.s.timings.ready = Math.round(performance.now() - t0);
+    this.emit(true);
+    // The page has its own label index for instant results; this one (merged into dense results)
+    // is built after start-up so it does not delay it. extract() waits for it if it comes first.
+    this.lexical = time('lexicalIndex', async () => buildLexicalIndex(taxonomy));
     return this.s;
   }
 
@@ -272,14 +292,15 @@ export class Engine implements EngineApi {
   }
 
   async extract(text: string, options?: Partial<ExtractOptions>): Promise<ExtractionResult> {
-    if (!this.taxonomy || !this.lexical) throw new Error('the taxonomy is not loaded yet');
+    if (!this.taxonomy) throw new Error('the taxonomy is not loaded yet');
+    const lexical = await (this.lexical ??= Promise.resolve(buildLexicalIndex(this.taxonomy)));
     const dense = this.s.denseReady && this.embedder && this.cache;
     const reranker = dense ? await this.rerankerIfEnabled() : undefined;
     return extract(
       text,
       {
         taxonomy: this.taxonomy,
-        lexical: this.lexical,
+        lexical,
         matrices: dense ? this.cache!.matrices : undefined,
         embedder: dense ? { dims: this.preset.embedder.dims, embed: (t) => this.embed(t) } : undefined,
         reranker: reranker ? { rerank: (q, p) => this.queue.run(() => reranker.rerank(q, p)) } : undefined,

@@ -79,6 +79,8 @@ export interface EngineStatus {
   regeneration: RegenerationView;
   /** Extraction can use embeddings (model loaded and cache ready). */
   denseReady: boolean;
+  /** Milliseconds spent in each start-up phase (taxonomy, cache, model, selfCheck) and in total (ready). */
+  timings: Record<string, number>;
   error?: string;
 }
 

@@ -218,7 +218,7 @@ async function runInteraction(ctx: BenchContext, browser: Browser, app: AppServe
       rows.push([`paste ${wordCount(ad500)}-word ad -> first (lexical) results rendered`, 'main-thread label matching', fmtSample(l), String(lexical.length)]);
       rows.push([
         `paste ${wordCount(ad500)}-word ad -> final results rendered`,
-        `final stage: ${[...stages].join(', ') || '?'} (test embedder + reranker in the worker)`,
+        `final stage: ${[...stages].join(', ') || '?'} (test models in the engine worker)`,
         fmtSample(f),
         String(final.length),
       ]);
