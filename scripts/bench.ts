@@ -68,8 +68,16 @@ function parseOptions(argv: string[]): Options {
   return o;
 }
 
-function header(o: Options, chromium: string, totalMs: number, startedAt: Date, command: string): string {
+function header(o: Options, chromium: string, totalMs: number, startedAt: Date, command: string, loadAtStart: string): string {
   const m = machine();
+  // Other work sharing the CPU makes figures slow and noisy: say so next to them. The run itself keeps
+  // up to about all cores busy, so the end-of-run load only counts above cores + 1.
+  const start = Number(loadAtStart.split(' ')[0]);
+  const end = Number(m.load.split(' ')[0]);
+  const busy =
+    start > m.cores / 2 || end > m.cores + 1
+      ? ['', `> Warning: the machine was busy (1-minute load average ${start.toFixed(1)} at start, ${end.toFixed(1)} at end, on ${m.cores} cores): figures are slower and noisier than on an idle machine.`]
+      : [];
   const partial = o.sections.size < SECTIONS.length ? ` (partial run: ${[...o.sections].join(', ')})` : '';
   return [
     '# Benchmarks',
@@ -79,9 +87,10 @@ function header(o: Options, chromium: string, totalMs: number, startedAt: Date, 
     `- Date: ${startedAt.toISOString()}`,
     `- Command: \`${command}\` (${(totalMs / 1000).toFixed(0)} s)`,
     `- Git: ${gitRevision()}`,
-    `- Machine: ${m.cpu}, ${m.cores} cores, ${fmtBytes(m.memoryBytes)} memory; SIMD: ${m.simd}; load average at start ${m.load}`,
+    `- Machine: ${m.cpu}, ${m.cores} cores, ${fmtBytes(m.memoryBytes)} memory; SIMD: ${m.simd}; load average (1, 5, 15 min) at start ${loadAtStart}, at end ${m.load}`,
     `- Versions: Node ${process.version}, Chromium ${chromium}, onnxruntime-node ${packageVersion('onnxruntime-node')}, onnxruntime-web ${packageVersion('onnxruntime-web')}, ` +
       `@huggingface/transformers ${packageVersion('@huggingface/transformers')}, vite ${packageVersion('vite')}, playwright ${packageVersion('playwright-core')}`,
+    ...busy,
     '',
   ].join('\n');
 }
@@ -127,7 +136,7 @@ async function main(): Promise<void> {
   const facts = Object.assign({}, ...results.map((r) => r.facts)) as Record<string, number>;
   const summary = summaryLines(facts);
   const totalMs = performance.now() - t0;
-  const head = header(o, chromium, totalMs, startedAt, command).replace(/load average at start [^\n]*/, `load average at start ${loadAtStart}`);
+  const head = header(o, chromium, totalMs, startedAt, command, loadAtStart);
   const body = results.flatMap((r) => r.tables.map(markdownTable)).join('\n');
   const report = `${head}\n## Summary\n\n${summary.length ? summary.map((l) => `- ${l}`).join('\n') : '- n/a: not enough figures in this run'}\n\n## Results\n\n${body}`;
   console.log(`\n## Summary\n\n${summary.map((l) => `- ${l}`).join('\n')}\n`);

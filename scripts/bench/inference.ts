@@ -133,7 +133,8 @@ export async function runInference(ctx: BenchContext): Promise<SectionResult> {
         fmtRate(real / (b.median / 1000), 'tok/s'),
         fmtRatio(b.median / n.median),
         fmtRate((padded * macsPerToken * LAYERS) / (b.median / 1000), 'MAC/s'),
-        fmtMs(b.median / LAYERS),
+        `${fmtMs(n.median / LAYERS)} / ${fmtMs(b.median / LAYERS)}`,
+        `${fmtMs((n.median / LAYERS) * BGE_M3_LAYERS)} / ${fmtMs((b.median / LAYERS) * BGE_M3_LAYERS)}`,
       ]);
       facts[`inference.${m}.${w.name}.node.ms`] = n.median;
       facts[`inference.${m}.${w.name}.browser.ms`] = b.median;
@@ -145,10 +146,22 @@ export async function runInference(ctx: BenchContext): Promise<SectionResult> {
     note:
       `Random-weight encoder with bge-m3's layer (hidden 1024, 16 heads, FFN 4096, erf GELU, layer norm), ${LAYERS} layers, same ONNX file in both runtimes ` +
       `(scripts/bench/onnxModels.ts; q8 = DynamicQuantizeLinear + MatMulInteger, int8 weights, as quantize_dynamic writes model_quantized.onnx). ` +
-      `Chromium: worker, ${browser ? `${browser.numThreads} WASM threads, crossOriginIsolated ${browser.crossOriginIsolated}` : 'n/a'}; Node: default intra-op threads. ` +
+      `Chromium: worker, ${browser ? `${browser.numThreads} WASM threads, crossOriginIsolated ${browser.crossOriginIsolated}` : 'n/a'}; Node: default intra-op threads (one per core). ` +
       `Batches (rows x padded length) — ${shapes}. ms = median (min–max) of ${runs} runs of the whole workload after a warm-up; tok/s counts real (unpadded) tokens.`,
     textColumns: 2,
-    head: ['Workload', 'dtype', 'tokens real / padded', 'Node ms', 'Node tok/s', 'Chromium ms', 'Chromium tok/s', 'browser / native', 'Chromium MAC/s (weights)', 'Chromium ms per layer'],
+    head: [
+      'Workload',
+      'dtype',
+      'tokens real / padded',
+      'Node ms',
+      'Node tok/s',
+      'Chromium ms',
+      'Chromium tok/s',
+      'Chromium ÷ Node time',
+      'Chromium MAC/s (weight MatMuls)',
+      'ms per layer Node / Chromium',
+      'x24 layers (bge-m3) Node / Chromium ms',
+    ],
     rows,
     footer: browser ? browser.errors.map((e) => `Chromium: ${e}`) : [`Chromium: n/a: ${browserError}`],
   };
