@@ -163,7 +163,10 @@ export async function runInference(ctx: BenchContext): Promise<SectionResult> {
       'x24 layers (bge-m3) Node / Chromium ms',
     ],
     rows,
-    footer: browser ? browser.errors.map((e) => `Chromium: ${e}`) : [`Chromium: n/a: ${browserError}`],
+    footer: [
+      'On a busy machine multi-threaded onnxruntime-node suffers most (its intra-op threads spin-wait for each other), which can even invert the ratio: compare ratios from runs without the busy-machine warning.',
+      ...(browser ? browser.errors.map((e) => `Chromium: ${e}`) : [`Chromium: n/a: ${browserError}`]),
+    ],
   };
 
   // ---- bge-m3 estimates

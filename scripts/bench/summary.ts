@@ -62,7 +62,7 @@ export function summaryLines(f: Facts): string[] {
   if (ok(regenWeb) && ok(regenNode)) {
     lines.push(
       `Slowest one-off: regenerating the taxonomy cache in the browser, ~${fmtSeconds(regenWeb / 1000)} (WASM q8) against ~${fmtSeconds(regenNode / 1000)} in Node (onnxruntime-node q8). ` +
-        `WASM runs q8 ${ok(q8Ratio) ? fmtRatio(q8Ratio) : 'n/a'} and fp32 ${ok(fp32Ratio) ? fmtRatio(fp32Ratio) : 'n/a'} slower than native` +
+        `Chromium ÷ Node time on concept batches: q8 ${ok(q8Ratio) ? fmtRatio(q8Ratio) : 'n/a'}, fp32 ${ok(fp32Ratio) ? fmtRatio(fp32Ratio) : 'n/a'}` +
         (ok(q8Ratio) && ok(fp32Ratio) && q8Ratio > 1.5 * fp32Ratio
           ? " (the int8 gap is wider: native int8 kernels use the CPU's VNNI dot products, WASM SIMD128 has no 8-bit dot product). "
           : '. ') +

@@ -29,7 +29,7 @@ export interface Candidate {
   index: number;
   /** Best retrieval cosine over all segments (0 when only found lexically). */
   retrieval: number;
-  /** Best reranker probability over the segments where it was reranked. */
+  /** Best reranker probability over the segments where it was reranked; 0 for retrieved candidates it did not rescore. */
   rerank?: number;
   /** Lexical score: LEXICAL_SCORE.preferred / .alt when a label was found in the text, else 0. */
   lexical: number;
@@ -250,6 +250,9 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
         });
       }
     }
+    // Retrieved but never in a segment's reranked top-k: the reranker did not confirm them. A score of
+    // 0 keeps cosines (another scale) out of the 'auto' cut; the 'retrieval' basis still shows them.
+    for (const c of map.values()) if (c.rerank === undefined && c.signals.includes('embedding')) c.rerank = 0;
     result.timings.rerankMs = now() - t;
     result.stage = 'reranked';
   }
