@@ -13,15 +13,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// onnx-proto is CommonJS (a protobufjs static module): only the default import works under Node ESM.
-import onnxProto from 'onnx-proto';
 import { TEST_EMBEDDER, TEST_RERANKER } from '../src/core/models.ts';
+import { encodeModel as encodeOnnx, f32, F32, I64, i64, I8, intAttr, intsAttr, mulberry32, node, tensor, valueInfo, type NodeProto, type TensorProto, type ValueInfoProto } from './onnxGraph.ts';
 
-const { onnx } = onnxProto;
-type TensorProto = onnxProto.onnx.ITensorProto;
-type NodeProto = onnxProto.onnx.INodeProto;
-type ValueInfoProto = onnxProto.onnx.IValueInfoProto;
-type AttributeProto = onnxProto.onnx.IAttributeProto;
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_MODELS_DIR = join(ROOT, '.generated', 'models');
@@ -133,18 +127,6 @@ export function tokenWeights(tok: SourceTokenizer): Float32Array {
 // ---------------------------------------------------------------------------------------------
 // The embedder's token table
 
-/** mulberry32: a tiny seeded PRNG; integer arithmetic only, so the sequence is the same everywhere. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The embedder's fixed token-vector table (vocab x dims, row-major): seeded gaussian rows scaled to
  * unit length, times the token weight (special tokens zero, function tokens 0.15). Exported so tests
@@ -207,59 +189,17 @@ export function referenceEmbedding(table: Float32Array, ids: readonly number[], 
 // ---------------------------------------------------------------------------------------------
 // ONNX graph building (onnx-proto); opset 13, IR version 8
 
-const F32 = onnx.TensorProto.DataType.FLOAT;
-const I64 = onnx.TensorProto.DataType.INT64;
-const I8 = onnx.TensorProto.DataType.INT8;
-
-function bytesOf(a: Float32Array | Int8Array | BigInt64Array): Uint8Array {
-  // rawData is little-endian per the ONNX spec; every platform Node runs on here is little-endian.
-  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-}
-
-function tensor(name: string, dataType: number, dims: number[], data: Float32Array | Int8Array | BigInt64Array): TensorProto {
-  return { name, dataType, dims, rawData: bytesOf(data) };
-}
-
-const i64 = (name: string, values: number[], dims = [values.length]): TensorProto =>
-  tensor(name, I64, dims, BigInt64Array.from(values.map(BigInt)));
-const f32 = (name: string, values: number[], dims: number[] = []): TensorProto => tensor(name, F32, dims, Float32Array.from(values));
-
-function node(opType: string, input: string[], output: string[], attribute: AttributeProto[] = []): NodeProto {
-  return { opType, input, output, name: `${opType}_${output[0]}`, attribute };
-}
-
-const intAttr = (name: string, i: number): AttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
-const intsAttr = (name: string, ints: number[]): AttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints });
-
-function valueInfo(name: string, elemType: number, dims: (string | number)[]): ValueInfoProto {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
-      },
-    },
-  };
-}
-
 function encodeModel(graphName: string, docString: string, nodes: NodeProto[], initializer: TensorProto[], outputs: ValueInfoProto[]): Uint8Array {
-  return onnx.ModelProto.encode(
-    onnx.ModelProto.fromObject({
-      irVersion: 8,
-      producerName: 'esco-skill-finder/scripts/generate-test-models.ts',
-      producerVersion: String(GENERATOR_VERSION),
-      docString,
-      opsetImport: [{ domain: '', version: 13 }],
-      graph: {
-        name: graphName,
-        node: nodes,
-        initializer,
-        input: [valueInfo('input_ids', I64, ['batch_size', 'sequence_length']), valueInfo('attention_mask', I64, ['batch_size', 'sequence_length'])],
-        output: outputs,
-      },
-    }),
-  ).finish();
+  return encodeOnnx({
+    graphName,
+    producerName: 'esco-skill-finder/scripts/generate-test-models.ts',
+    producerVersion: String(GENERATOR_VERSION),
+    docString,
+    nodes,
+    initializer,
+    inputs: [valueInfo('input_ids', I64, ['batch_size', 'sequence_length']), valueInfo('attention_mask', I64, ['batch_size', 'sequence_length'])],
+    outputs,
+  });
 }
 
 /**

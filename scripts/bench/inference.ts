@@ -232,8 +232,8 @@ export async function runInference(ctx: BenchContext): Promise<SectionResult> {
       `Token lengths: ad segments p10/p50/p90/max ${[10, 50, 90, 100].map((p) => percentile(segLengths, p)).join(' / ')}; ` +
         `document chunks ${texts.embedLengths.slice(texts.segments).join(', ')}; ` +
         `concept texts p10/p50/p90/max ${[10, 50, 90, 100].map((p) => percentile(sortedConcepts, p)).join(' / ')} (mean ${(texts.conceptLengths.reduce((a, b) => a + b, 0) / texts.conceptLengths.length).toFixed(1)}).`,
-      `Padding: the two ~${Math.round(texts.embedLengths.slice(texts.segments).reduce((a, b) => a + b, 0) / Math.max(1, texts.documentChunks))}-token document chunks share the last embed batch with 14 short segments, ` +
-        `so the ad's embed call computes ${paddedTokens(embedBatches).toLocaleString('en-US')} padded tokens for ${realTokens(embedBatches).toLocaleString('en-US')} real ones.`,
+      `Padding: the ad's embed call computes ${paddedTokens(embedBatches).toLocaleString('en-US')} padded tokens for ${realTokens(embedBatches).toLocaleString('en-US')} real ones ` +
+        `(${embedBatches.length} batches of sizes ${embedBatches.map((b) => b.lengths.length).join(', ')}).`,
     ],
   };
   facts['estimate.adEmbed.padded'] = paddedTokens(embedBatches);

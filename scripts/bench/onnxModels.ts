@@ -12,50 +12,14 @@
 //    stay fp32 (quantize_dynamic's MatMulConstBOnly default).
 // Inputs input_ids / attention_mask [batch, sequence] int64, output last_hidden_state [b, s, 1024]:
 // the production embedder's interface. Deterministic bytes for a given configuration.
-import onnxProto from 'onnx-proto';
+import { encodeModel, F32, f32, I64, i64, I8, i8, onnx, tensor, valueInfo, mulberry32, type AttributeProto, type NodeProto, type TensorProto, type ValueInfoProto } from '../onnxGraph.ts';
 
-const { onnx } = onnxProto;
-type TensorProto = onnxProto.onnx.ITensorProto;
-type NodeProto = onnxProto.onnx.INodeProto;
-type ValueInfoProto = onnxProto.onnx.IValueInfoProto;
-type AttributeProto = onnxProto.onnx.IAttributeProto;
-
-const F32 = onnx.TensorProto.DataType.FLOAT;
-const I64 = onnx.TensorProto.DataType.INT64;
-const I8 = onnx.TensorProto.DataType.INT8;
 const INT = onnx.AttributeProto.AttributeType.INT;
 const INTS = onnx.AttributeProto.AttributeType.INTS;
 const FLOAT = onnx.AttributeProto.AttributeType.FLOAT;
 
-function raw(a: Float32Array | Int8Array | BigInt64Array): Uint8Array {
-  // ONNX rawData is little-endian; so is every machine this runs on.
-  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-}
-
-function tensor(name: string, dataType: number, dims: number[], data: Float32Array | Int8Array | BigInt64Array): TensorProto {
-  return { name, dataType, dims, rawData: raw(data) };
-}
-
-const i64 = (name: string, values: number[], dims = [values.length]): TensorProto => tensor(name, I64, dims, BigInt64Array.from(values.map(BigInt)));
-const f32 = (name: string, values: number[], dims: number[] = []): TensorProto => tensor(name, F32, dims, Float32Array.from(values));
-const i8 = (name: string, values: number[], dims: number[] = []): TensorProto => tensor(name, I8, dims, Int8Array.from(values));
-
-function valueInfo(name: string, elemType: number, dims: (string | number)[]): ValueInfoProto {
-  return {
-    name,
-    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
-  };
-}
-
-function encode(name: string, opset: number, nodes: NodeProto[], initializer: TensorProto[], input: ValueInfoProto[], output: ValueInfoProto[]): Uint8Array {
-  return onnx.ModelProto.encode(
-    onnx.ModelProto.fromObject({
-      irVersion: 8,
-      producerName: 'esco-skill-finder/scripts/bench',
-      opsetImport: [{ domain: '', version: opset }],
-      graph: { name, node: nodes, initializer, input, output },
-    }),
-  ).finish();
+function encode(name: string, opset: number, nodes: NodeProto[], initializer: TensorProto[], inputs: ValueInfoProto[], outputs: ValueInfoProto[]): Uint8Array {
+  return encodeModel({ graphName: name, producerName: 'esco-skill-finder/scripts/bench', opset, nodes, initializer, inputs, outputs });
 }
 
 /** MatMul(q, M^T) -> TopK: inputs q [n, dims]; outputs scores [n, k] f32 and indices [n, k] int64. */
@@ -89,17 +53,7 @@ export function linearMacsPerToken(s: Omit<EncoderShape, 'layers' | 'vocab'>): n
   return 4 * s.hidden * s.hidden + 2 * s.hidden * s.ffn;
 }
 
-/** mulberry32: deterministic weights. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 export function encoderModel(shape: EncoderShape, quantized: boolean, seed = 0xbe9c3): Uint8Array {
   const { layers, hidden: H, heads, ffn, vocab } = shape;

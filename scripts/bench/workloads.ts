@@ -2,6 +2,7 @@
 // lengths turned into input_ids / attention_mask padded to the longest row of each batch, the way
 // the app's embedder batches (texts sorted by length, then cut into batches: little padding).
 // Token ids only need to be in the vocabulary; their values do not change the work done.
+import { lengthBatches } from '../../src/runtime/transformersModels.ts';
 
 export interface Batch {
   /** Real tokens per row (special tokens included). */
@@ -29,12 +30,9 @@ export function encodeBatch(b: Batch, vocab: number): EncodedBatch {
   return { batch, seq, ids, mask };
 }
 
-/** Sorts lengths and cuts them into batches of `size`, as loadEmbedder's embed() does. */
+/** Batches as loadEmbedder's embed() cuts them (the app applies the rule to character lengths, here to tokens). */
 export function batchesOf(lengths: number[], size: number): Batch[] {
-  const sorted = [...lengths].sort((a, b) => a - b);
-  const out: Batch[] = [];
-  for (let i = 0; i < sorted.length; i += size) out.push({ lengths: sorted.slice(i, i + size) });
-  return out;
+  return lengthBatches(lengths, size).map((idx) => ({ lengths: idx.map((i) => lengths[i]) }));
 }
 
 export function realTokens(batches: Batch[]): number {

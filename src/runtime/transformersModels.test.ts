@@ -24,6 +24,7 @@ import {
 import { startModelHost, type ModelHost, type ModelHostFaults } from '../../scripts/serve-models.ts';
 import { TEST_EMBEDDER, TEST_RERANKER, type Dtype } from '../core/models.ts';
 import {
+  lengthBatches,
   configureTransformers,
   loadEmbedder,
   loadReranker,
@@ -84,6 +85,18 @@ beforeAll(() => {
 
 afterAll(() => {
   for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('length batching', () => {
+  it('keeps input order recoverable, caps batch size, and never pads short texts to a long one', () => {
+    const texts = ['a long document chunk '.repeat(40), 'sql', 'java', 'python and more', 'x'.repeat(30), 'another long document chunk '.repeat(35)];
+    const batches = lengthBatches(texts.map((t) => t.length), 3);
+    expect(batches.flat().sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(batches.every((b) => b.length <= 3)).toBe(true);
+    const longOnes = batches.find((b) => b.includes(0))!;
+    expect(longOnes.every((i) => texts[i].length > 500)).toBe(true);
+    expect(batches.find((b) => b.includes(1))!.every((i) => texts[i].length < 100)).toBe(true);
+  });
 });
 
 describe('generate-test-models', () => {
