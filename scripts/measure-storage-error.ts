@@ -10,20 +10,8 @@
 // Usage: npx tsx scripts/measure-storage-error.ts [--rows 17597] [--dims 1024] [--queries 64]
 import { fileURLToPath } from 'node:url';
 import { cosine, getRow, l2Normalize, quantizeMatrix, topK, type MatrixStorage } from '../src/core/vectors.ts';
+import { gaussianSource } from '../src/core/random.ts';
 
-/** Deterministic normal deviates (xorshift32 + Box-Muller), so runs are comparable. */
-export function gaussianSource(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  const uniform = (): number => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s + 0.5) / 2 ** 32;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-}
 
 export interface Dataset {
   name: string;

@@ -4,6 +4,8 @@
 // onnx-proto is CommonJS (a protobufjs static module): only the default import works under Node ESM.
 import onnxProto from 'onnx-proto';
 
+export { mulberry32 } from '../src/core/random.ts';
+
 export const { onnx } = onnxProto;
 export type TensorProto = onnxProto.onnx.ITensorProto;
 export type NodeProto = onnxProto.onnx.INodeProto;
@@ -66,16 +68,4 @@ export function encodeModel(p: ModelParts): Uint8Array {
       graph: { name: p.graphName, node: p.nodes, initializer: p.initializer, input: p.inputs, output: p.outputs },
     }),
   ).finish();
-}
-
-/** mulberry32: a tiny seeded PRNG; integer arithmetic only, so the sequence is the same everywhere. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -3,6 +3,7 @@
 // dimensions, as scripts/measure-storage-error.ts describes), and queries that are noisy copies of
 // rows. Pure and deterministic (xorshift32 + Box-Muller, integer PRNG), so Node and the browser page
 // build the same data; no Node or DOM imports, because the bench page's worker imports it too.
+import { gaussianSource } from '../../src/core/random.ts';
 
 export interface SearchData {
   rows: number;
@@ -14,30 +15,6 @@ export interface SearchData {
   queries: Float32Array;
 }
 
-function gaussians(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  let spare = NaN;
-  const uniform = (): number => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s + 0.5) / 2 ** 32;
-  };
-  return () => {
-    // Both Box-Muller outputs are used: generating 18M values is most of the set-up time.
-    if (!Number.isNaN(spare)) {
-      const v = spare;
-      spare = NaN;
-      return v;
-    }
-    const r = Math.sqrt(-2 * Math.log(uniform()));
-    const t = 2 * Math.PI * uniform();
-    spare = r * Math.sin(t);
-    return r * Math.cos(t);
-  };
-}
 
 function normalize(v: Float32Array): void {
   let n = 0;
@@ -47,7 +24,7 @@ function normalize(v: Float32Array): void {
 }
 
 export function clusteredSearchData(rows: number, dims: number, queryCount: number, seed = 2): SearchData {
-  const g = gaussians(seed);
+  const g = gaussianSource(seed);
   const spread = new Float32Array(dims);
   for (let d = 0; d < dims; d++) spread[d] = 1 / Math.sqrt(1 + d / 16);
   for (let i = 0; i < 8; i++) spread[(i * 131 + 7) % dims] *= 6;

@@ -2,6 +2,7 @@
 // RTL, CJK, HTML, junk), the splitting rules, the caps and their notices, and speed on 1 MB inputs.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEGMENT_OPTIONS, segmentText, type SegmentationResult, type SegmentOptions } from './segment.ts';
+import { mulberry32 } from './random.ts';
 
 const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
@@ -49,17 +50,6 @@ function timed(text: string, options?: SegmentOptions): [SegmentationResult, num
 
 const texts = (r: SegmentationResult): string[] => r.segments.map((s) => s.text);
 
-/** Deterministic pseudo-random numbers (mulberry32), so junk inputs are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const JOB_AD = [
   'Senior Backend Developer (m/w/d)',
@@ -357,7 +347,7 @@ describe('segmentText: degenerate and hostile input', () => {
   });
 
   it('survives binary junk: random code units with NUL and lone surrogates', () => {
-    const next = random(42);
+    const next = mulberry32(42);
     const units: number[] = [];
     for (let i = 0; i < 50_000; i++) {
       const r = next();
@@ -409,7 +399,7 @@ describe('segmentText: degenerate and hostile input', () => {
     expect(all.segments.at(-1)?.end).toBeGreaterThan(1_048_000);
 
     // One line of 1 MB: V8's Intl.Segmenter is quadratic on long strings unless fed in windows.
-    const next = random(7);
+    const next = mulberry32(7);
     const oneLine = Array.from({ length: 150_000 }, () => ['Java', 'Python,', 'and', 'SQL.', 'coordinate'][Math.floor(next() * 5)])
       .join(' ')
       .slice(0, 1_048_576);

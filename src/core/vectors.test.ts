@@ -24,25 +24,13 @@ import {
   type ConceptMatrix,
   type MatrixStorage,
 } from './vectors.ts';
+import { gaussianSource } from './random.ts';
 
 const STORAGES: MatrixStorage[] = ['f16', 'int8'];
 
-/** Deterministic normal deviates (xorshift32 + Box-Muller). */
-function gaussian(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  const u = (): number => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s + 0.5) / 2 ** 32;
-  };
-  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-}
 
 function unitRows(rows: number, dims: number, seed: number): Float32Array {
-  const g = gaussian(seed);
+  const g = gaussianSource(seed);
   const v = new Float32Array(rows * dims).map(() => g());
   for (let r = 0; r < rows; r++) l2Normalize(v.subarray(r * dims, (r + 1) * dims));
   return v;
@@ -50,7 +38,7 @@ function unitRows(rows: number, dims: number, seed: number): Float32Array {
 
 /** Queries that are noisy copies of given rows: realistic, well separated best matches. */
 function nearQueries(matrix: Float32Array, dims: number, sources: number[], noise: number, seed: number): Float32Array {
-  const g = gaussian(seed);
+  const g = gaussianSource(seed);
   const q = new Float32Array(sources.length * dims);
   sources.forEach((src, i) => {
     const row = q.subarray(i * dims, (i + 1) * dims);
