@@ -192,7 +192,7 @@ export async function runInference(ctx: BenchContext): Promise<SectionResult> {
   const conceptBatches = batchesOf(texts.conceptLengths, APP_BATCH);
   const work: { label: string; batches: Batch[]; key: string }[] = [
     { label: `500-word ad: embed ${texts.segments} segments + ${texts.documentChunks} document chunks`, batches: embedBatches, key: 'adEmbed' },
-    { label: `500-word ad: rerank ${texts.rerankCalls.length} calls (segment x kind, top ${texts.rerankCalls[0]?.length ?? 0} pairs each)`, batches: rerankBatches, key: 'adRerank' },
+    { label: `500-word ad: rerank ${texts.rerankCalls.reduce((n, c) => n + c.length, 0)} (segment, concept) pairs in ${texts.rerankCalls.length} calls`, batches: rerankBatches, key: 'adRerank' },
     { label: `regenerate taxonomy cache: ${texts.conceptLengths.length.toLocaleString('en-US')} concept texts`, batches: conceptBatches, key: 'regen' },
   ];
   const estRows: string[][] = [];

@@ -51,7 +51,7 @@ export function summaryLines(f: Facts): string[] {
     const pairs = f['estimate.adRerank.pairs'];
     lines.push(
       `With the reranker switched on, reranking the same ad would take ~${fmtSeconds(rerank / 1000)} on WASM q8 (${ok(pairs) ? pairs.toLocaleString('en-US') : 'n/a'} (segment, concept) pairs through a 24-layer cross-encoder, ` +
-        `${Math.round(rerank / embed)}x the embedding): rerank each distinct candidate concept once against its best segment (or a per-document top-N) rather than top-5 per segment and kind, ` +
+        `${Math.round(rerank / embed)}x the embedding; each distinct concept is already scored once): rerank a per-document top-N instead of the top-5 of every segment, ` +
         'and merge the short enumeration segments into sentences first.',
     );
   }

@@ -82,13 +82,21 @@ describe('extraction pipeline', () => {
     expect(docs.slice(0, 5).map((c) => label(taxonomy, c))).toContain('software developer');
   });
 
-  it('reranks only the top retrieval candidates of each segment', async () => {
+  it('reranks the top retrieval candidates of each segment, each distinct concept once', async () => {
     const reranker = new OverlapReranker();
     const r = await extract(AD, { ...ctx, reranker }, { rerankTopK: 3 });
     expect(r.stage).toBe('reranked');
-    expect(reranker.calls).toBe(r.segments.length * 2);
+    expect(reranker.calls).toBeLessThanOrEqual(r.segments.length * 2);
     const reranked = r.candidates.filter((c) => c.signals.includes('reranker'));
+    expect(reranker.pairs).toBe(reranked.length);
     expect(reranked.length).toBeLessThanOrEqual(r.segments.length * 2 * 3);
+    // Scored against the segment where retrieval found it strongest.
+    for (const c of reranked) {
+      const dense = c.evidence.filter((e) => e.signal === 'embedding');
+      const withRerank = dense.filter((e) => e.rerank !== undefined);
+      expect(withRerank).toHaveLength(1);
+      expect(withRerank[0].score).toBe(Math.max(...dense.map((e) => e.score)));
+    }
     expect(reranked.every((c) => c.rerank! > 0 && c.rerank! < 1)).toBe(true);
     // Retrieved but not rescored: no reranker score to pass the 'auto' cut with, cosine kept.
     const unconfirmed = r.candidates.filter((c) => c.signals.includes('embedding') && !c.signals.includes('reranker'));

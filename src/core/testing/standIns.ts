@@ -47,8 +47,10 @@ export class HashingEmbedder implements Embedder {
 
 export class OverlapReranker implements Reranker {
   calls = 0;
+  pairs = 0;
   async rerank(query: string, passages: string[]): Promise<Float32Array> {
     this.calls++;
+    this.pairs += passages.length;
     const q = new Set(words(query));
     return Float32Array.from(passages, (p) => {
       const pw = new Set(words(p));
