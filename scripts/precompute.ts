@@ -7,9 +7,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildManifest, KINDS, type MatrixBytes } from '../src/core/cacheAsset.ts';
+import { buildManifest, KINDS, verifyMatrices, type MatrixBytes } from '../src/core/cacheAsset.ts';
 import { conceptText } from '../src/core/conceptText.ts';
-import { SELF_CHECK_TEXTS, type MatrixStorage } from '../src/core/embeddingManifest.ts';
+import { SELF_CHECK_TEXTS, validateManifest, type MatrixStorage } from '../src/core/embeddingManifest.ts';
 import { findModelSpec, findPreset, type Dtype, type Embedder, type EmbedderSpec } from '../src/core/models.ts';
 import { modelHash, modelHashInputs } from '../src/core/modelHash.ts';
 import { validateTaxonomy, type ConceptKind, type Taxonomy } from '../src/core/taxonomy.ts';
@@ -183,8 +183,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
 
 /** Reads and verifies a shipped asset folder (Node): manifest, checksums, dims, row counts. */
 export async function loadShippedAsset(dir: string, expectRows: Record<ConceptKind, number>) {
-  const { validateManifest } = await import('../src/core/embeddingManifest.ts');
-  const { verifyMatrices } = await import('../src/core/cacheAsset.ts');
   const manifest = validateManifest(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')), { rows: expectRows });
   const bytes = {} as MatrixBytes;
   for (const kind of KINDS) bytes[kind] = new Uint8Array(readFileSync(join(dir, manifest.matrices[kind].file)));

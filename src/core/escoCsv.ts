@@ -70,6 +70,14 @@ export function splitLabels(cell: string | undefined, exclude = ''): string[] {
 
 const clean = (s: string | undefined) => (s ?? '').trim();
 
+/** The fields every concept has; a row without URI or label stops the build, naming file and row. */
+function conceptBase(row: Row, file: CsvInput, i: number): { uri: string; label: string; altLabels: string[]; description: string } {
+  const uri = clean(row.conceptUri);
+  const label = clean(row.preferredLabel);
+  if (!uri || !label) throw new EscoInputError(`${file.name} row ${i + 2}: empty conceptUri or preferredLabel`);
+  return { uri, label, altLabels: splitLabels(row.altLabels, label), description: clean(row.description) };
+}
+
 export async function buildTaxonomy(inputs: EscoInputs): Promise<Taxonomy> {
   const skillRows = parseCsv(inputs.skills, ['conceptUri', 'preferredLabel', 'description']);
   const occupationRows = parseCsv(inputs.occupations, ['conceptUri', 'iscoGroup', 'preferredLabel']);
@@ -88,16 +96,11 @@ export async function buildTaxonomy(inputs: EscoInputs): Promise<Taxonomy> {
   const skills: SkillConcept[] = [];
   const skillIndex = new Map<string, number>();
   for (const [i, row] of skillRows.entries()) {
-    const uri = clean(row.conceptUri);
-    const label = clean(row.preferredLabel);
-    if (!uri || !label) throw new EscoInputError(`${inputs.skills.name} row ${i + 2}: empty conceptUri or preferredLabel`);
-    if (skillIndex.has(uri)) continue;
-    skillIndex.set(uri, skills.length);
+    const base = conceptBase(row, inputs.skills, i);
+    if (skillIndex.has(base.uri)) continue;
+    skillIndex.set(base.uri, skills.length);
     skills.push({
-      uri,
-      label,
-      altLabels: splitLabels(row.altLabels, label),
-      description: clean(row.description),
+      ...base,
       skillType: clean(row.skillType),
       reuseLevel: clean(row.reuseLevel),
       groups: [],
@@ -116,16 +119,11 @@ export async function buildTaxonomy(inputs: EscoInputs): Promise<Taxonomy> {
   const occupationIndex = new Map<string, number>();
   const groupByCode = new Map<string, number>();
   for (const [i, row] of iscoRows.entries()) {
-    const uri = clean(row.conceptUri);
-    const label = clean(row.preferredLabel);
-    if (!uri || !label) throw new EscoInputError(`${inputs.iscoGroups.name} row ${i + 2}: empty conceptUri or preferredLabel`);
+    const base = conceptBase(row, inputs.iscoGroups, i);
     groupByCode.set(clean(row.code), occupations.length);
-    occupationIndex.set(uri, occupations.length);
+    occupationIndex.set(base.uri, occupations.length);
     occupations.push({
-      uri,
-      label,
-      altLabels: splitLabels(row.altLabels, label),
-      description: clean(row.description),
+      ...base,
       iscoCode: clean(row.code),
       isIscoGroup: true,
       parent: -1,
@@ -134,16 +132,11 @@ export async function buildTaxonomy(inputs: EscoInputs): Promise<Taxonomy> {
     });
   }
   for (const [i, row] of occupationRows.entries()) {
-    const uri = clean(row.conceptUri);
-    const label = clean(row.preferredLabel);
-    if (!uri || !label) throw new EscoInputError(`${inputs.occupations.name} row ${i + 2}: empty conceptUri or preferredLabel`);
-    if (occupationIndex.has(uri)) continue;
-    occupationIndex.set(uri, occupations.length);
+    const base = conceptBase(row, inputs.occupations, i);
+    if (occupationIndex.has(base.uri)) continue;
+    occupationIndex.set(base.uri, occupations.length);
     occupations.push({
-      uri,
-      label,
-      altLabels: splitLabels(row.altLabels, label),
-      description: clean(row.description),
+      ...base,
       iscoCode: clean(row.iscoGroup),
       isIscoGroup: false,
       parent: groupByCode.get(clean(row.iscoGroup)) ?? -1,

@@ -168,12 +168,20 @@ const KINDS: ConceptKind[] = ['skill', 'occupation'];
 
 /** Lexical matching only: synchronous and instant, usable before any model has loaded. */
 export function extractLexical(text: string, ctx: ExtractionContext, options: Partial<ExtractOptions> = {}): ExtractionResult {
+  const { result, map } = lexicalStage(text, ctx, options);
+  result.candidates = map.values();
+  return result;
+}
+
+/** Segments and label mentions; the map is where the dense and rerank stages add to the same entries. */
+function lexicalStage(text: string, ctx: ExtractionContext, options: Partial<ExtractOptions>): { result: ExtractionResult; map: CandidateMap } {
   const t0 = now();
   const seg = segmentText(text, options.segment ?? DEFAULT_EXTRACT_OPTIONS.segment);
   const analysed = seg.segments.length ? text.slice(0, seg.segments[seg.segments.length - 1].end) : '';
   const map = new CandidateMap();
   addLexical(ctx, analysed, seg.segments, map);
-  return { textLength: text.length, segments: seg.segments, notices: seg.notices, candidates: map.values(), stage: 'lexical', timings: { lexicalMs: now() - t0 } };
+  const result: ExtractionResult = { textLength: text.length, segments: seg.segments, notices: seg.notices, candidates: [], stage: 'lexical', timings: { lexicalMs: now() - t0 } };
+  return { result, map };
 }
 
 /**
@@ -182,15 +190,11 @@ export function extractLexical(text: string, ctx: ExtractionContext, options: Pa
  */
 export async function extract(text: string, ctx: ExtractionContext, options: Partial<ExtractOptions> = {}): Promise<ExtractionResult> {
   const opts = { ...DEFAULT_EXTRACT_OPTIONS, ...options };
-  const result = extractLexical(text, ctx, opts);
+  const { result, map } = lexicalStage(text, ctx, opts);
+  result.candidates = map.values();
   const { embedder, matrices, reranker } = ctx;
   if (!embedder || !matrices || result.segments.length === 0) return result;
   const segments = result.segments;
-  const map = new CandidateMap();
-  for (const c of result.candidates) {
-    const copy = map.get(c.kind, c.index, c.firstOffset);
-    Object.assign(copy, c, { signals: [...c.signals], evidence: [...c.evidence] });
-  }
 
   let t = now();
   const docChunks = opts.documentTopK > 0 ? documentChunks(segments, opts.documentChunkChars, opts.maxDocumentChunks) : [];
