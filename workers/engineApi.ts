@@ -6,7 +6,7 @@ import type { CacheSource } from '../src/db/cacheStore.ts';
 export type EngineBackend = 'webgpu' | 'wasm';
 
 export interface EngineConfig {
-  /** Model preset id from src/core/models.ts PRESETS ('bge-m3' in production, 'test' for generated test models). */
+  /** Model preset id from src/core/models.ts PRESETS ('bge-m3' by default; chosen by the user in the model panel). */
   presetId: string;
   /** Where models are downloaded from, hub URL layout; default https://huggingface.co/. */
   modelHost: string;
@@ -66,7 +66,8 @@ export interface EngineStatus {
   taxonomy: LoadPhase;
   escoVersion?: string;
   embedder: { id: string; displayName: string; isTestModel: boolean; phase: LoadPhase; error?: string };
-  reranker: { id: string; displayName: string; isTestModel: boolean; enabled: boolean; automatic: boolean; phase: LoadPhase; error?: string };
+  /** `available: false`: the preset has no cross-encoder (the small English presets). */
+  reranker: { id: string; displayName: string; isTestModel: boolean; available: boolean; enabled: boolean; automatic: boolean; phase: LoadPhase; error?: string };
   backend: EngineBackend | null;
   dtype: string | null;
   threads: number;

@@ -3,10 +3,11 @@
 // reports its outcome through the store.
 import type { RegenerationView } from '../../workers/engineApi.ts';
 import { PRESETS } from '../core/models.ts';
-import { PRESET_ID } from './config.ts';
+import { activePresetId } from './config.ts';
 import { formatBytes } from './format.ts';
 import { downloadBlob, downloadText, isTextFile, MAX_TEXT_FILE_BYTES } from './download.ts';
 import { errorText } from './engineClient.ts';
+import { defaultThresholds } from '../core/thresholds.ts';
 import { engine, reconfigureEngine } from './engineService.ts';
 import { buildExport, exportFileName, toCsv, toJson } from './exportResults.ts';
 import { SAMPLE_JOB_AD } from './sampleAd.ts';
@@ -59,6 +60,30 @@ export function setRerankerEnabled(enabled: boolean | null): void {
 export function setModelHost(host: string | null): void {
   get().setSettings({ modelHost: host });
   reconfigureEngine();
+}
+
+/**
+ * Switches the model preset: the engine restarts with the other model and its cache (caches of the
+ * other presets stay stored). Label results stay on screen; dense results of the previous model are
+ * dropped because their scores are on another model's scale. Refused while a regeneration runs (its
+ * chunks are kept, but switching would stop it half-way without the user asking).
+ */
+export function setPreset(presetId: string): string | null {
+  const s = get();
+  if (activePresetId(s.settings.presetId) === presetId) return null;
+  if (s.status?.regeneration.state === 'running' || s.regen.busy) {
+    return 'A cache regeneration is running: cancel it or wait for it to finish before switching models (its progress is kept).';
+  }
+  const active = activePresetId(presetId);
+  set({
+    settings: { ...s.settings, presetId, thresholds: defaultThresholds(active), thresholdsPreset: active },
+    dense: null,
+    densePending: false,
+    denseError: null,
+    staleCaches: [],
+  });
+  reconfigureEngine();
+  return null;
 }
 
 export function setForceWasm(forceWasm: boolean): void {
@@ -175,7 +200,7 @@ export function formatResults(format: ExportFormat, exportedAt = new Date().toIS
   const shown = selectDisplayed(s);
   const t = selectThresholded(s);
   if (!shown || !t || !s.taxonomy.data) return null;
-  const preset = PRESETS[PRESET_ID];
+  const preset = PRESETS[activePresetId(s.settings.presetId)];
   const denseUsed = shown.result.stage !== 'lexical';
   const doc = buildExport({
     taxonomy: s.taxonomy.data,
@@ -185,7 +210,7 @@ export function formatResults(format: ExportFormat, exportedAt = new Date().toIS
     stage: shown.result.stage,
     thresholds: s.settings.thresholds,
     modelHash: denseUsed ? (s.status?.cache.hash ?? null) : null,
-    models: { embedder: denseUsed ? preset.embedder.id : null, reranker: shown.result.stage === 'reranked' ? preset.reranker.id : null },
+    models: { embedder: denseUsed ? preset.embedder.id : null, reranker: shown.result.stage === 'reranked' ? (preset.reranker?.id ?? null) : null },
     exportedAt,
   });
   return { text: format === 'json' ? toJson(doc) : toCsv(doc), fileName: exportFileName(exportedAt, format) };

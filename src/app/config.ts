@@ -7,9 +7,24 @@ import { TAXONOMY_ASSET_PATH } from '../core/taxonomy.ts';
 /** Empty env values count as unset, so a blank line in an .env file does not break the app. */
 const envPreset = import.meta.env.VITE_MODEL_PRESET || DEFAULT_PRESET;
 
-export const PRESET_ID: string = envPreset in PRESETS ? envPreset : DEFAULT_PRESET;
+/** The build's default preset: bge-m3, or what `npm run dev` chose (the small preset when the hub is unreachable). */
+export const BUILD_PRESET_ID: string = envPreset in PRESETS ? envPreset : DEFAULT_PRESET;
 
 export const IS_E2E = import.meta.env.MODE === 'e2e';
+
+/** One line from the dev server on why the default is not bge-m3 (set by scripts/dev.ts). */
+export const STARTUP_NOTICE: string = import.meta.env.VITE_MODEL_NOTICE || '';
+
+/**
+ * Presets offered in the model picker. The generated test models are not language models: they
+ * are offered only in builds made for testing (e2e, dev:test), never to real users.
+ */
+export const PICKABLE_PRESETS: string[] = Object.keys(PRESETS).filter((id) => id !== 'test' || BUILD_PRESET_ID === 'test' || IS_E2E);
+
+/** The preset in use: the user's choice when it is still offered, else the build's default. */
+export function activePresetId(chosen: string | null): string {
+  return chosen && PICKABLE_PRESETS.includes(chosen) ? chosen : BUILD_PRESET_ID;
+}
 
 export function defaultModelHost(): string {
   return normalizeHost(import.meta.env.VITE_MODEL_HOST || DEFAULT_MODEL_HOST);
@@ -46,6 +61,8 @@ export function assetUrl(path: string): string {
 
 
 export interface UserEngineSettings {
+  /** null: the build's default preset. */
+  presetId: string | null;
   /** null: use the build's default host. */
   modelHost: string | null;
   rerankerEnabled: boolean | null;
@@ -54,7 +71,7 @@ export interface UserEngineSettings {
 
 export function engineConfig(settings: UserEngineSettings, overrides: QueryOverrides = queryOverrides()): EngineConfig {
   return {
-    presetId: PRESET_ID,
+    presetId: activePresetId(settings.presetId),
     modelHost: settings.modelHost ?? defaultModelHost(),
     taxonomyUrl: assetUrl(TAXONOMY_ASSET_PATH),
     embeddingsBaseUrl: assetUrl('embeddings/'),

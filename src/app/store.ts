@@ -9,12 +9,14 @@ import type { LexicalIndex } from '../core/lexical.ts';
 import type { ExtractionResult } from '../core/pipeline.ts';
 import { defaultThresholds, type ThresholdSettings } from '../core/thresholds.ts';
 import type { Taxonomy } from '../core/taxonomy.ts';
-import { PRESET_ID } from './config.ts';
+import { activePresetId } from './config.ts';
 
 export type TextSource = 'typing' | 'paste' | 'sample' | 'file' | 'clear';
 export type SortBy = 'score' | 'appearance';
 
 export interface Settings {
+  /** The model preset picked in the model panel; null: the build's default (see activePresetId). */
+  presetId: string | null;
   thresholds: ThresholdSettings;
   /** The preset the thresholds were tuned for: scales differ between models. */
   thresholdsPreset: string;
@@ -79,10 +81,12 @@ export interface AppState {
   setSettings(patch: Partial<Omit<Settings, 'thresholds'>>): void;
 }
 
-export function defaultSettings(): Settings {
+export function defaultSettings(presetId: string | null = null): Settings {
+  const active = activePresetId(presetId);
   return {
-    thresholds: defaultThresholds(PRESET_ID),
-    thresholdsPreset: PRESET_ID,
+    presetId,
+    thresholds: defaultThresholds(active),
+    thresholdsPreset: active,
     sortBy: 'score',
     modelHost: null,
     rerankerEnabled: null,
@@ -118,7 +122,11 @@ export const useAppStore = create<AppState>()(
       setHover: (hover) => set({ hover }),
       clearHover: (via) => set((s) => (s.hover?.via === via ? { hover: null } : {})),
       setThresholds: (patch) => set((s) => ({ settings: { ...s.settings, thresholds: { ...s.settings.thresholds, ...patch } } })),
-      resetThresholds: () => set((s) => ({ settings: { ...s.settings, thresholds: defaultThresholds(PRESET_ID), thresholdsPreset: PRESET_ID } })),
+      resetThresholds: () =>
+        set((s) => {
+          const active = activePresetId(s.settings.presetId);
+          return { settings: { ...s.settings, thresholds: defaultThresholds(active), thresholdsPreset: active } };
+        }),
       setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
     }),
     {
@@ -130,13 +138,13 @@ export const useAppStore = create<AppState>()(
       // model preset (their score scale does not carry over).
       merge: (persisted, current) => {
         const saved = (persisted as { settings?: Partial<Settings> } | undefined)?.settings ?? {};
-        const defaults = defaultSettings();
-        const samePreset = saved.thresholdsPreset === PRESET_ID;
+        const defaults = defaultSettings(saved.presetId ?? null);
+        const samePreset = saved.thresholdsPreset === defaults.thresholdsPreset;
         const settings: Settings = {
           ...defaults,
           ...saved,
           thresholds: samePreset ? { ...defaults.thresholds, ...saved.thresholds } : defaults.thresholds,
-          thresholdsPreset: PRESET_ID,
+          thresholdsPreset: defaults.thresholdsPreset,
         };
         return { ...current, settings };
       },

@@ -4,10 +4,12 @@
 /// <reference types="vite-plugin-pwa/client" />
 
 interface ImportMetaEnv {
-  /** Model preset id (src/core/models.ts PRESETS); 'test' in the e2e build. */
+  /** Default model preset id (src/core/models.ts PRESETS); 'test' in the e2e build. The user can pick another. */
   readonly VITE_MODEL_PRESET?: string;
   /** Default model host (hub URL layout); the user can override it in the model panel. */
   readonly VITE_MODEL_HOST?: string;
+  /** One line shown at start-up when the default preset is not bge-m3 (set by `npm run dev` without the hub). */
+  readonly VITE_MODEL_NOTICE?: string;
 }
 
 interface ImportMeta {

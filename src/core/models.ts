@@ -33,11 +33,19 @@ interface ModelSpecBase {
   approxBytes: Partial<Record<Dtype, number>>;
 }
 
+/** How token vectors become one text vector: the first token (CLS) or the mean over the attention mask. */
+export type Pooling = 'cls' | 'mean';
+
 export interface EmbedderSpec extends ModelSpecBase {
   role: 'embedder';
   dims: number;
-  pooling: 'cls';
+  pooling: Pooling;
   normalize: true;
+  /**
+   * Prepended to query texts (segments of the pasted text), never to concept texts; so it is not a
+   * model-hash input (the cache does not change with it). Off unless evaluation shows it helps.
+   */
+  queryInstruction?: string;
 }
 
 export interface RerankerSpec extends ModelSpecBase {
@@ -46,8 +54,15 @@ export interface RerankerSpec extends ModelSpecBase {
 
 export interface ModelPreset {
   id: string;
+  /** Short name for the model picker. */
+  label: string;
+  /** ISO 639-1 codes the embedder was trained for; 'multilingual' for many. */
+  languages: string[] | 'multilingual';
+  /** The measured speed class shown beside the name (BENCHMARKS.md). */
+  speedClass: string;
   embedder: EmbedderSpec;
-  reranker: RerankerSpec;
+  /** null: this preset has no cross-encoder (the small English presets: no small reranker exists in transformers.js layout). */
+  reranker: RerankerSpec | null;
 }
 
 export const BGE_M3: EmbedderSpec = {
@@ -106,9 +121,75 @@ export const TEST_RERANKER: RerankerSpec = {
   approxBytes: {},
 };
 
+/** Real small English models (DESIGN.md): fast presets, also provisioned offline by `npm run models:fetch`. */
+export const BGE_SMALL_EN: EmbedderSpec = {
+  role: 'embedder',
+  id: 'Xenova/bge-small-en-v1.5',
+  revision: 'main',
+  displayName: 'BGE small en v1.5 (Xenova/bge-small-en-v1.5)',
+  isTestModel: false,
+  dims: 384,
+  pooling: 'cls',
+  normalize: true,
+  maxLength: 512,
+  // Small enough for fp32 on any WebGPU adapter (no fp16 export is provisioned offline); q8 on WASM.
+  // Node computes caches in fp32, the reference every device is checked against.
+  dtype: { webgpuF16: 'fp32', webgpu: 'fp32', wasm: 'q8', node: 'fp32' },
+  approxBytes: { fp32: 133_093_490, q8: 34_014_426 },
+};
+
+export const MINILM: EmbedderSpec = {
+  role: 'embedder',
+  id: 'Xenova/all-MiniLM-L6-v2',
+  revision: 'main',
+  displayName: 'all-MiniLM-L6-v2 (Xenova/all-MiniLM-L6-v2)',
+  isTestModel: false,
+  dims: 384,
+  // sentence-transformers' pooling for this model: mean over the attention mask (CLS would be wrong).
+  pooling: 'mean',
+  normalize: true,
+  // Trained on 128-token inputs; sentence-transformers cuts at 256.
+  maxLength: 256,
+  dtype: { webgpuF16: 'fp32', webgpu: 'fp32', wasm: 'q8', node: 'fp32' },
+  approxBytes: { fp32: 90_387_606, q8: 22_972_370 },
+};
+
+/** bge's retrieval instruction for short queries; kept off by default (see EVAL.md). */
+export const BGE_QUERY_INSTRUCTION = 'Represent this sentence for searching relevant passages: ';
+
 export const PRESETS: Record<string, ModelPreset> = {
-  'bge-m3': { id: 'bge-m3', embedder: BGE_M3, reranker: BGE_RERANKER_V2_M3 },
-  test: { id: 'test', embedder: TEST_EMBEDDER, reranker: TEST_RERANKER },
+  'bge-m3': {
+    id: 'bge-m3',
+    label: 'BGE-M3 + reranker',
+    languages: 'multilingual',
+    speedClass: 'best, multilingual, large download',
+    embedder: BGE_M3,
+    reranker: BGE_RERANKER_V2_M3,
+  },
+  'bge-small-en': {
+    id: 'bge-small-en',
+    label: 'BGE small (English)',
+    languages: ['en'],
+    speedClass: 'fast, English only',
+    embedder: BGE_SMALL_EN,
+    reranker: null,
+  },
+  minilm: {
+    id: 'minilm',
+    label: 'MiniLM L6 (English)',
+    languages: ['en'],
+    speedClass: 'fastest, English only',
+    embedder: MINILM,
+    reranker: null,
+  },
+  test: {
+    id: 'test',
+    label: 'TEST MODEL (generated)',
+    languages: ['en'],
+    speedClass: 'not a language model: for tests',
+    embedder: TEST_EMBEDDER,
+    reranker: TEST_RERANKER,
+  },
 };
 
 export const DEFAULT_PRESET = 'bge-m3';
@@ -123,7 +204,7 @@ export function findPreset(id: string): ModelPreset {
 export function findModelSpec(id: string): EmbedderSpec | RerankerSpec {
   for (const p of Object.values(PRESETS)) {
     if (p.embedder.id === id) return p.embedder;
-    if (p.reranker.id === id) return p.reranker;
+    if (p.reranker?.id === id) return p.reranker;
   }
   throw new Error(`unknown model "${id}"`);
 }
@@ -132,4 +213,11 @@ export function findModelSpec(id: string): EmbedderSpec | RerankerSpec {
 export function dtypeFor(spec: EmbedderSpec | RerankerSpec, backend: Backend, hasShaderF16 = false): Dtype | null {
   if (backend === 'webgpu') return hasShaderF16 ? spec.dtype.webgpuF16 : spec.dtype.webgpu;
   return spec.dtype[backend];
+}
+
+/** An embedder for query texts: prepends the spec's query instruction, when it has one. */
+export function queryEmbedder(embedder: Embedder, spec: Pick<EmbedderSpec, 'queryInstruction'>): Embedder {
+  const prefix = spec.queryInstruction;
+  if (!prefix) return embedder;
+  return { dims: embedder.dims, embed: (texts) => embedder.embed(texts.map((t) => prefix + t)) };
 }

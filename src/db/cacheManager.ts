@@ -60,10 +60,19 @@ export async function resolveCache(
   } catch (e) {
     return { state: 'missing', message: `no embedding cache for this model (hash ${expect.hash}) and the shipped asset could not be fetched (${(e as Error).message}): regenerate it` };
   }
-  if (!res.ok) {
-    return { state: 'missing', message: `no embedding cache for this model (hash ${expect.hash}) in this browser or shipped with the app: regenerate it${notice ? `; ${notice}` : ''}` };
+  const noAsset = `no precomputed cache for this model (hash ${expect.hash}) in this browser or shipped with the app: regenerate it${notice ? `; ${notice}` : ''}`;
+  if (!res.ok) return { state: 'missing', message: noAsset };
+  // A dev server or an SPA fallback answers a missing file with index.html (200, text/html): that is
+  // a missing asset, not a broken one.
+  const body = await res.text();
+  if (/html/i.test(res.headers.get('content-type') ?? '') || /^\s*</.test(body)) return { state: 'missing', message: noAsset };
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (e) {
+    throw new ManifestError(`shipped asset manifest.json is not valid JSON (${(e as Error).message})`);
   }
-  const manifest = validateManifest(await res.json(), { hash: expect.hash, dims: expect.dims, rows: expect.rows });
+  const manifest = validateManifest(json, { hash: expect.hash, dims: expect.dims, rows: expect.rows });
   const bytes = {} as MatrixBytes;
   for (const kind of KINDS) {
     const r = await fetchImpl(`${base}${manifest.matrices[kind].file}`);

@@ -2,7 +2,7 @@
 // browser engine worker (WebGPU or WASM through onnxruntime-web) and by Node CLIs and tests (CPU
 // through onnxruntime-node). It turns a model spec from src/core/models.ts into the small `Embedder` /
 // `Reranker` interfaces the extraction pipeline is written against:
-//  - embedder: AutoTokenizer + AutoModel, CLS (first-token) pooling, L2 normalisation, internal
+//  - embedder: AutoTokenizer + AutoModel, CLS (first-token) or mean pooling (per spec), L2 normalisation, internal
 //    batching sorted by length (less padding), results in input order;
 //  - reranker: AutoTokenizer + AutoModelForSequenceClassification on (query, passage) pairs through the
 //    tokenizer's pair encoding, sigmoid of the single logit (not the text-classification pipeline,
@@ -496,6 +496,39 @@ function defaultBatchSize(o: RuntimeOptions): number {
   return o.batchSize ?? (o.backend === 'node' ? 32 : 16);
 }
 
+/** The attention mask as numbers (the tokenizer returns int64 as BigInt64Array). */
+function maskData(mask: Tensor | undefined, expected: number): Float64Array {
+  if (!mask || mask.size !== expected) throw new Error('mean pooling needs the attention mask of the batch');
+  return Float64Array.from(mask.data as ArrayLike<number | bigint>, Number);
+}
+
+/**
+ * One text vector from the token vectors of row `r` into `out` at `dst`, L2-normalised: the first
+ * token's vector (CLS pooling; DESIGN.md: mean pooling is wrong for BGE-M3 and bge-small) when `mask`
+ * is null, else the mean over the tokens the attention mask keeps (sentence-transformers' pooling for
+ * all-MiniLM-L6-v2). An all-zero vector stays zero rather than becoming NaN.
+ */
+export function poolRow(data: ArrayLike<number>, mask: ArrayLike<number> | null, r: number, seq: number, d: number, out: Float32Array, dst: number): void {
+  const base = r * seq * d;
+  if (!mask) {
+    for (let j = 0; j < d; j++) out[dst + j] = data[base + j];
+  } else {
+    const acc = new Float64Array(d);
+    let kept = 0;
+    for (let t = 0; t < seq; t++) {
+      if (!mask[r * seq + t]) continue;
+      kept++;
+      const off = base + t * d;
+      for (let j = 0; j < d; j++) acc[j] += data[off + j];
+    }
+    for (let j = 0; j < d; j++) out[dst + j] = kept ? acc[j] / kept : 0;
+  }
+  let norm = 0;
+  for (let j = 0; j < d; j++) norm += out[dst + j] * out[dst + j];
+  const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  for (let j = 0; j < d; j++) out[dst + j] *= inv;
+}
+
 export interface LoadedEmbedder extends Embedder {
   readonly spec: EmbedderSpec;
   readonly dtype: Dtype;
@@ -528,16 +561,8 @@ export async function loadEmbedder(spec: EmbedderSpec, o: RuntimeOptions): Promi
       const [b, seq, d] = hidden.dims;
       if (d !== dims) throw new Error(`${spec.id}: the model returned ${d} dimensions, the spec says ${dims}`);
       const data = floatData(hidden);
-      for (let r = 0; r < b; r++) {
-        // CLS pooling: the first token's vector (DESIGN.md: mean pooling is wrong for BGE-M3).
-        const src = r * seq * d;
-        const dst = idx[r] * dims;
-        let norm = 0;
-        for (let j = 0; j < d; j++) norm += data[src + j] * data[src + j];
-        // An all-zero vector (no content tokens at all) stays zero rather than becoming NaN.
-        const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-        for (let j = 0; j < d; j++) out[dst + j] = data[src + j] * inv;
-      }
+      const mask = spec.pooling === 'mean' ? maskData(enc.attention_mask, b * seq) : null;
+      for (let r = 0; r < b; r++) poolRow(data, mask, r, seq, d, out, idx[r] * dims);
     }
     return out;
   }

@@ -5,6 +5,7 @@ import { formatBytes } from '../format.ts';
 import { useAppStore } from '../store.ts';
 import { CachePanel } from './CachePanel.tsx';
 import { ModelSettings } from './ModelSettings.tsx';
+import { PresetPicker } from './PresetPicker.tsx';
 
 const PHASE_TEXT: Record<LoadPhase, string> = { idle: 'not loaded', loading: 'loading…', ready: 'ready', failed: 'failed' };
 
@@ -65,6 +66,7 @@ export function ModelPanel() {
   return (
     <section className="panel model-panel" aria-labelledby="model-heading" data-testid="model-panel">
       <h2 id="model-heading">Model and cache</h2>
+      <PresetPicker />
       {!status ? (
         <p className="muted">Starting the engine…</p>
       ) : (
@@ -77,7 +79,7 @@ export function ModelPanel() {
               id={status.reranker.id}
               isTest={status.reranker.isTestModel}
               phase={status.reranker.phase}
-              extra={status.reranker.enabled ? (status.reranker.phase === 'idle' ? 'loads on first use' : undefined) : 'off'}
+              extra={!status.reranker.available ? '' : status.reranker.enabled ? (status.reranker.phase === 'idle' ? 'loads on first use' : undefined) : 'off'}
             />
             <div className="kv-row">
               <dt>Backend</dt>

@@ -13,6 +13,7 @@ export function ModelSettings() {
   const [hostDraft, setHostDraft] = useState(settings.modelHost ?? defaultModelHost());
   const [hostError, setHostError] = useState<string | null>(null);
   const forcedByUrl = queryOverrides().forceWasm;
+  const rerankerAvailable = useAppStore((s) => s.status?.reranker.available ?? true);
 
   const saveHost = () => {
     const host = parseModelHost(hostDraft);
@@ -29,9 +30,11 @@ export function ModelSettings() {
     <div className="model-settings">
       <h3>Settings</h3>
       <div className="checkbox">
-        <input id="reranker-enabled" type="checkbox" checked={rerankerOn} onChange={(e) => setRerankerEnabled(e.target.checked)} />
+        <input id="reranker-enabled" type="checkbox" checked={rerankerOn && rerankerAvailable} disabled={!rerankerAvailable} onChange={(e) => setRerankerEnabled(e.target.checked)} />
         <label htmlFor="reranker-enabled">Rerank matches with the cross-encoder</label>
-        {settings.rerankerEnabled === null ? (
+        {!rerankerAvailable ? (
+          <span className="hint"> (this model preset has no reranker)</span>
+        ) : settings.rerankerEnabled === null ? (
           <span className="hint"> (automatic: on with WebGPU, off on WASM)</span>
         ) : (
           <button type="button" onClick={() => setRerankerEnabled(null)}>

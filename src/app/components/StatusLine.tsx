@@ -2,6 +2,7 @@
 // ready), plus engine problems with a Retry button and the crash-restart notice. Lexical results
 // keep working whatever this says.
 import { retryModels } from '../actions.ts';
+import { STARTUP_NOTICE } from '../config.ts';
 import { useAppStore } from '../store.ts';
 
 function loadPercent(files: { loaded: number; total: number }[]): number | null {
@@ -43,7 +44,7 @@ export function StatusLine() {
   }
   else if (status?.embedder.error) problems.push(status.embedder.error);
   if (status?.reranker.enabled && status.reranker.error) problems.push(status.reranker.error);
-  if (status?.cache.state === 'missing') problems.push(`No embedding cache for this model: regenerate needed (Model and cache panel).${status.cache.message ? ` ${status.cache.message}` : ''}`);
+  if (status?.cache.state === 'missing') problems.push(`Semantic matching needs an embedding cache: ${status.cache.message ?? 'none was found for this model'} (Model and cache panel).`);
   if (status?.cache.state === 'failed') problems.push(`Embedding cache failed: ${status.cache.message ?? 'unknown reason'}`);
   if (denseError) problems.push(denseError);
   const canRetry = Boolean(status && (status.embedder.phase === 'failed' || status.reranker.phase === 'failed' || status.cache.state === 'failed'));
@@ -53,6 +54,11 @@ export function StatusLine() {
       <p className="muted" role="status" data-testid="engine-summary">
         {summary}
       </p>
+      {STARTUP_NOTICE && (
+        <p className="message warn" role="status" data-testid="startup-notice">
+          {STARTUP_NOTICE}
+        </p>
+      )}
       {engine.restarts > 0 && (
         <p className="message warn" role="status">
           Engine restarted after a crash{engine.restarts > 1 ? ` (${engine.restarts} times)` : ''}.
