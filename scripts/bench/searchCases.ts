@@ -1,9 +1,10 @@
 // The vector-search cases, shared by Node (scripts/bench/search.ts) and the bench page's worker, so
 // both realms time exactly the same calls: the project's topK in int8 and f16 storage with the
-// WebAssembly SIMD kernel and the JS fallback, the naive Float32Array double loop, and an ONNX
+// WebAssembly SIMD kernel (int8 also with 7-bit queries on the relaxed-SIMD kernel, where the engine
+// has it) and the JS fallback, the naive Float32Array double loop, and an ONNX
 // Runtime MatMul + TopK supplied by the caller (onnxruntime-node or onnxruntime-web). Each case also
 // reports its top-k agreement with the naive fp32 search (quantised storage may swap near ties).
-import { matrixKernel, quantizeMatrix, topK, type ConceptMatrix } from '../../src/core/vectors.ts';
+import { matrixKernel, quantizeMatrix, relaxedSimdAvailable, topK, type ConceptMatrix } from '../../src/core/vectors.ts';
 import { naiveTopK, recallAgainst, type SearchData } from './datasets.ts';
 import { timeRuns, type Sample } from './stats.ts';
 
@@ -33,6 +34,7 @@ export interface SearchCaseOptions {
 /** Case names, shared so the report can find them in both realms. */
 export const CASE = {
   int8Wasm: 'project topK, int8, WASM SIMD kernel',
+  int8Relaxed: 'project topK, int8, WASM relaxed SIMD kernel, 7-bit queries',
   f16Wasm: 'project topK, f16, WASM SIMD kernel',
   int8Js: 'project topK, int8, JS fallback',
   f16Js: 'project topK, f16, JS fallback',
@@ -53,14 +55,15 @@ export async function runSearchCases(data: SearchData, o: SearchCaseOptions): Pr
     cases.push(c);
     log(`${c.name}: median ${c.sample.median.toFixed(1)} ms`);
   };
-  const project = async (name: string, storage: 'int8' | 'f16', which: 'wasm' | 'js', slow: boolean): Promise<void> => {
+  const project = async (name: string, storage: 'int8' | 'f16', which: 'wasm' | 'js', slow: boolean, int8Query: 'i16' | 'i7' = 'i16'): Promise<void> => {
     if (which === 'wasm' && kernel !== 'wasm-simd') {
       add({ name, sample: { runs: [], median: NaN, min: NaN, max: NaN }, note: 'n/a: WebAssembly SIMD kernel unavailable here' });
       return;
     }
     const m = matrices[storage];
-    const recall = recallAgainst(reference, topK(m, data.queries, data.queryCount, k, { kernel: which }).indices, data.queryCount, k);
-    const sample = await timeRuns(() => topK(m, data.queries, data.queryCount, k, { kernel: which }), {
+    const options = { kernel: which, int8Query } as const;
+    const recall = recallAgainst(reference, topK(m, data.queries, data.queryCount, k, options).indices, data.queryCount, k);
+    const sample = await timeRuns(() => topK(m, data.queries, data.queryCount, k, options), {
       runs: o.runs,
       // The recall call above was the first run; the fast kernels get one more untimed run.
       warmup: slow ? 0 : 1,
@@ -69,6 +72,8 @@ export async function runSearchCases(data: SearchData, o: SearchCaseOptions): Pr
     add({ name, sample, recall });
   };
   await project(CASE.int8Wasm, 'int8', 'wasm', false);
+  if (relaxedSimdAvailable()) await project(CASE.int8Relaxed, 'int8', 'wasm', false, 'i7');
+  else add({ name: CASE.int8Relaxed, sample: { runs: [], median: NaN, min: NaN, max: NaN }, note: 'n/a: no (working) relaxed SIMD here' });
   await project(CASE.f16Wasm, 'f16', 'wasm', false);
   await project(CASE.int8Js, 'int8', 'js', true);
   await project(CASE.f16Js, 'f16', 'js', true);

@@ -1,94 +1,19 @@
-// Tests for the WAT assembler (against encodings fixed by the spec and produced by standard tools) and
-// for the assembled kernel module itself.
+// Tests for the kernel module: the shipped bytes are what wabt makes of the .wat sources today (so a
+// stale `npm run build:kernel` fails here), and the kernels compute at the documented layout.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { assembleWat, WatError } from './vectorKernelAsm.ts';
+import { compileKernel, GENERATED_FILE, KERNEL_SOURCES, renderKernelModule } from '../../scripts/build-kernel.ts';
 import { instantiateKernel, vectorKernelBytes, wasmKernelModule } from './vectorKernel.ts';
-import { VECTOR_KERNEL_WAT } from './vectorKernelWat.ts';
-
-const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-
-function readUleb(bytes: number[], at: number): [value: number, next: number] {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const b = bytes[at++];
-    value += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-    if ((b & 0x80) === 0) return [value, at];
-  }
-}
-
-/** The instruction bytes of the single function in a module with one `() -> ()` function `wat`. */
-function bodyBytes(wat: string): number[] {
-  const bytes = Array.from(assembleWat(`(module (import "env" "memory" (memory 1)) (func ${wat}))`));
-  let at = HEADER.length;
-  while (at < bytes.length) {
-    const id = bytes[at];
-    const [size, content] = readUleb(bytes, at + 1);
-    if (id === 10) {
-      const [, afterCount] = readUleb(bytes, content); // one body
-      const [bodySize, body] = readUleb(bytes, afterCount);
-      expect(bytes[body]).toBe(0); // no locals
-      expect(bytes[body + bodySize - 1]).toBe(0x0b);
-      return bytes.slice(body + 1, body + bodySize - 1);
-    }
-    at = content + size;
-  }
-  throw new Error('no code section');
-}
-
-describe('assembleWat', () => {
-  it('encodes a function module exactly as wat2wasm does', () => {
-    const wasm = assembleWat(`(module
-      (func (export "add") (param $a i32) (param $b i32) (result i32)
-        local.get $a  local.get $b  i32.add))`);
-    expect(Array.from(wasm)).toEqual([
-      ...HEADER,
-      0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, // type section: (i32, i32) -> i32
-      0x03, 0x02, 0x01, 0x00, // function section
-      0x07, 0x07, 0x01, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00, // export "add" = func 0
-      0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b, // code
-    ]);
-    const add = new WebAssembly.Instance(new WebAssembly.Module(wasm)).exports.add as (a: number, b: number) => number;
-    expect(add(2, 40)).toBe(42);
-  });
-
-  it('encodes SIMD memory and lane instructions like LLVM does', () => {
-    // Encodings from LLVM's simd-encodings.s: v128.load 48 -> fd 00 04 30, load8x8_s 32 -> fd 01 03 20.
-    expect(bodyBytes('i32.const 0 v128.load offset=48 drop')).toEqual([0x41, 0x00, 0xfd, 0x00, 0x04, 0x30, 0x1a]);
-    expect(bodyBytes('i32.const 0 v128.load8x8_s offset=32 drop')).toEqual([0x41, 0x00, 0xfd, 0x01, 0x03, 0x20, 0x1a]);
-    expect(bodyBytes('i32.const 0 v128.load16x4_s align=2 drop')).toEqual([0x41, 0x00, 0xfd, 0x03, 0x01, 0x00, 0x1a]);
-    // Opcodes above 0x7f take two LEB128 bytes: dot_i16x8_s = 0xba, convert_i32x4_s = 0xfa.
-    expect(bodyBytes('v128.const i32x4 1 2 3 4 v128.const i32x4 0 0 0 0 i32x4.dot_i16x8_s f32x4.convert_i32x4_s drop').slice(-7)).toEqual([
-      0xfd, 0xba, 0x01, 0xfd, 0xfa, 0x01, 0x1a,
-    ]);
-    expect(bodyBytes('v128.const i32x4 -1 0x8fffffff 0 1 drop')).toEqual([
-      0xfd, 0x0c, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x8f, 0, 0, 0, 0, 1, 0, 0, 0, 0x1a,
-    ]);
-    expect(bodyBytes('i32.const -129 drop i32.const 0x7fffffff drop')).toEqual([0x41, 0xff, 0x7e, 0x1a, 0x41, 0xff, 0xff, 0xff, 0xff, 0x07, 0x1a]);
-  });
-
-  it('resolves labels to relative depths', () => {
-    expect(bodyBytes('block $out loop $in br $in br $out i32.const 1 br_if $in end end')).toEqual([
-      0x02, 0x40, 0x03, 0x40, 0x0c, 0x00, 0x0c, 0x01, 0x41, 0x01, 0x0d, 0x00, 0x0b, 0x0b,
-    ]);
-  });
-
-  it('rejects what it does not support instead of guessing', () => {
-    expect(() => assembleWat('(module (func i32.frobnicate))')).toThrow(WatError);
-    expect(() => assembleWat('(module (func br $nowhere))')).toThrow(/unknown label/);
-    expect(() => assembleWat('(module (func (i32.add (i32.const 1) (i32.const 2)) drop))')).toThrow(/folded/);
-    expect(() => assembleWat('(module (func local.get $x drop))')).toThrow(/unknown local/);
-    expect(() => assembleWat('(module (func block))')).toThrow(/unclosed/);
-    expect(() => assembleWat('(module (func)')).toThrow(/unbalanced/);
-    expect(() => assembleWat('(module (table 1 funcref))')).toThrow(/unsupported module field/);
-  });
-});
 
 describe('vector kernel module', () => {
-  it('assembles deterministically from its WAT source into a valid SIMD module', () => {
+  it('ships exactly the bytes wat2wasm makes of kernels/*.wat (run npm run build:kernel if not)', async () => {
+    expect(readFileSync(GENERATED_FILE, 'utf8')).toBe(await renderKernelModule());
+    const main = KERNEL_SOURCES.find((k) => k.wat === 'vectorKernel.wat')!;
+    expect(vectorKernelBytes()).toEqual(new Uint8Array(await compileKernel(main)));
+  });
+
+  it('is a valid SIMD module small enough for synchronous compilation', () => {
     const bytes = vectorKernelBytes();
-    expect(bytes).toEqual(assembleWat(VECTOR_KERNEL_WAT));
     expect(WebAssembly.validate(bytes)).toBe(true);
     expect(bytes.length).toBeLessThan(4096); // synchronous compilation stays allowed on a browser main thread
     expect(wasmKernelModule()).not.toBeNull();

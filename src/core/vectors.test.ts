@@ -1,6 +1,7 @@
 // Tests for compact matrices and batched top-k: f16 conversion, the int8 rotation (pinned, it is part of
-// the stored format), encode/decode, storage accuracy, top-k against an fp32 brute-force reference, and
-// bit-identical results from the WebAssembly kernel and the JS fallback.
+// the stored format), encode/decode, storage accuracy, top-k against an fp32 brute-force reference
+// (int8 with int16 and with 7-bit queries), and bit-identical results from the WebAssembly kernel and
+// the JS fallback. vectorKernelRelaxed.test.ts covers the relaxed-SIMD kernel itself.
 import { describe, expect, it } from 'vitest';
 import {
   cosine,
@@ -23,6 +24,7 @@ import {
   wasmSimdAvailable,
   type ConceptMatrix,
   type MatrixStorage,
+  type SearchOptions,
 } from './vectors.ts';
 import { gaussianSource } from './random.ts';
 
@@ -61,6 +63,16 @@ function exactScores(matrix: Float32Array, rows: number, dims: number, query: Fl
 
 function sortedDesc(scores: Float64Array): number[] {
   return Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a] || a - b);
+}
+
+/**
+ * L2 norm of the 7-bit query quantisation error, in the rotated space where it happens (R is
+ * orthogonal, so it is also the error norm of the query): |score error| <= |row| * this.
+ */
+function i7QueryErrorNorm(query: Float32Array): number {
+  const rq = rotateForInt8(query, new Float64Array(query.length));
+  const step = rq.reduce((m, v) => Math.max(m, Math.abs(v)), 0) / 63;
+  return step === 0 ? 0 : Math.sqrt(rq.reduce((e, v) => e + (v - Math.round(v / step) * step) ** 2, 0));
 }
 
 /** Largest L2 distance between a stored (dequantised) row and its fp32 original. */
@@ -276,17 +288,23 @@ describe('storage accuracy', () => {
 describe('topK', () => {
   /**
    * Checks topK against an fp32 brute-force search. Tolerance per score: Cauchy-Schwarz on the actual
-   * storage error (max |stored row - row| * |q|) plus the int16 query quantisation (half a step of
-   * max|R(q)| / 32767 per value, times the row norm) plus f32 accumulation slack. Indices must match
-   * the reference except where the reference scores are within two tolerances of each other.
+   * storage error (max |stored row - row| * |q|) plus the query quantisation (int16: half a step of
+   * max|R(q)| / 32767 per value; 7 bits: the actual error norm), times the row norm, plus f32
+   * accumulation slack. Indices must match the reference except where the reference scores are within
+   * two tolerances of each other.
    */
-  function checkAgainstReference(storage: MatrixStorage, rows: number, dims: number, queryCount: number, k: number, seed: number): void {
+  function checkAgainstReference(storage: MatrixStorage, rows: number, dims: number, queryCount: number, k: number, seed: number, int8Query: 'i16' | 'i7' = 'i16'): void {
     const values = unitRows(rows, dims, seed);
     const sources = Array.from({ length: queryCount }, (_, i) => (i * 7919 + 13) % rows);
     const queries = nearQueries(values, dims, sources, 0.8, seed + 1);
     const m = quantizeMatrix(values, rows, dims, storage);
-    const tol = storageErrorNorm(m, values) + (storage === 'int8' ? Math.sqrt(dims) / 32767 : 0) + 1e-5;
-    const res = topK(m, queries, queryCount, k);
+    let queryTol = 0;
+    if (storage === 'int8' && int8Query === 'i16') queryTol = Math.sqrt(dims) / 32767;
+    if (storage === 'int8' && int8Query === 'i7') {
+      for (let q = 0; q < queryCount; q++) queryTol = Math.max(queryTol, i7QueryErrorNorm(queries.subarray(q * dims, (q + 1) * dims)));
+    }
+    const tol = storageErrorNorm(m, values) + queryTol + 1e-5;
+    const res = topK(m, queries, queryCount, k, { int8Query });
     expect(res.k).toBe(k);
     expect(res.queries).toBe(queryCount);
     expect(res.indices.length).toBe(queryCount * k);
@@ -335,6 +353,11 @@ describe('topK', () => {
       checkAgainstReference(storage, 2000, 1024, 5, 10, 25);
     });
   }
+  it('int8 with 7-bit queries: matches fp32 brute force, dims 100, at real shape and at 1024 dims', () => {
+    checkAgainstReference('int8', 500, 100, 7, 10, 21, 'i7');
+    checkAgainstReference('int8', 17597, 256, 8, 10, 24, 'i7');
+    checkAgainstReference('int8', 2000, 1024, 5, 10, 25, 'i7');
+  });
 
   it('breaks ties by the lower row index, also beyond the insertion buffer size', () => {
     const dims = 32;
@@ -384,9 +407,11 @@ describe('topK', () => {
     const y = new Float64Array(dims).map((_, i) => (i % 3 === 0 ? -1 : 1));
     const x = Float32Array.from(unrotateForInt8(y));
     const m = quantizeMatrix(x, 1, dims, 'int8');
-    const res = topK(m, x, 1, 1);
-    expect(res.scores[0] / dims).toBeCloseTo(1, 3);
-    expect(scoreAll(m, x, 1, { kernel: 'js' })[0]).toBe(res.scores[0]);
+    for (const int8Query of ['i16', 'i7'] as const) {
+      const res = topK(m, x, 1, 1, { int8Query });
+      expect(res.scores[0] / dims).toBeCloseTo(1, 3);
+      expect(scoreAll(m, x, 1, { kernel: 'js', int8Query })[0]).toBe(res.scores[0]);
+    }
   });
 });
 
@@ -404,12 +429,15 @@ describe('WebAssembly kernel and JS fallback', () => {
         for (let i = 0; i < values.length; i += 37) values[i] *= i % 2 ? 40 : 1e-4;
         const m = quantizeMatrix(values, rows, dims, storage);
         const queries = unitRows(queryCount, dims, 99);
-        const wasm = scoreAll(m, queries, queryCount, { kernel: 'wasm' });
-        const js = scoreAll(m, queries, queryCount, { kernel: 'js' });
-        expect(wasm).toEqual(js);
-        const a = topK(m, queries, queryCount, 10, { kernel: 'wasm' });
-        const b = topK(m, queries, queryCount, 10, { kernel: 'js' });
-        expect(a).toEqual(b);
+        const modes: SearchOptions['int8Query'][] = storage === 'int8' ? ['i16', 'i7'] : [undefined];
+        for (const int8Query of modes) {
+          const wasm = scoreAll(m, queries, queryCount, { kernel: 'wasm', int8Query });
+          const js = scoreAll(m, queries, queryCount, { kernel: 'js', int8Query });
+          expect(wasm).toEqual(js);
+          const a = topK(m, queries, queryCount, 10, { kernel: 'wasm', int8Query });
+          const b = topK(m, queries, queryCount, 10, { kernel: 'js', int8Query });
+          expect(a).toEqual(b);
+        }
       }
     });
   }

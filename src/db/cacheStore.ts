@@ -6,12 +6,24 @@
 import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { validateManifest, type EmbeddingManifest } from '../core/embeddingManifest.ts';
 import type { ConceptKind } from '../core/taxonomy.ts';
-import { withExclusiveLock, type ExclusiveLockOptions, type LeaseBackend, type LockBusy } from './locks.ts';
+import { withExclusiveLock as withLock, type ExclusiveLockOptions, type LeaseBackend, type LockBusy } from './locks.ts';
 
 // Re-exported so callers of the store need one import; pass `lease: store` (or use
 // store.withExclusiveLock) so the fallback lease lives in the same database as the cache.
-export { isLockBusy, LeaseLostError, withExclusiveLock } from './locks.ts';
+export { isLockBusy, LeaseLostError } from './locks.ts';
 export type { ExclusiveLockOptions, LeaseBackend, LockBusy } from './locks.ts';
+
+/**
+ * withExclusiveLock (locks.ts) whose lease fallback, when no `lease` is given and Web Locks are
+ * missing, lives in the default cache database (opened for the lock, closed after it).
+ */
+export function withExclusiveLock<T>(
+  name: string,
+  fn: (signal: AbortSignal) => Promise<T>,
+  options: ExclusiveLockOptions = {},
+): Promise<T | LockBusy> {
+  return withLock(name, fn, { openLease: () => openCacheStore(), ...options });
+}
 
 export const DEFAULT_DB_NAME = 'esco-embedding-cache';
 const DB_VERSION = 1;
@@ -506,7 +518,7 @@ class IdbCacheStore implements CacheStore {
   }
 
   withExclusiveLock<T>(name: string, fn: (signal: AbortSignal) => Promise<T>, options: Omit<ExclusiveLockOptions, 'lease'> = {}): Promise<T | LockBusy> {
-    return withExclusiveLock(name, fn, { ...options, lease: this });
+    return withLock(name, fn, { ...options, lease: this });
   }
 
   close(): void {

@@ -1,10 +1,10 @@
 // Tests for the cross-tab exclusive lock: the Web Locks path (with an in-memory LockManager that
 // implements ifAvailable) and the IndexedDB lease fallback (two connections contending, expiry,
-// takeover, renewal and loss).
+// takeover, renewal and loss, the injected opener, and cacheStore.ts's default-database wrapper).
 import 'fake-indexeddb/auto'; // idb needs the IDB globals; the lease tests use their own factories
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openCacheStore, type CacheStore } from './cacheStore.ts';
+import { openCacheStore, withExclusiveLock as withStoreLock, type CacheStore } from './cacheStore.ts';
 import { isLockBusy, LeaseLostError, withExclusiveLock, type LeaseBackend } from './locks.ts';
 
 /** Exclusive-only, in-memory Web Locks: enough to check ifAvailable and release semantics. */
@@ -207,11 +207,11 @@ describe('withExclusiveLock with the IndexedDB lease fallback', () => {
     expect(await b.renewLease('regen', 'newcomer', 1000)).toBe(true);
   });
 
-  it('opens the default database for the lease when given no backend and no Web Locks', async () => {
+  it("cacheStore's withExclusiveLock opens the default database for the lease when given no backend and no Web Locks", async () => {
     const gate = deferred();
     let entered!: () => void;
     const inside = new Promise<void>((r) => (entered = r));
-    const held = withExclusiveLock(
+    const held = withStoreLock(
       'default-db-lock',
       async () => {
         entered();
@@ -221,9 +221,29 @@ describe('withExclusiveLock with the IndexedDB lease fallback', () => {
       { locks: null },
     );
     await inside;
-    expect(await withExclusiveLock('default-db-lock', async () => 2, { locks: null })).toEqual({ busy: true });
+    expect(await withStoreLock('default-db-lock', async () => 2, { locks: null })).toEqual({ busy: true });
     gate.resolve();
     expect(await held).toBe(1);
-    expect(await withExclusiveLock('default-db-lock', async () => 3, { locks: null })).toBe(3);
+    expect(await withStoreLock('default-db-lock', async () => 3, { locks: null })).toBe(3);
+  });
+
+  it('uses an injected lease opener only without Web Locks, closes it afterwards, and refuses to run without any', async () => {
+    const [a] = await twoTabs();
+    const close = vi.fn();
+    const openLease = vi.fn(async () => ({
+      tryAcquireLease: (n: string, h: string, t: number) => a.tryAcquireLease(n, h, t),
+      renewLease: (n: string, h: string, t: number) => a.renewLease(n, h, t),
+      releaseLease: (n: string, h: string) => a.releaseLease(n, h),
+      close,
+    }));
+    expect(await withExclusiveLock('opened', async () => 'ok', { locks: new FakeLockManager(), openLease })).toBe('ok');
+    expect(openLease).not.toHaveBeenCalled();
+    expect(await withExclusiveLock('opened', async () => 'ok', { locks: null, openLease })).toBe('ok');
+    expect(openLease).toHaveBeenCalledTimes(1);
+    expect(close).toHaveBeenCalledTimes(1);
+    expect(await a.tryAcquireLease('opened', 'next', 1000)).toBe(true); // released before closing
+    const fn = vi.fn(async () => 'never');
+    await expect(withExclusiveLock('nothing', fn, { locks: null })).rejects.toThrow(/no lease backend/);
+    expect(fn).not.toHaveBeenCalled();
   });
 });

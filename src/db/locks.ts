@@ -2,6 +2,8 @@
 // embedding cache at once. Web Locks are used where present (they are released by the browser when a
 // tab or worker dies); otherwise a lease stored in IndexedDB stands in: a holder id plus an expiry
 // that is renewed while held, so a crashed tab's lease runs out instead of blocking forever.
+// This module imports nothing: the lease storage is injected (cacheStore.ts implements LeaseBackend and
+// wraps withExclusiveLock with its default database), so the dependency points one way only.
 
 /** Returned instead of the callback's result when someone else holds the lock. */
 export interface LockBusy {
@@ -24,6 +26,11 @@ export interface LeaseBackend {
   releaseLease(name: string, holder: string): Promise<void>;
 }
 
+/** A lease backend opened for one lock and closed after it (e.g. a database connection). */
+export interface OpenedLeaseBackend extends LeaseBackend {
+  close(): void;
+}
+
 export class LeaseLostError extends Error {
   override name = 'LeaseLostError';
 }
@@ -34,8 +41,14 @@ export interface ExclusiveLockOptions {
    * Locks (forces the lease fallback).
    */
   locks?: LockManager | null;
-  /** Where the fallback lease lives. Left out: the default cache database is opened for it. */
+  /** Where the fallback lease lives. */
   lease?: LeaseBackend;
+  /**
+   * Opens a backend for the fallback lease when `lease` is left out; only called when Web Locks are
+   * unavailable, and closed once the lock is released. cacheStore.ts's withExclusiveLock passes one
+   * that opens the default cache database.
+   */
+  openLease?: () => Promise<OpenedLeaseBackend>;
   /**
    * Lease lifetime. Long on purpose: Chrome throttles timers in hidden pages to about once a minute,
    * and a lease that lapses between renewals could be taken over while its holder still works.
@@ -69,13 +82,12 @@ export async function withExclusiveLock<T>(
     }) as Promise<T | LockBusy>; // Awaited<T | LockBusy> is T | LockBusy once resolved; TS cannot see that for a generic T
   }
   if (options.lease) return withLease(name, fn, options.lease, options);
-  // Dynamic import: cacheStore.ts imports this module, and only this rare path needs the store.
-  const { openCacheStore } = await import('./cacheStore.ts');
-  const store = await openCacheStore();
+  if (!options.openLease) throw new Error(`lock "${name}": no Web Locks here, and no lease backend was given`);
+  const backend = await options.openLease();
   try {
-    return await withLease(name, fn, store, options);
+    return await withLease(name, fn, backend, options);
   } finally {
-    store.close();
+    backend.close();
   }
 }
 

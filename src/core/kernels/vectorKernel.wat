@@ -1,34 +1,34 @@
-// Source of the WebAssembly SIMD scoring kernels, as WAT text. vectorKernel.ts assembles it with
-// vectorKernelAsm.ts when first needed, so the bytes that run can never drift from this source.
-//
-// Both kernels score ONE block of 4 queries against `rows` consecutive matrix rows and write, per row,
-// the 4 scores as f32 (out[row * 4 + j]). The caller loops over query blocks and keeps the top-k; the
-// expensive part (the dot products) is all in here. Design points, measured on 17,597 x 1024:
-// - 4 queries per pass: each matrix chunk is loaded (and widened/converted) once and used 4 times;
-//   8 queries or 2-row tiles were no faster (the loop is bound by SIMD ALU throughput, not loads).
-// - Queries are interleaved per chunk ([chunk][query][lanes]) so all query loads use constant offsets
-//   from one pointer.
-// - Row stride is a multiple of 16 elements (zero padded), so the 2x unrolled inner loop needs no tail.
-//
-// int8 (`dotI8`): matrix rows are int8 with a per-row f32 scale; queries are int16 (quantised per
-// query by the caller, with a range that makes i32 overflow impossible). v128.load8x8_s widens 8 matrix
-// values to i16 and i32x4.dot_i16x8_s multiplies and pairwise-adds 8 of them per instruction. The
-// integer sum is exact; out = f32(sum) * rowScale (the caller multiplies by the query scale).
-//
-// f16 (`dotF16`): matrix rows are IEEE half bit patterns. v128.load16x4_s sign-extends 4 of them to
-// i32; shifting left by 13 puts exponent and mantissa where an f32 keeps them, with the sign at bit 31
-// and copies of it in bits 30..28, which the mask clears. The result read as f32 is the half's value
-// times 2^-112 (subnormal halves included), so multiplying by 2^112 (0x77800000) gives the exact value.
-// Subnormal halves become subnormal f32 there, which is correct but slow on x86 (quantizeMatrix does
-// not produce them). Infinity/NaN halves are not handled (decodeMatrix refuses them). Each of the 4 lanes accumulates in
-// f32 (mul, then add: no FMA), and the lanes are summed as (l0 + l2) + (l1 + l3); the JS fallback in
-// vectors.ts repeats exactly these roundings, so both paths give bit-identical scores.
-//
-// Parameters: $row = byte address of the first row, $scale = byte address of its f32 scale (int8
-// only), $rows = number of rows, $stride = row length in bytes, $q = byte address of the interleaved
-// query block, $out = byte address of the f32 output.
-
-export const VECTOR_KERNEL_WAT = String.raw`
+;; WebAssembly SIMD scoring kernels (the source of truth). `npm run build:kernel` compiles this file
+;; with wabt's wat2wasm into vectorKernel.generated.ts, which vectorKernel.ts loads; vectorKernel.test.ts
+;; recompiles it and fails when the shipped bytes differ, so what runs cannot drift from this text.
+;;
+;; Both kernels score ONE block of 4 queries against `rows` consecutive matrix rows and write, per row,
+;; the 4 scores as f32 (out[row * 4 + j]). The caller loops over query blocks and keeps the top-k; the
+;; expensive part (the dot products) is all in here. Design points, measured on 17,597 x 1024:
+;; - 4 queries per pass: each matrix chunk is loaded (and widened/converted) once and used 4 times;
+;;   8 queries or 2-row tiles were no faster (the loop is bound by SIMD ALU throughput, not loads).
+;; - Queries are interleaved per chunk ([chunk][query][lanes]) so all query loads use constant offsets
+;;   from one pointer.
+;; - Row stride is a multiple of 16 elements (zero padded), so the 2x unrolled inner loop needs no tail.
+;;
+;; int8 (`dotI8`): matrix rows are int8 with a per-row f32 scale; queries are int16 (quantised per
+;; query by the caller, with a range that makes i32 overflow impossible). v128.load8x8_s widens 8 matrix
+;; values to i16 and i32x4.dot_i16x8_s multiplies and pairwise-adds 8 of them per instruction. The
+;; integer sum is exact; out = f32(sum) * rowScale (the caller multiplies by the query scale).
+;;
+;; f16 (`dotF16`): matrix rows are IEEE half bit patterns. v128.load16x4_s sign-extends 4 of them to
+;; i32; shifting left by 13 puts exponent and mantissa where an f32 keeps them, with the sign at bit 31
+;; and copies of it in bits 30..28, which the mask clears. The result read as f32 is the half's value
+;; times 2^-112 (subnormal halves included), so multiplying by 2^112 (0x77800000) gives the exact value.
+;; Subnormal halves become subnormal f32 there, which is correct but slow on x86 (quantizeMatrix does
+;; not produce them). Infinity/NaN halves are not handled (decodeMatrix refuses them).
+;; Each of the 4 lanes accumulates in f32 (mul, then add: no FMA), and the lanes are summed as
+;; (l0 + l2) + (l1 + l3); the JS fallback in vectors.ts repeats exactly these roundings, so both paths
+;; give bit-identical scores.
+;;
+;; Parameters: $row = byte address of the first row, $scale = byte address of its f32 scale (int8
+;; only), $rows = number of rows, $stride = row length in bytes, $q = byte address of the interleaved
+;; query block, $out = byte address of the f32 output.
 (module
   (import "env" "memory" (memory 1))
 
@@ -132,4 +132,3 @@ export const VECTOR_KERNEL_WAT = String.raw`
     end
   )
 )
-`;
