@@ -1,4 +1,4 @@
-// `npm run precompute -- --model <id> [--host <url> | --local <dir>] [--dtype fp32|fp16|q8] [--storage int8|f16]`
+// `npm run precompute -- --model <preset or id> [--host <url> | --local <dir>] [--dtype fp32|fp16|q8] [--storage int8|f16]`
 // Embeds every skill and occupation-kind concept of the taxonomy asset and writes the shipped
 // embedding asset public/embeddings/<hash>/{manifest.json, skill.bin, occupation.bin}.
 // Batches are written to .generated/precompute/<hash>/ as they complete, so an interrupted run
@@ -162,7 +162,9 @@ async function main() {
   });
   const spec = resolveEmbedderSpec(values.model!);
   const dtype = (values.dtype ?? spec.dtype.node) as Dtype;
-  const local = values.local ?? (spec.isTestModel && !values.host ? TEST_MODELS_DIR : undefined);
+  // Generated test models and provisioned real ones (npm run models:fetch) are read from .generated/models.
+  const provisioned = spec.isTestModel || existsSync(join(TEST_MODELS_DIR, spec.id, 'config.json'));
+  const local = values.local ?? (provisioned && !values.host ? TEST_MODELS_DIR : undefined);
   configureTransformers({ modelHost: values.host, localModelPath: local ? resolve(local) : undefined });
   const taxonomy = loadTaxonomyAsset();
   console.log(`precompute ${spec.id} (${dtype}, storage ${values.storage}) from ${local ? `folder ${local}` : values.host ?? 'the Hugging Face hub'}`);

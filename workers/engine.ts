@@ -6,7 +6,7 @@ import { selfCheckCosines, SELF_CHECK_MIN_COSINE } from '../src/core/cacheAsset.
 import { chooseDevice, wasmThreads, type DeviceChoice, type GpuProbe } from '../src/core/device.ts';
 import { SELF_CHECK_TEXTS } from '../src/core/embeddingManifest.ts';
 import { buildLexicalIndex, type LexicalIndex } from '../src/core/lexical.ts';
-import { dtypeFor, findPreset, queryEmbedder, type ModelPreset } from '../src/core/models.ts';
+import { dtypeFor, findPreset, PRESETS, queryEmbedder, type ModelPreset } from '../src/core/models.ts';
 import { modelHash, modelHashInputs } from '../src/core/modelHash.ts';
 import { extract, type ExtractOptions, type ExtractionResult } from '../src/core/pipeline.ts';
 import { SerialQueue } from '../src/core/serialQueue.ts';
@@ -437,9 +437,13 @@ export class Engine implements EngineApi {
   async listStaleCaches(): Promise<StaleCacheView[]> {
     if (!this.hash) return [];
     this.store ??= await openCacheStore();
+    // A cache that another preset uses on this taxonomy is kept for that preset, not stale.
+    const current = new Map<string, string>();
+    if (this.taxonomy) for (const p of Object.values(PRESETS)) current.set(await modelHash(modelHashInputs(p.embedder, this.taxonomy)), p.id);
     return (await this.store.listStale(this.hash)).map((c) => ({
       hash: c.hash,
       modelId: c.manifest.model.id,
+      usedByPreset: current.get(c.hash) ?? null,
       source: c.source,
       bytes: c.bytes,
       storedAt: c.storedAt,

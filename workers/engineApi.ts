@@ -44,6 +44,8 @@ export interface CacheView {
 export interface StaleCacheView {
   hash: string;
   modelId: string;
+  /** The preset whose current cache this is (kept for when the user switches back); null: stale. */
+  usedByPreset: string | null;
   source: CacheSource;
   bytes: number;
   storedAt: number;

@@ -84,6 +84,15 @@ describe('resolveCache', () => {
     expect(r.state === 'missing' && r.message).toMatch(/regenerate/);
   });
 
+  it('reports an SPA fallback page (index.html for a missing manifest) as no precomputed cache, not as bad JSON', async () => {
+    const spa = (async () => new Response('<!doctype html><html><body>app</body></html>', { status: 200, headers: { 'content-type': 'text/html' } })) as typeof fetch;
+    const r = await resolveCache(store, expectation, { baseUrl: BASE, fetchImpl: spa });
+    expect(r.state).toBe('missing');
+    expect(r.state === 'missing' && r.message).toMatch(/^no precomputed cache for this model \(hash [0-9a-f]+\)/);
+    const broken = (async () => new Response('{"hash": ', { status: 200, headers: { 'content-type': 'application/json' } })) as typeof fetch;
+    await expect(resolveCache(store, expectation, { baseUrl: BASE, fetchImpl: broken })).rejects.toThrow(/manifest\.json is not valid JSON/);
+  });
+
   it('loads the shipped asset once, stores it, and then starts from IndexedDB without fetching', async () => {
     const asset = await makeAsset();
     const host = fakeHost(hostFor(asset));

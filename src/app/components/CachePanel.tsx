@@ -2,6 +2,7 @@
 // rate, ETA and cancel (confirmed first on WASM), export/import of a cache file, and stale caches.
 import { useEffect, useRef } from 'react';
 import { cancelRegeneration, deleteCache, exportCache, importCache, refreshStaleCaches, requestRegeneration } from '../actions.ts';
+import { PRESETS } from '../../core/models.ts';
 import { formatBytes, formatDuration } from '../format.ts';
 import { useAppStore } from '../store.ts';
 import { ConfirmRegeneration } from './ConfirmRegeneration.tsx';
@@ -135,12 +136,13 @@ function StaleCaches() {
   }, [hash]);
   if (stale.length === 0) return <p className="muted">No other caches are stored.</p>;
   return (
-    <div className="stale">
+    <div className="stale" data-testid="other-caches">
       <h3>Other stored caches (not used by this model)</h3>
       <ul>
         {stale.map((c) => (
           <li key={c.hash}>
             <code>{c.hash}</code> {c.modelId}, ESCO {c.escoVersion}, {c.source}, {formatBytes(c.bytes)}, {new Date(c.storedAt).toLocaleDateString()}{' '}
+            <span className={c.usedByPreset ? 'badge' : 'badge badge-stale'}>{c.usedByPreset ? `kept for ${PRESETS[c.usedByPreset]?.label ?? c.usedByPreset}` : 'stale'}</span>{' '}
             <button type="button" onClick={() => void deleteCache(c.hash)} aria-label={`Delete cache ${c.hash}`}>
               Delete
             </button>

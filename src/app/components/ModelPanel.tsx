@@ -90,7 +90,7 @@ export function ModelPanel() {
             </div>
             <div className="kv-row">
               <dt>dtype</dt>
-              <dd>{status.dtype ?? '—'}</dd>
+              <dd data-testid="dtype">{status.dtype ?? '—'}</dd>
             </div>
             <div className="kv-row">
               <dt>Threads</dt>
@@ -103,7 +103,7 @@ export function ModelPanel() {
             {status.selfCheck && (
               <div className="kv-row">
                 <dt>Self-check</dt>
-                <dd>
+                <dd data-testid="self-check">
                   {status.selfCheck.ok ? 'passed' : 'FAILED'} (min cosine {Math.min(...status.selfCheck.cosines).toFixed(3)})
                 </dd>
               </div>

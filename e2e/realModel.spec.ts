@@ -1,0 +1,126 @@
+// The app on a REAL language model: the bge-small-en preset (Xenova/bge-small-en-v1.5, provisioned
+// offline by `npm run models:fetch` and served by the local model host), picked in the model panel
+// as a user would, on WASM (q8) and on WebGPU (the SwiftShader adapter, fp32). A pasted job ad gives
+// real skills with evidence, including one that no ESCO label matches lexically (a paraphrase), and
+// switching presets keeps every cache stored and each model on its own cache.
+import { chromium, expect, test, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath } from '../scripts/browser.ts';
+import { ENGINE_TIMEOUT, pasteText, screenshot, waitDenseReady, waitFinal } from './appHelpers.ts';
+
+const PARAPHRASE = "You will look after our customers' accounts and answer their questions.";
+const AD = [
+  'Customer Service Representative',
+  'We are a growing insurance company in Dublin.',
+  'Your tasks:',
+  `- ${PARAPHRASE}`,
+  '- Process payments and keep accurate records.',
+  '- Good knowledge of Microsoft Excel.',
+].join('\n');
+/** The ESCO skill the paraphrase means; bge-small-en ranks it first for that sentence (checked in Node). */
+const PARAPHRASE_SKILL = { uri: 'http://data.europa.eu/esco/skill/cace7a77-38b7-4cdf-8171-e17692bef5f6', label: "respond to customers' inquiries" };
+
+async function pickPreset(page: Page, label: RegExp): Promise<void> {
+  const picker = page.getByTestId('preset-picker');
+  await picker.getByLabel(label).check();
+  await expect(picker.getByLabel(label)).toBeChecked();
+}
+
+async function expectRealModelReady(page: Page, backend: 'WASM' | 'WebGPU', dtype: string): Promise<string> {
+  await waitDenseReady(page);
+  const panel = page.getByTestId('model-panel');
+  await expect(panel).toContainText('Xenova/bge-small-en-v1.5');
+  await expect(panel.getByText('TEST MODEL', { exact: true })).toHaveCount(0);
+  await expect(panel.getByTestId('backend')).toContainText(backend);
+  await expect(panel.getByTestId('dtype')).toHaveText(dtype);
+  await expect(panel.getByTestId('self-check')).toContainText('passed');
+  return (await panel.getByTestId('cache-info').locator('code').first().textContent()) ?? '';
+}
+
+async function expectParaphraseFound(page: Page): Promise<void> {
+  const skills = page.getByTestId('skill-results');
+  const link = skills.locator(`a[href="${PARAPHRASE_SKILL.uri}"]`);
+  await expect(link).toBeVisible();
+  // Found by the model, not by a label in the text.
+  const item = skills.locator('li.result', { has: page.locator(`a[href="${PARAPHRASE_SKILL.uri}"]`) });
+  await expect(item.locator('.badge-embedding')).toBeVisible();
+  await expect(item.locator('.badge-lexical')).toHaveCount(0);
+  // Its evidence lies in the paraphrase sentence (the segmenter may cut it at "and"), highlighted in the text.
+  await link.hover();
+  const marks = page.getByTestId('document').locator('mark.active');
+  await expect(marks.first()).toBeVisible();
+  for (const text of await marks.allTextContents()) {
+    expect(text.trim().length).toBeGreaterThan(5);
+    expect(PARAPHRASE).toContain(text.trim());
+  }
+}
+
+test('bge-small-en on WASM: a pasted ad gives real skills with evidence, including a paraphrase', async ({ page, context }) => {
+  test.setTimeout(240_000);
+  await page.goto('/?backend=wasm');
+  await pickPreset(page, /BGE small \(English\)/);
+  await expectRealModelReady(page, 'WASM', 'q8');
+  await pasteText(context, page, AD);
+  await waitFinal(page);
+  await expectParaphraseFound(page);
+  await screenshot(page, 'real-01-bge-small-wasm');
+  // The choice persists across a reload.
+  await page.reload();
+  await expect(page.getByTestId('preset-picker').getByLabel(/BGE small \(English\)/)).toBeChecked();
+  await expectRealModelReady(page, 'WASM', 'q8');
+});
+
+test('bge-small-en on WebGPU (SwiftShader, fp32): the self-check passes and the paraphrase is found', async ({ baseURL }) => {
+  test.setTimeout(360_000);
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] });
+  try {
+    const context = await browser.newContext({ baseURL });
+    const page = await context.newPage();
+    await page.goto('/');
+    await pickPreset(page, /BGE small \(English\)/);
+    await expectRealModelReady(page, 'WebGPU', 'fp32');
+    await pasteText(context, page, AD);
+    const results = page.locator('section.results-panel');
+    await expect(results).toHaveAttribute('data-stage', 'embedding', { timeout: ENGINE_TIMEOUT * 3 });
+    await expectParaphraseFound(page);
+    await screenshot(page, 'real-02-bge-small-webgpu');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('switching presets bge-small-en -> test -> bge-small-en keeps label results, uses each cache and keeps both stored', async ({ page, context }) => {
+  test.setTimeout(240_000);
+  await page.goto('/?backend=wasm');
+  await pickPreset(page, /BGE small \(English\)/);
+  const smallHash = await expectRealModelReady(page, 'WASM', 'q8');
+  await pasteText(context, page, AD);
+  await waitFinal(page);
+  await expectParaphraseFound(page);
+
+  await pickPreset(page, /TEST MODEL/);
+  // Label results stay on screen while the other model loads.
+  await expect(page.getByTestId('skill-results').getByRole('listitem').first()).toBeVisible();
+  await waitDenseReady(page);
+  const panel = page.getByTestId('model-panel');
+  await expect(panel).toContainText('esco-test/bag-of-tokens-embedder');
+  const testHash = (await panel.getByTestId('cache-info').locator('code').first().textContent()) ?? '';
+  expect(testHash).toMatch(/^[0-9a-f]{16}$/);
+  expect(testHash).not.toBe(smallHash);
+  await waitFinal(page);
+  // The other preset's cache stays stored, marked as kept for it.
+  await expect(panel.getByTestId('other-caches')).toContainText(smallHash);
+  await expect(panel.getByTestId('other-caches')).toContainText('kept for BGE small (English)');
+
+  const embeddingRequests: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/embeddings/')) embeddingRequests.push(r.url());
+  });
+  await pickPreset(page, /BGE small \(English\)/);
+  expect(await expectRealModelReady(page, 'WASM', 'q8')).toBe(smallHash);
+  // Served from IndexedDB this time, not fetched again.
+  expect(embeddingRequests).toEqual([]);
+  await waitFinal(page);
+  await expectParaphraseFound(page);
+  await expect(panel.getByTestId('other-caches')).toContainText(testHash);
+  await screenshot(page, 'real-03-switched-back');
+});
