@@ -1,4 +1,4 @@
-// `npm run bench [-- --only search,inference,startup,interaction,memory] [--runs 5] [--out BENCHMARKS.md] [--no-write]`
+// `npm run bench [-- --only search,inference,realmodel,startup,interaction,memory,precompute] [--runs 5] [--app-presets test,bge-small-en] [--out BENCHMARKS.md] [--no-write]`
 // The project's benchmark suite: measures, prints one markdown table per section and writes them all
 // to BENCHMARKS.md (overwritten) with a header saying when, on what machine and with which versions,
 // so every change can be compared with the last run. Benchmarks, not timed tests: nothing here fails
@@ -6,40 +6,50 @@
 // Every figure is the median of several runs after a warm-up, with min and max.
 //   search       1. vector search, project kernel vs naive loop vs ONNX Runtime, Node and Chromium
 //   inference    2. bge-m3-shaped encoder, onnxruntime-web (Chromium) vs onnxruntime-node; bge-m3 estimates
-//   startup      3. app start-up, first and returning visit          (private e2e build, test models)
+//   realmodel    2c-e. the real bge-small-en graphs in both runtimes; calibration of section 2's
+//                per-layer method against them; the bge-m3 estimates recalibrated (uses 2's figures)
+//   startup      3. app start-up, first and returning visit          (private e2e build: test models,
+//                   and the real bge-small-en preset)
 //   interaction  4. paste -> results, slider -> results              (same)
-//   memory       5. page and engine-worker memory                     (same)
+//   memory       5. page and engine-worker memory                     (test models)
+//   precompute   6. computing the shipped embedding asset in Node, sampled and extrapolated
 // The sections live in scripts/bench/.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runAppSections, type AppSection } from './bench/app.ts';
+import { APP_PRESETS, runAppSections, type AppPreset, type AppSection } from './bench/app.ts';
 import { BenchContext, type SectionResult } from './bench/context.ts';
 import { gitRevision, machine, packageVersion, ROOT } from './bench/env.ts';
 import { runInference } from './bench/inference.ts';
+import { runPrecomputeTime } from './bench/precomputeTime.ts';
+import { runRealModel } from './bench/realModel.ts';
 import { runSearch } from './bench/search.ts';
 import { fmtBytes, markdownTable, type Table } from './bench/stats.ts';
 import { summaryLines } from './bench/summary.ts';
 
-const SECTIONS = ['search', 'inference', 'startup', 'interaction', 'memory'] as const;
+const SECTIONS = ['search', 'inference', 'realmodel', 'startup', 'interaction', 'memory', 'precompute'] as const;
 type Section = (typeof SECTIONS)[number];
 const APP_SECTIONS: readonly AppSection[] = ['startup', 'interaction', 'memory'];
 
-const USAGE = `usage: npm run bench -- [--only ${SECTIONS.join(',')}] [--runs N] [--out FILE] [--no-write]
+const USAGE = `usage: npm run bench -- [--only ${SECTIONS.join(',')}] [--runs N] [--app-presets ${APP_PRESETS.join(',')}] [--out FILE] [--no-write]
   --only     comma-separated sections (also: app = startup,interaction,memory); default all
-  --runs     timed runs per figure after a warm-up (default 5; the slowest figures use fewer, at least 3)
+  --runs     timed runs per figure after a warm-up (default 5; the slowest figures use fewer, at least 3;
+             precompute: at most 3)
+  --app-presets  model presets the start-up and interaction sections run the app with
+             (default ${APP_PRESETS.join(',')})
   --out      the report file (default BENCHMARKS.md), overwritten
   --no-write print only`;
 
 interface Options {
   sections: Set<Section>;
   runs: number;
+  appPresets: AppPreset[];
   out: string;
   write: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { sections: new Set(SECTIONS), runs: 5, out: join(ROOT, 'BENCHMARKS.md'), write: true };
+  const o: Options = { sections: new Set(SECTIONS), runs: 5, appPresets: [...APP_PRESETS], out: join(ROOT, 'BENCHMARKS.md'), write: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -58,6 +68,11 @@ function parseOptions(argv: string[]): Options {
     } else if (a === '--runs') {
       o.runs = Number(value());
       if (!Number.isInteger(o.runs) || o.runs < 1) throw new Error('--runs needs a positive integer');
+    } else if (a === '--app-presets') {
+      const list = value().split(',').map((x) => x.trim()).filter(Boolean);
+      for (const p of list) if (!(APP_PRESETS as readonly string[]).includes(p)) throw new Error(`unknown app preset "${p}" (known: ${APP_PRESETS.join(', ')})`);
+      if (!list.length) throw new Error('--app-presets needs at least one preset');
+      o.appPresets = list as AppPreset[];
     } else if (a === '--out') o.out = resolve(value());
     else if (a === '--no-write') o.write = false;
     else if (a === '--help' || a === '-h') {
@@ -126,8 +141,11 @@ async function main(): Promise<void> {
     chromium = (await ctx.browser()).version();
     if (o.sections.has('search')) await section('search', () => runSearch(ctx));
     if (o.sections.has('inference')) await section('inference', () => runInference(ctx));
+    // After 'inference': it recalibrates that section's bge-m3 estimates (read from its facts).
+    if (o.sections.has('realmodel')) await section('realmodel', () => runRealModel(ctx, Object.assign({}, ...results.map((r) => r.facts)) as Record<string, number>));
     const app = new Set(APP_SECTIONS.filter((s) => o.sections.has(s)));
-    if (app.size) await section([...app].join(', '), () => runAppSections(ctx, app));
+    if (app.size) await section([...app].join(', '), () => runAppSections(ctx, app, o.appPresets));
+    if (o.sections.has('precompute')) await section('precompute', () => runPrecomputeTime(ctx));
   } finally {
     await ctx.close();
     rmSync(filesDir, { recursive: true, force: true });

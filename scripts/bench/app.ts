@@ -1,5 +1,7 @@
 // Sections 3-5 against the built app in Chromium (private e2e build with the generated test models,
-// see appHarness.ts):
+// see appHarness.ts). Start-up and interaction also run with the real bge-small-en preset (picked
+// through the persisted settings, as a returning user's choice; WASM q8 as on a machine without
+// WebGPU), beside the test-model rows, when the model is provisioned and its embedding asset shipped:
 //   3. start-up: navigation to "semantic matching ready" on a first visit (fresh browser context:
 //      app, ORT WASM, taxonomy, test model and shipped embedding asset all downloaded) and on a
 //      returning visit (same context: service worker cache, cache matrices read from IndexedDB);
@@ -10,6 +12,9 @@
 // The UI is still changing: a missing selector or hook turns its row into "n/a: <reason>" instead
 // of failing the run.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { BGE_SMALL_EN } from '../../src/core/models.ts';
+import { provisionedModel } from '../fetch-models.ts';
+import { loadTaxonomyAsset, shippedAssetDir } from '../precompute.ts';
 import { adOfWords, wordCount } from './ads.ts';
 import { startApp, type AppServers } from './appHarness.ts';
 import { AppMemory, type HeapUsage } from './cdpMemory.ts';
@@ -28,6 +33,85 @@ import {
 import { fmtBytes, fmtMs, fmtSample, summarize, type Sample, type Table } from './stats.ts';
 
 export type AppSection = 'startup' | 'interaction' | 'memory';
+
+/** Presets the start-up and interaction sections run the app with (--app-presets). */
+export const APP_PRESETS = ['test', 'bge-small-en'] as const;
+export type AppPreset = (typeof APP_PRESETS)[number];
+
+/** src/app/store.ts SETTINGS_STORAGE_KEY (not imported: the app's modules read import.meta.env, which Node lacks). */
+const SETTINGS_STORAGE_KEY = 'esco-skill-finder:settings';
+
+/** How one preset's rows are run: the page URL, an init script choosing the preset, the facts' prefix. */
+interface AppVariant {
+  preset: AppPreset;
+  /** Row label prefix. */
+  label: string;
+  /** Appended to the app's URL. */
+  query: string;
+  /** Init script (before the app's own scripts) or null. */
+  init: string | null;
+  /** The model id the model panel must show once ready (guards against measuring another model). */
+  expectModel: string | null;
+  /** Facts are `${section}.${factKey}${name}`: '' for the test models (the summary's keys), 'bgeSmall.' otherwise. */
+  factKey: string;
+  /** Why the preset cannot run here; null when it can. */
+  unavailable: string | null;
+}
+
+/**
+ * Persists `{ presetId }` the way zustand's persist middleware stores the settings (the app fills
+ * the other fields with defaults when it merges), unless the app has already stored settings, so a
+ * returning visit keeps what the app itself wrote.
+ */
+function presetInitScript(presetId: string): string {
+  const value = JSON.stringify({ state: { settings: { presetId } }, version: 1 });
+  return `(() => { try { if (!localStorage.getItem(${JSON.stringify(SETTINGS_STORAGE_KEY)})) localStorage.setItem(${JSON.stringify(SETTINGS_STORAGE_KEY)}, ${JSON.stringify(value)}); } catch (e) { /* no storage: the build's default preset runs */ } })();`;
+}
+
+/** Checked before the app is built: the asset must be in public/ when Vite copies it into the build. */
+async function appVariants(presets: readonly AppPreset[]): Promise<AppVariant[]> {
+  const out: AppVariant[] = [];
+  for (const preset of presets) {
+    if (preset === 'test') {
+      out.push({ preset, label: 'test models', query: '', init: null, expectModel: null, factKey: '', unavailable: null });
+      continue;
+    }
+    const spec = BGE_SMALL_EN;
+    let unavailable: string | null = null;
+    if (!provisionedModel(spec.id)) unavailable = `${spec.id} is not provisioned (npm run models:fetch -- bge-small-en)`;
+    else if (!(await shippedAssetDir(spec, loadTaxonomyAsset()))) {
+      unavailable = `no shipped embedding asset for ${spec.id} in public/embeddings (npx tsx scripts/prepare-assets.ts --real-models bge-small-en)`;
+    }
+    out.push({
+      preset,
+      label: `${spec.id} (real model)`,
+      // ?backend=wasm: WASM q8 as on a machine without WebGPU, whatever this Chromium offers.
+      query: '?backend=wasm',
+      init: presetInitScript(preset),
+      expectModel: spec.id,
+      factKey: 'bgeSmall.',
+      unavailable,
+    });
+  }
+  return out;
+}
+
+/** Throws when the app is ready with another model than the variant's (e.g. a preset id the build does not offer). */
+async function checkModel(page: Page, v: AppVariant): Promise<void> {
+  if (!v.expectModel) return;
+  const panel = (await page.locator('[data-testid="model-panel"]').first().textContent().catch(() => null)) ?? '';
+  if (!panel.includes(v.expectModel)) throw new Error(`the app is ready with another model than ${v.expectModel} (model panel: ${panel.slice(0, 160)})`);
+}
+
+/** "(WASM, q8)" from the ready line, as the app says it. */
+function backendOf(marks: StartupMarks[]): string {
+  for (const m of marks) {
+    const ready = m.summaries.find((x) => x.text.includes(SEMANTIC_READY_TEXT));
+    const what = ready && /\(([^)]*)\)/.exec(ready.text)?.[1];
+    if (what) return what;
+  }
+  return '?';
+}
 
 /** Model loading and the first dense extraction can take a while on 2 shared cores. */
 const READY_TIMEOUT = 120_000;
@@ -97,85 +181,107 @@ function reason(e: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // 3. start-up
 
-async function startupVisit(context: BrowserContext, url: string): Promise<StartupMarks> {
+/** One visit to semantic-ready; logs the status line's steps, which tell where a slow start-up spent its time. */
+async function startupVisit(context: BrowserContext, url: string, v: AppVariant, log: (line: string) => void): Promise<StartupMarks> {
   const page = await context.newPage();
   try {
     await page.goto(url);
     await waitSemanticReady(page);
+    await checkModel(page, v);
     const marks = (await page.evaluate(READ_STARTUP_MARKS)) as StartupMarks | null;
     if (!marks?.semanticReadyAt) throw new Error('ready, but the start-up marks were not recorded');
+    // Download progress changes the line often: one entry per step, not per percent.
+    const steps = marks.summaries.filter((x, i, all) => i === 0 || x.text.replace(/\d+%/g, '') !== all[i - 1].text.replace(/\d+%/g, ''));
+    log(`startup (${v.preset}): status line: ${steps.map((x) => `${x.at.toFixed(0)} ms "${x.text.slice(0, 48)}"`).join(' | ')}`);
     return marks;
   } finally {
     await page.close();
   }
 }
 
-async function runStartup(ctx: BenchContext, browser: Browser, app: AppServers, facts: Record<string, number>): Promise<Table> {
+async function newAppContext(browser: Browser, v: AppVariant): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  await context.addInitScript({ content: STARTUP_MARKS_SCRIPT });
+  if (v.init) await context.addInitScript({ content: v.init });
+  return context;
+}
+
+async function runStartup(ctx: BenchContext, browser: Browser, app: AppServers, variants: AppVariant[], facts: Record<string, number>): Promise<Table> {
   const runs = Math.max(3, ctx.runs - 2);
-  const head = ['Visit', 'first contentful paint ms', 'label matching ready ms', 'semantic matching ready ms', 'runs'];
+  const head = ['Model', 'Visit', 'first contentful paint ms', 'label matching ready ms', 'semantic matching ready ms', 'runs'];
   const rows: string[][] = [];
   const footer: string[] = [];
-  const collect = (label: string, marks: StartupMarks[], key: string): void => {
-    const s = (f: (m: StartupMarks) => number | undefined): Sample => summarize(marks.map(f).filter((x): x is number => x !== undefined));
-    const ready = s((m) => m.semanticReadyAt);
-    rows.push([label, fmtSample(s((m) => m.fcpAt)), fmtSample(s((m) => m.lexicalReadyAt)), fmtSample(ready), String(marks.length)]);
-    facts[`startup.${key}.ms`] = ready.median;
-  };
+  for (const v of variants) {
+    const url = `${app.url}${v.query}`;
+    if (v.unavailable) {
+      rows.push([v.label, `n/a: ${v.unavailable}`, '', '', '', '']);
+      ctx.log(`startup (${v.preset}): n/a: ${v.unavailable}`);
+      continue;
+    }
+    const collect = (label: string, marks: StartupMarks[], key: string): void => {
+      const s = (f: (m: StartupMarks) => number | undefined): Sample => summarize(marks.map(f).filter((x): x is number => x !== undefined));
+      const ready = s((m) => m.semanticReadyAt);
+      rows.push([`${v.label}: ${backendOf(marks)}`, label, fmtSample(s((m) => m.fcpAt)), fmtSample(s((m) => m.lexicalReadyAt)), fmtSample(ready), String(marks.length)]);
+      facts[`startup.${v.factKey}${key}.ms`] = ready.median;
+    };
 
-  // First visits: a fresh context each (no HTTP cache, service worker, Cache API or IndexedDB).
-  try {
-    const marks: StartupMarks[] = [];
-    for (let i = 0; i < runs; i++) {
-      const context = await browser.newContext();
-      await context.addInitScript({ content: STARTUP_MARKS_SCRIPT });
+    // First visits: a fresh context each (no HTTP cache, service worker, Cache API or IndexedDB).
+    try {
+      const marks: StartupMarks[] = [];
+      for (let i = 0; i < runs; i++) {
+        const context = await newAppContext(browser, v);
+        try {
+          marks.push(await startupVisit(context, url, v, ctx.log));
+        } finally {
+          await context.close();
+        }
+        ctx.log(`startup (${v.preset}): first visit ${i + 1}: ready at ${marks[marks.length - 1].semanticReadyAt?.toFixed(0)} ms`);
+      }
+      collect('first visit (fresh context; downloads, shipped cache fetched, verified -> IndexedDB)', marks, 'first');
+    } catch (e) {
+      rows.push([v.label, `first visit: n/a: ${reason(e)}`, '', '', '', '']);
+      ctx.log(`startup (${v.preset}, first visit): n/a: ${reason(e)}`);
+    }
+
+    // Returning visits: one context, warmed by an untimed first visit; then wait until the service
+    // worker is active and idle, so its precaching does not overlap the timed loads.
+    try {
+      const context = await newAppContext(browser, v);
       try {
-        marks.push(await startupVisit(context, app.url));
+        const warm = await context.newPage();
+        await warm.goto(url);
+        await waitSemanticReady(warm);
+        await checkModel(warm, v);
+        await warm.evaluate('navigator.serviceWorker ? navigator.serviceWorker.ready.then(() => true) : false');
+        const dbs = (await warm.evaluate('indexedDB.databases().then((d) => d.map((x) => x.name))')) as string[];
+        await warm.waitForTimeout(1500);
+        await warm.close();
+        const marks: StartupMarks[] = [];
+        for (let i = 0; i < runs; i++) {
+          marks.push(await startupVisit(context, url, v, ctx.log));
+          ctx.log(`startup (${v.preset}): returning visit ${i + 1}: ready at ${marks[marks.length - 1].semanticReadyAt?.toFixed(0)} ms`);
+        }
+        collect('returning visit (service worker and Cache API, cache from IndexedDB)', marks, 'returning');
+        footer.push(`${v.label}: IndexedDB databases after the first visit: ${dbs.join(', ') || 'none'}.`);
       } finally {
         await context.close();
       }
-      ctx.log(`startup: first visit ${i + 1}: ready at ${marks[marks.length - 1].semanticReadyAt?.toFixed(0)} ms`);
+    } catch (e) {
+      rows.push([v.label, `returning visit: n/a: ${reason(e)}`, '', '', '', '']);
+      ctx.log(`startup (${v.preset}, returning visit): n/a: ${reason(e)}`);
     }
-    collect('first visit (fresh context; downloads, shipped cache -> IndexedDB)', marks, 'first');
-  } catch (e) {
-    rows.push(naRow('first visit', reason(e), head.length));
-    ctx.log(`startup (first visit): n/a: ${reason(e)}`);
-  }
-
-  // Returning visits: one context, warmed by an untimed first visit; then wait until the service
-  // worker is active and idle, so its precaching does not overlap the timed loads.
-  try {
-    const context = await browser.newContext();
-    await context.addInitScript({ content: STARTUP_MARKS_SCRIPT });
-    try {
-      const warm = await context.newPage();
-      await warm.goto(app.url);
-      await waitSemanticReady(warm);
-      await warm.evaluate('navigator.serviceWorker ? navigator.serviceWorker.ready.then(() => true) : false');
-      const dbs = (await warm.evaluate('indexedDB.databases().then((d) => d.map((x) => x.name))')) as string[];
-      await warm.waitForTimeout(1500);
-      await warm.close();
-      const marks: StartupMarks[] = [];
-      for (let i = 0; i < runs; i++) {
-        marks.push(await startupVisit(context, app.url));
-        ctx.log(`startup: returning visit ${i + 1}: ready at ${marks[marks.length - 1].semanticReadyAt?.toFixed(0)} ms`);
-      }
-      collect('returning visit (service worker cache, cache from IndexedDB)', marks, 'returning');
-      footer.push(`IndexedDB databases after the first visit: ${dbs.join(', ') || 'none'}.`);
-    } finally {
-      await context.close();
-    }
-  } catch (e) {
-    rows.push(naRow('returning visit', reason(e), head.length));
-    ctx.log(`startup (returning visit): n/a: ${reason(e)}`);
   }
   footer.push(
     `Times are the page's performance.now() (zero = navigation start) when the status line (${SUMMARY_SELECTOR}) first says "Label matching ready" / "${SEMANTIC_READY_TEXT}"; ` +
-      'median (min–max). Test models (generated, a few MB), so model download and session creation are far smaller than bge-m3\'s 570 MB q8.',
+      'median (min–max). Test models: generated, a few MB. ' +
+      `${BGE_SMALL_EN.id}: the real model (q8 ${((BGE_SMALL_EN.approxBytes.q8 ?? NaN) / 1e6).toFixed(0)} MB) from the local model host, picked through the persisted settings (presetId), ` +
+      'its shipped embedding asset fetched and checked by the self-check on a first visit; bge-m3 (570 MB q8) would add its download and a larger session.',
   );
   return {
-    title: '3. Start-up in Chromium (e2e build, test models)',
+    title: '3. Start-up in Chromium (e2e build: test models and the real bge-small-en)',
     note: `App: a private \`vite build --mode e2e\` (built in ${(app.buildMs / 1000).toFixed(1)} s with its assets) served by \`vite preview\` with the project's isolation headers; models from scripts/serve-models.ts on localhost.`,
     head,
+    textColumns: 2,
     rows,
     footer,
   };
@@ -184,16 +290,37 @@ async function runStartup(ctx: BenchContext, browser: Browser, app: AppServers, 
 // ---------------------------------------------------------------------------------------------
 // 4. interaction
 
-async function runInteraction(ctx: BenchContext, browser: Browser, app: AppServers, facts: Record<string, number>): Promise<Table> {
-  const runs = ctx.runs;
+async function runInteraction(ctx: BenchContext, browser: Browser, app: AppServers, variants: AppVariant[], facts: Record<string, number>): Promise<Table> {
   const head = ['Interaction', 'detail', 'ms', 'runs'];
   const rows: string[][] = [];
   const footer: string[] = [];
+  for (const v of variants) {
+    if (v.unavailable) {
+      rows.push(naRow(`${v.label}: interaction`, v.unavailable, head.length));
+      ctx.log(`interaction (${v.preset}): n/a: ${v.unavailable}`);
+      continue;
+    }
+    await interactionRows(ctx, browser, app, v, facts, rows);
+  }
+  footer.push(
+    "Paste times come from the app's e2e marks (window.__perf: text change in the store -> next animation frame after the results rendered). " +
+      'Slider: input event -> next animation frame after the result list / "kept" line changed (page clock). ' +
+      `${BGE_SMALL_EN.id} rows: the real model embeds the ad's segments and document chunks in the engine worker (WASM q8), no reranker (the preset has none).`,
+  );
+  return { title: '4. Interaction in Chromium (e2e build: test models and the real bge-small-en)', head, textColumns: 2, rows, footer };
+}
+
+async function interactionRows(ctx: BenchContext, browser: Browser, app: AppServers, v: AppVariant, facts: Record<string, number>, rows: string[][]): Promise<void> {
+  const runs = ctx.runs;
+  const head = ['Interaction', 'detail', 'ms', 'runs'];
   const context = await browser.newContext();
+  if (v.init) await context.addInitScript({ content: v.init });
+  const tag = `${v.label}: `;
   try {
     const page = await context.newPage();
-    await page.goto(app.url);
+    await page.goto(`${app.url}${v.query}`);
     await waitSemanticReady(page);
+    await checkModel(page, v);
     const ad500 = adOfWords(500);
     const ad1000 = adOfWords(1000);
 
@@ -211,22 +338,22 @@ async function runInteraction(ctx: BenchContext, browser: Browser, app: AppServe
         if (m.lexicalRenderedAt !== undefined) lexical.push(m.lexicalRenderedAt - m.inputAt);
         final.push((m.finalRenderedAt ?? NaN) - m.inputAt);
         if (m.finalStage) stages.add(m.finalStage);
-        ctx.log(`interaction: paste ${i + 1}: lexical ${fmtMs(lexical[lexical.length - 1])} ms, final ${fmtMs(final[final.length - 1])} ms`);
+        ctx.log(`interaction (${v.preset}): paste ${i + 1}: lexical ${fmtMs(lexical[lexical.length - 1])} ms, final ${fmtMs(final[final.length - 1])} ms`);
       }
       const l = summarize(lexical);
       const f = summarize(final);
-      rows.push([`paste ${wordCount(ad500)}-word ad -> first (lexical) results rendered`, 'main-thread label matching', fmtSample(l), String(lexical.length)]);
+      rows.push([`${tag}paste ${wordCount(ad500)}-word ad -> first (lexical) results rendered`, 'main-thread label matching', fmtSample(l), String(lexical.length)]);
       rows.push([
-        `paste ${wordCount(ad500)}-word ad -> final results rendered`,
-        `final stage: ${[...stages].join(', ') || '?'} (test models in the engine worker)`,
+        `${tag}paste ${wordCount(ad500)}-word ad -> final results rendered`,
+        `final stage: ${[...stages].join(', ') || '?'} (${v.expectModel ?? 'test models'} in the engine worker)`,
         fmtSample(f),
         String(final.length),
       ]);
-      facts['interaction.pasteLexical.ms'] = l.median;
-      facts['interaction.pasteFinal.ms'] = f.median;
+      facts[`interaction.${v.factKey}pasteLexical.ms`] = l.median;
+      facts[`interaction.${v.factKey}pasteFinal.ms`] = f.median;
     } catch (e) {
-      rows.push(naRow('paste 500-word ad -> results', reason(e), head.length));
-      ctx.log(`interaction (paste): n/a: ${reason(e)}`);
+      rows.push(naRow(`${tag}paste 500-word ad -> results`, reason(e), head.length));
+      ctx.log(`interaction (${v.preset}, paste): n/a: ${reason(e)}`);
     }
 
     // Slider -> re-rendered results, on a 1,000-word ad's final results.
@@ -275,27 +402,22 @@ async function runInteraction(ctx: BenchContext, browser: Browser, app: AppServe
       }
       const fr = summarize(frame);
       rows.push([
-        `skill threshold slider move (${values.join(' <-> ')}) -> results re-rendered, ${wordCount(ad1000)}-word ad`,
+        `${tag}skill threshold slider move (${values.join(' <-> ')}) -> results re-rendered, ${wordCount(ad1000)}-word ad`,
         `DOM commit ${fmtSample(summarize(commit))} ms; result set changed in ${changed}/${frame.length} moves${timeouts ? `; ${timeouts} moves changed nothing within 5 s (no re-render)` : ''}`,
         fmtSample(fr),
         String(frame.length),
       ]);
-      facts['interaction.slider.ms'] = fr.median;
+      facts[`interaction.${v.factKey}slider.ms`] = fr.median;
     } catch (e) {
-      rows.push(naRow('slider move -> results re-rendered', reason(e), head.length));
-      ctx.log(`interaction (slider): n/a: ${reason(e)}`);
+      rows.push(naRow(`${tag}slider move -> results re-rendered`, reason(e), head.length));
+      ctx.log(`interaction (${v.preset}, slider): n/a: ${reason(e)}`);
     }
   } catch (e) {
-    rows.push(naRow('interaction', reason(e), head.length));
-    ctx.log(`interaction: n/a: ${reason(e)}`);
+    rows.push(naRow(`${tag}interaction`, reason(e), head.length));
+    ctx.log(`interaction (${v.preset}): n/a: ${reason(e)}`);
   } finally {
     await context.close();
   }
-  footer.push(
-    "Paste times come from the app's e2e marks (window.__perf: text change in the store -> next animation frame after the results rendered). " +
-      'Slider: input event -> next animation frame after the result list / "kept" line changed (page clock).',
-  );
-  return { title: '4. Interaction in Chromium (e2e build, test models)', head, textColumns: 2, rows, footer };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -366,8 +488,9 @@ async function runMemory(ctx: BenchContext, browser: Browser, app: AppServers, f
 
 // ---------------------------------------------------------------------------------------------
 
-export async function runAppSections(ctx: BenchContext, which: ReadonlySet<AppSection>): Promise<SectionResult> {
+export async function runAppSections(ctx: BenchContext, which: ReadonlySet<AppSection>, presets: readonly AppPreset[] = APP_PRESETS): Promise<SectionResult> {
   const facts: Record<string, number> = {};
+  const variants = await appVariants(presets);
   let app: AppServers;
   try {
     app = await startApp(ctx.log);
@@ -380,8 +503,8 @@ export async function runAppSections(ctx: BenchContext, which: ReadonlySet<AppSe
   try {
     const browser = await ctx.browser();
     const tables: Table[] = [];
-    if (which.has('startup')) tables.push(await runStartup(ctx, browser, app, facts));
-    if (which.has('interaction')) tables.push(await runInteraction(ctx, browser, app, facts));
+    if (which.has('startup')) tables.push(await runStartup(ctx, browser, app, variants, facts));
+    if (which.has('interaction')) tables.push(await runInteraction(ctx, browser, app, variants, facts));
     if (which.has('memory')) tables.push(await runMemory(ctx, browser, app, facts));
     return { tables, facts };
   } finally {

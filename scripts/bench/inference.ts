@@ -9,6 +9,8 @@
 // padded tokens: each app batch is costed at the measured throughput of the workload whose sequence
 // length is nearer (attention cost grows with length; the weight MatMuls, ~95% of the work at these
 // lengths, do not). The embedding lookup and final pooling are left out (a few % of one layer).
+// The runners (runNodeModels, runBrowserModels) and workloads are shared with realModel.ts, which
+// checks this per-layer method on the real bge-small-en graph and recalibrates the estimates.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext, SectionResult } from './context.ts';
@@ -17,24 +19,27 @@ import { loadOrtNode } from './ortNode.ts';
 import type { InferenceResponse } from './page/protocol.ts';
 import { fmtMs, fmtRate, fmtRatio, fmtSample, fmtSeconds, summarize, timeRuns, type Sample, type Table } from './stats.ts';
 import { measureTextWorkloads, percentile, type TextWorkloads } from './textWorkloads.ts';
-import { batchesOf, encodeBatch, paddedTokens, realTokens, type Batch } from './workloads.ts';
+import { batchesOf, encodeBatch, feedArrays, paddedTokens, realTokens, type Batch } from './workloads.ts';
 
-const LAYERS = 2;
-const BGE_M3_LAYERS = 24;
+/** Synthetic layers per encoder file: times are scaled per layer (realModel.ts checks that scaling on a real graph). */
+export const LAYERS = 2;
+export const BGE_M3_LAYERS = 24;
 /** The app's browser batch size (src/runtime/transformersModels.ts: 16 in the browser, 32 in Node). */
-const APP_BATCH = 16;
-const MODELS = ['fp32', 'q8'] as const;
-type ModelName = (typeof MODELS)[number];
+export const APP_BATCH = 16;
+export const MODELS = ['fp32', 'q8'] as const;
+export type ModelName = (typeof MODELS)[number];
 
-interface Workload {
+export interface Workload {
   name: string;
   label: string;
   batches: Batch[];
 }
 
-function workloadsFrom(w: TextWorkloads): Workload[] {
-  const segmentLengths = w.embedLengths.slice(0, w.segments);
-  const sorted = [...w.conceptLengths].sort((a, b) => a - b);
+/** The two measured workloads ('segments', 'concepts') from token counts; `maxLength` truncates as the tokenizer would. */
+export function workloadsFrom(w: TextWorkloads, maxLength = Infinity): Workload[] {
+  const cap = (n: number) => Math.min(n, maxLength);
+  const segmentLengths = w.embedLengths.slice(0, w.segments).map(cap);
+  const sorted = w.conceptLengths.map(cap).sort((a, b) => a - b);
   const mid = Math.max(0, Math.floor(sorted.length / 2) - APP_BATCH / 2);
   return [
     { name: 'segments', label: `500-word ad: ${w.segments} segments, batches of ${APP_BATCH}`, batches: batchesOf(segmentLengths, APP_BATCH) },
@@ -42,7 +47,7 @@ function workloadsFrom(w: TextWorkloads): Workload[] {
   ];
 }
 
-function seqOf(b: Batch): number {
+export function seqOf(b: Batch): number {
   return Math.max(0, ...b.lengths);
 }
 
@@ -51,43 +56,64 @@ function meanSeq(w: Workload): number {
   return paddedTokens(w.batches) / w.batches.reduce((s, b) => s + b.lengths.length, 0);
 }
 
-async function runNode(ctx: BenchContext, files: Record<ModelName, Uint8Array>, workloads: Workload[], runs: number): Promise<Map<string, Sample>> {
+/** One ONNX graph to time: the bytes (or a file path) for Node, its path on the bench server for Chromium. */
+export interface TimedModel {
+  name: string;
+  source: Uint8Array | string;
+  /** e.g. /files/encoder-q8.onnx (scripts/bench/server.ts). */
+  path: string;
+  /** Vocabulary size: synthetic token ids stay below it. */
+  vocab: number;
+}
+
+export interface WorkloadBatches {
+  name: string;
+  batches: Batch[];
+}
+
+/** Each model on each workload in onnxruntime-node (default intra-op threads): `${model}/${workload}` -> sample. */
+export async function runNodeModels(ctx: BenchContext, models: TimedModel[], workloads: WorkloadBatches[], runs: number, tag: string): Promise<Map<string, Sample>> {
   const ort = await loadOrtNode();
   const out = new Map<string, Sample>();
-  for (const m of MODELS) {
-    const session = await ort.InferenceSession.create(files[m]);
-    for (const w of workloads) {
-      const feeds = w.batches.map((b) => {
-        const e = encodeBatch(b, BGE_M3_LAYER.vocab);
-        return { input_ids: new ort.Tensor('int64', e.ids, [e.batch, e.seq]), attention_mask: new ort.Tensor('int64', e.mask, [e.batch, e.seq]) };
-      });
-      const sample = await timeRuns(
-        async () => {
-          for (const f of feeds) await session.run(f);
-        },
-        { runs, warmup: 1 },
-      );
-      out.set(`${m}/${w.name}`, sample);
-      ctx.log(`inference (node): ${m} ${w.name}: median ${sample.median.toFixed(0)} ms`);
+  for (const m of models) {
+    // A path or the bytes; the two overloads of create() take one each.
+    const session = typeof m.source === 'string' ? await ort.InferenceSession.create(m.source) : await ort.InferenceSession.create(m.source);
+    try {
+      for (const w of workloads) {
+        const feeds = w.batches.map((b) => {
+          const f: Record<string, InstanceType<typeof ort.Tensor>> = {};
+          for (const [name, a] of Object.entries(feedArrays(session.inputNames, encodeBatch(b, m.vocab)))) f[name] = new ort.Tensor('int64', a.data, a.dims);
+          return f;
+        });
+        const sample = await timeRuns(
+          async () => {
+            for (const f of feeds) await session.run(f);
+          },
+          { runs, warmup: 1 },
+        );
+        out.set(`${m.name}/${w.name}`, sample);
+        ctx.log(`${tag} (node): ${m.name} ${w.name}: median ${sample.median.toFixed(0)} ms`);
+      }
+    } finally {
+      await session.release();
     }
-    await session.release();
   }
   return out;
 }
 
-async function runBrowser(ctx: BenchContext, workloads: Workload[], runs: number): Promise<InferenceResponse> {
+/** The same in onnxruntime-web WASM in a Chromium worker, with as many threads as the app gives it. */
+export async function runBrowserModels(ctx: BenchContext, models: TimedModel[], workloads: WorkloadBatches[], runs: number, tag: string): Promise<InferenceResponse> {
   const bench = await ctx.page();
   const threads = await bench.page.evaluate(() => (globalThis.crossOriginIsolated ? Math.max(1, Math.min(8, navigator.hardwareConcurrency)) : 1));
   const r = await bench.call('inference', {
-    models: MODELS.map((m) => ({ name: m, url: new URL(`/files/encoder-${m}.onnx`, bench.url).href })),
+    models: models.map((m) => ({ name: m.name, url: new URL(m.path, bench.url).href, vocab: m.vocab })),
     workloads: workloads.map((w) => ({ name: w.name, batches: w.batches })),
     runs,
     numThreads: threads,
     ort: bench.ort,
-    vocab: BGE_M3_LAYER.vocab,
   });
-  for (const c of r.cases) ctx.log(`inference (chromium): ${c.model} ${c.workload}: median ${c.sample.median.toFixed(0)} ms`);
-  for (const e of r.errors) ctx.log(`inference (chromium): ${e}`);
+  for (const c of r.cases) ctx.log(`${tag} (chromium): ${c.model} ${c.workload}: median ${c.sample.median.toFixed(0)} ms`);
+  for (const e of r.errors) ctx.log(`${tag} (chromium): ${e}`);
   return r;
 }
 
@@ -95,16 +121,16 @@ export async function runInference(ctx: BenchContext): Promise<SectionResult> {
   const runs = Math.max(3, ctx.runs - 2);
   const texts = await measureTextWorkloads(500);
   const workloads = workloadsFrom(texts);
-  const files = {} as Record<ModelName, Uint8Array>;
-  for (const m of MODELS) {
-    files[m] = encoderModel({ ...BGE_M3_LAYER, layers: LAYERS }, m === 'q8');
-    writeFileSync(join(ctx.filesDir, `encoder-${m}.onnx`), files[m]);
-  }
-  const node = await runNode(ctx, files, workloads, runs);
+  const models: TimedModel[] = MODELS.map((m) => {
+    const bytes = encoderModel({ ...BGE_M3_LAYER, layers: LAYERS }, m === 'q8');
+    writeFileSync(join(ctx.filesDir, `encoder-${m}.onnx`), bytes);
+    return { name: m, source: bytes, path: `/files/encoder-${m}.onnx`, vocab: BGE_M3_LAYER.vocab };
+  });
+  const node = await runNodeModels(ctx, models, workloads, runs, 'inference');
   let browser: InferenceResponse | null = null;
   let browserError = '';
   try {
-    browser = await runBrowser(ctx, workloads, runs);
+    browser = await runBrowserModels(ctx, models, workloads, runs, 'inference');
   } catch (e) {
     browserError = e instanceof Error ? e.message : String(e);
     ctx.log(`inference (chromium) failed: ${browserError}`);
@@ -175,13 +201,16 @@ export async function runInference(ctx: BenchContext): Promise<SectionResult> {
     const s = (runtime === 'node' ? node : web).get(`${m}/${w.name}`);
     return s ? s.median / paddedTokens(w.batches) / LAYERS : NaN;
   };
-  const estimateMs = (batches: Batch[], runtime: 'node' | 'browser', m: ModelName): number => {
+  /** `via`, when given, receives the part of the estimate each measured workload supplied (for the recalibration). */
+  const estimateMs = (batches: Batch[], runtime: 'node' | 'browser', m: ModelName, via?: Record<string, number>): number => {
     let ms = 0;
     for (const b of batches) {
       const seq = seqOf(b);
       // The measured workload nearest in sequence length supplies the cost per padded token.
       const w = workloads.reduce((best, x) => (Math.abs(meanSeq(x) - seq) < Math.abs(meanSeq(best) - seq) ? x : best));
-      ms += b.lengths.length * seq * perTokenLayer(runtime, m, w) * BGE_M3_LAYERS;
+      const part = b.lengths.length * seq * perTokenLayer(runtime, m, w) * BGE_M3_LAYERS;
+      ms += part;
+      if (via) via[w.name] = (via[w.name] ?? 0) + part;
     }
     return ms;
   };
@@ -204,8 +233,12 @@ export async function runInference(ctx: BenchContext): Promise<SectionResult> {
       ['node', 'q8'],
       ['node', 'fp32'],
     ] as const) {
-      const ms = estimateMs(x.batches, runtime, m);
+      const via: Record<string, number> = {};
+      const ms = estimateMs(x.batches, runtime, m, via);
       facts[`estimate.${x.key}.${runtime}.${m}.ms`] = ms;
+      // Which workload's per-token cost each part came from: realModel.ts recalibrates each part with
+      // the factor measured on the same kind of batches.
+      for (const [w, part] of Object.entries(via)) facts[`estimate.${x.key}.${runtime}.${m}.via.${w}.ms`] = part;
       cells.push(fmtSeconds(ms / 1000));
     }
     estRows.push(cells);
@@ -225,7 +258,8 @@ export async function runInference(ctx: BenchContext): Promise<SectionResult> {
     title: '2b. Estimated bge-m3 (24 layers) time on this CPU',
     note:
       `Measured ms per padded token per layer (table 2a) x 24 layers x the padded tokens of the app's batches (embedder: sorted by length, batches of ${APP_BATCH}; reranker: one batch per call). ` +
-      `The app runs bge-m3 as WASM q8 when there is no WebGPU with shader-f16 (the case on this machine). Token counts: ${texts.tokenizer}.`,
+      `The app runs bge-m3 as WASM q8 when there is no WebGPU with shader-f16 (the case on this machine). Token counts: ${texts.tokenizer}. ` +
+      'Table 2e (section realmodel) shows these recalibrated against the real 12-layer bge-small-en graph.',
     head: ['Work', 'tokens real / padded', 'Chromium WASM q8', 'Chromium WASM fp32', 'Node q8', 'Node fp32'],
     rows: estRows,
     footer: [

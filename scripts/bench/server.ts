@@ -4,6 +4,7 @@
 // must not transform:
 //   /ort/<file>    onnxruntime-web's dist folder (the ORT build and its WASM; never a CDN)
 //   /files/<file>  files the benchmark generated (ONNX models) in a temporary folder
+//   /models/<org>/<name>/<file>  the provisioned real models (.generated/models, hub layout)
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -57,6 +58,7 @@ export async function startBenchServer(filesDir: string): Promise<BenchServer> {
       // Registered directly (not as a post hook), so these run before Vite's own transforms.
       server.middlewares.use(serveFrom('/ort/', join(ROOT, 'node_modules', 'onnxruntime-web', 'dist')));
       server.middlewares.use(serveFrom('/files/', filesDir));
+      server.middlewares.use(serveFrom('/models/', join(ROOT, '.generated', 'models')));
     },
   };
   const server: ViteDevServer = await createServer({

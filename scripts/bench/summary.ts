@@ -1,7 +1,9 @@
 // The "slowest step and what would speed it up" lines, computed from the figures of this run: the
 // per-ad cost of each pipeline step for bge-m3 on this CPU (WASM q8, as the app runs it without a
 // shader-f16 WebGPU adapter), the one-off cache regeneration, and the measured app (test models).
-// Each suggestion is chosen by which step dominates, and quantified where the figures allow it.
+// Each suggestion is chosen by which step dominates, and quantified where the figures allow it. Then
+// the real bge-small-en figures: throughput and ratio, the calibration of the bge-m3 estimates, the
+// app with it, and the precompute time.
 import { fmtMs, fmtRatio, fmtSeconds } from './stats.ts';
 
 type Facts = Record<string, number>;
@@ -78,5 +80,53 @@ export function summaryLines(f: Facts): string[] {
   if (ok(final)) measured.push(`paste to final results ${fmtMs(final)} ms (lexical ${ok(lexical) ? fmtMs(lexical) : 'n/a'} ms)`);
   if (ok(slider)) measured.push(`slider to re-rendered results ${fmtMs(slider)} ms`);
   if (measured.length) lines.push(`Measured app with the test models (no bge-m3 cost): ${measured.join('; ')}.`);
+  lines.push(...realModelLines(f));
+  return lines;
+}
+
+/** Lines from the real bge-small-en figures (sections realmodel, startup/interaction with it, precompute). */
+function realModelLines(f: Facts): string[] {
+  const lines: string[] = [];
+  const rate = (m: string, w: string, r: string): number => f[`realmodel.${m}.${w}.realTokens`] / (f[`realmodel.${m}.${w}.${r}.ms`] / 1000);
+  const perDtype = (['q8', 'fp32'] as const)
+    .filter((m) => ok(rate(m, 'segments', 'node')) || ok(rate(m, 'segments', 'browser')))
+    .map((m) => {
+      const web = rate(m, 'segments', 'browser');
+      const node = rate(m, 'segments', 'node');
+      const ratio = node / web;
+      return `${m}: Chromium ${ok(web) ? Math.round(web).toLocaleString('en-US') : 'n/a'} tok/s, Node ${ok(node) ? Math.round(node).toLocaleString('en-US') : 'n/a'} tok/s (Chromium ÷ Node time ${ok(ratio) ? fmtRatio(ratio) : 'n/a'})`;
+    });
+  if (perDtype.length) lines.push(`Real bge-small-en-v1.5 (12 layers) on the 500-word ad's segments: ${perDtype.join('; ')}.`);
+  const factor = f['calibration.browser.q8.segments'];
+  const before = f['estimate.adEmbed.browser.q8.ms'];
+  const after = f['estimate.adEmbed.browser.q8.recalibrated.ms'];
+  if (ok(factor)) {
+    const factors = ['browser', 'node']
+      .flatMap((r) => (['q8', 'fp32'] as const).map((m) => [r, m, f[`calibration.${r}.${m}.segments`], f[`calibration.${r}.${m}.concepts`]] as const))
+      .filter(([, , a, b]) => ok(a) || ok(b))
+      .map(([r, m, a, b]) => `${r === 'browser' ? 'Chromium' : 'Node'} ${m} ${ok(a) ? a.toFixed(2) : 'n/a'} / ${ok(b) ? b.toFixed(2) : 'n/a'}`);
+    lines.push(
+      `Section 2's per-layer method against the real 12-layer graph (real ÷ estimate, segments / concepts): ${factors.join(', ')}` +
+        (ok(before) && ok(after) ? `; recalibrated, bge-m3's embedding of a 500-word ad on WASM q8 is ~${fmtSeconds(after / 1000)} (uncalibrated ${fmtSeconds(before / 1000)}).` : '.'),
+    );
+  }
+  const app: string[] = [];
+  const first = f['startup.bgeSmall.first.ms'];
+  const returning = f['startup.bgeSmall.returning.ms'];
+  const final = f['interaction.bgeSmall.pasteFinal.ms'];
+  if (ok(first) || ok(returning)) app.push(`start-up to semantic-ready ${ok(first) ? fmtMs(first) : 'n/a'} ms first visit, ${ok(returning) ? fmtMs(returning) : 'n/a'} ms returning`);
+  if (ok(final)) app.push(`paste 500-word ad to final results ${fmtMs(final)} ms`);
+  if (app.length) lines.push(`Measured app with the real bge-small-en (WASM q8): ${app.join('; ')}.`);
+  const pre: string[] = [];
+  for (const [key, name] of [
+    ['bgeSmall', 'bge-small-en'],
+    ['minilm', 'MiniLM'],
+  ] as const) {
+    const parts = (['fp32', 'q8'] as const)
+      .filter((d) => ok(f[`precompute.${key}.${d}.total.ms`]))
+      .map((d) => `${d} ~${fmtSeconds(f[`precompute.${key}.${d}.total.ms`] / 1000)} (${f[`precompute.${key}.${d}.textsPerSecond`].toFixed(0)} texts/s)`);
+    if (parts.length) pre.push(`${name} ${parts.join(', ')}`);
+  }
+  if (pre.length) lines.push(`Precomputing a shipped embedding asset in Node (extrapolated from a sample): ${pre.join('; ')}.`);
   return lines;
 }

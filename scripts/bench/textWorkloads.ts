@@ -3,8 +3,9 @@
 // reranker (so the texts embedded, segments plus whole-document chunks, and every (segment, concept)
 // pair sent to the reranker are exactly what the pipeline produces), and every concept text of the
 // taxonomy asset (conceptText) is measured for the cache regeneration. Token counts come from the BERT
-// WordPiece tokenizer of the generated test model (.generated/models/esco-test/...); bge-m3's
-// XLM-R SentencePiece tokenizer gives similar counts on English text (not identical).
+// WordPiece tokenizer of the generated test model (.generated/models/esco-test/...) by default;
+// bge-m3's XLM-R SentencePiece tokenizer gives similar counts on English text (not identical). The
+// real-model section counts with the real model's own tokenizer instead.
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { conceptText } from '../../src/core/conceptText.ts';
 import { buildLexicalIndex } from '../../src/core/lexical.ts';
@@ -31,15 +32,23 @@ export interface TextWorkloads {
   tokenizeMs: number;
 }
 
-let tokenizerP: Promise<PreTrainedTokenizer> | undefined;
+const tokenizers = new Map<string, Promise<PreTrainedTokenizer>>();
 
-function tokenizer(): Promise<PreTrainedTokenizer> {
-  tokenizerP ??= (async () => {
-    generateTestModels(TEST_MODELS_DIR);
-    configureTransformers({ localModelPath: TEST_MODELS_DIR });
-    return AutoTokenizer.from_pretrained(TEST_EMBEDDER.id);
-  })();
-  return tokenizerP;
+/**
+ * A tokenizer from the local model folder (.generated/models, hub layout): the generated test
+ * model's, or a provisioned real model's (e.g. Xenova/bge-small-en-v1.5, the same folder).
+ */
+function tokenizer(id: string): Promise<PreTrainedTokenizer> {
+  let t = tokenizers.get(id);
+  if (!t) {
+    t = (async () => {
+      generateTestModels(TEST_MODELS_DIR);
+      configureTransformers({ localModelPath: TEST_MODELS_DIR });
+      return AutoTokenizer.from_pretrained(id);
+    })();
+    tokenizers.set(id, t);
+  }
+  return t;
 }
 
 /** Deterministic pseudo-random unit rows (the search result only decides which concept texts get reranked). */
@@ -59,8 +68,9 @@ function randomRows(rows: number, dims: number, seed: number): Float32Array {
   return out;
 }
 
-export async function measureTextWorkloads(words = 500, taxonomy: Taxonomy = loadTaxonomyAsset()): Promise<TextWorkloads> {
-  const tok = await tokenizer();
+/** `tokenizerId`: whose tokenizer counts the tokens (default the test model's BERT WordPiece). */
+export async function measureTextWorkloads(words = 500, taxonomy: Taxonomy = loadTaxonomyAsset(), tokenizerId: string = TEST_EMBEDDER.id): Promise<TextWorkloads> {
+  const tok = await tokenizer(tokenizerId);
   const t0 = performance.now();
   const len = (text: string, pair?: string): number => tok.encode(text, pair === undefined ? {} : { text_pair: pair }).length;
   const ad = adOfWords(words);
@@ -98,7 +108,7 @@ export async function measureTextWorkloads(words = 500, taxonomy: Taxonomy = loa
     embedLengths: texts.map((t) => len(t)),
     rerankCalls,
     conceptLengths,
-    tokenizer: `BERT WordPiece (${TEST_EMBEDDER.id})`,
+    tokenizer: tokenizerId === TEST_EMBEDDER.id ? `BERT WordPiece (${TEST_EMBEDDER.id})` : `${tokenizerId}'s tokenizer`,
     tokenizeMs: performance.now() - t0,
   };
 }

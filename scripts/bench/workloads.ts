@@ -1,7 +1,8 @@
 // Encoder inputs for the inference benchmark, shared by Node and the bench page: batches of token
-// lengths turned into input_ids / attention_mask padded to the longest row of each batch, the way
-// the app's embedder batches (texts sorted by length, then cut into batches: little padding).
-// Token ids only need to be in the vocabulary; their values do not change the work done.
+// lengths turned into input_ids / attention_mask (and token_type_ids, zeros, for BERT graphs) padded
+// to the longest row of each batch, the way the app's embedder batches (texts sorted by length, then
+// cut into batches: little padding). Token ids only need to be in the vocabulary; their values do
+// not change the work done.
 import { lengthBatches } from '../../src/runtime/transformersModels.ts';
 
 export interface Batch {
@@ -28,6 +29,24 @@ export function encodeBatch(b: Batch, vocab: number): EncodedBatch {
     }
   }
   return { batch, seq, ids, mask };
+}
+
+/**
+ * The int64 feeds of one batch for a session's declared inputs (the synthetic encoder takes
+ * input_ids + attention_mask, the exported BERT graphs also token_type_ids): data and shape per name.
+ * An input the benchmark cannot fill is an error naming it, not a silently wrong run.
+ */
+export function feedArrays(inputNames: readonly string[], e: EncodedBatch): Record<string, { data: BigInt64Array; dims: [number, number] }> {
+  const dims: [number, number] = [e.batch, e.seq];
+  const feeds: Record<string, { data: BigInt64Array; dims: [number, number] }> = {};
+  for (const name of inputNames) {
+    if (name === 'input_ids') feeds[name] = { data: e.ids, dims };
+    else if (name === 'attention_mask') feeds[name] = { data: e.mask, dims };
+    // One segment per text (what the app's tokenizer gives a single text): all zeros.
+    else if (name === 'token_type_ids') feeds[name] = { data: new BigInt64Array(e.batch * e.seq), dims };
+    else throw new Error(`the graph has an input "${name}" the benchmark cannot fill (known: input_ids, attention_mask, token_type_ids)`);
+  }
+  return feeds;
 }
 
 /** Batches as loadEmbedder's embed() cuts them (the app applies the rule to character lengths, here to tokens). */

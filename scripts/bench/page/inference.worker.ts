@@ -1,9 +1,9 @@
 // Bench worker for encoder inference in Chromium: onnxruntime-web WASM (threads as the app sets them)
 // on the same ONNX files and the same batches that Node runs, timing one workload (all its batches)
-// per run.
+// per run. Feeds follow the session's declared inputs (the real BERT graphs also take token_type_ids).
 import { timeRuns } from '../stats.ts';
-import { encodeBatch } from '../workloads.ts';
-import { loadOrt } from './ort.ts';
+import { encodeBatch, feedArrays } from '../workloads.ts';
+import { loadOrt, type Ort } from './ort.ts';
 import type { InferenceCase, InferenceRequest, InferenceResponse } from './protocol.ts';
 
 async function run(req: InferenceRequest): Promise<InferenceResponse> {
@@ -18,22 +18,21 @@ async function run(req: InferenceRequest): Promise<InferenceResponse> {
       const sessionMs = performance.now() - t;
       for (const w of req.workloads) {
         const feeds = w.batches.map((b) => {
-          const enc = encodeBatch(b, req.vocab);
-          return {
-            input_ids: new ort.Tensor('int64', enc.ids, [enc.batch, enc.seq]),
-            attention_mask: new ort.Tensor('int64', enc.mask, [enc.batch, enc.seq]),
-          };
+          const arrays = feedArrays(session.inputNames, encodeBatch(b, m.vocab));
+          const f: Record<string, InstanceType<Ort['Tensor']>> = {};
+          for (const [name, a] of Object.entries(arrays)) f[name] = new ort.Tensor('int64', a.data, a.dims);
+          return f;
         });
         const sample = await timeRuns(
           async () => {
             for (const f of feeds) {
               const out = await session.run(f);
-              out.last_hidden_state.dispose();
+              for (const t of Object.values(out)) t.dispose();
             }
           },
           { runs: req.runs, warmup: 1 },
         );
-        cases.push({ model: m.name, workload: w.name, sample, sessionMs });
+        cases.push({ model: m.name, workload: w.name, sample, sessionMs, inputs: [...session.inputNames] });
       }
       await session.release();
     } catch (e) {

@@ -40,21 +40,23 @@ export interface SearchResponse {
 }
 
 export interface InferenceRequest {
-  /** name -> model URL. */
-  models: { name: string; url: string }[];
+  /** name -> model URL, and the vocabulary size the synthetic token ids must stay below. */
+  models: { name: string; url: string; vocab: number }[];
   /** Batches to run per measured unit: each is [batch, sequence length] plus the real token counts per row. */
   workloads: { name: string; batches: { lengths: number[] }[] }[];
   runs: number;
   numThreads: number;
   ort: OrtUrls;
-  vocab: number;
 }
 
 export interface InferenceCase {
   model: string;
   workload: string;
   sample: Sample;
+  /** Fetch + session creation, ms. */
   sessionMs: number;
+  /** The session's inputs, as fed (e.g. input_ids, attention_mask, token_type_ids). */
+  inputs: string[];
 }
 
 export interface InferenceResponse {
