@@ -22,8 +22,9 @@ import {
   type CacheExpectation,
 } from '../src/db/cacheManager.ts';
 import { openCacheStore, type CacheStore } from '../src/db/cacheStore.ts';
+import { env } from '@huggingface/transformers';
 import { configureTransformers, loadEmbedder, loadReranker, type FileProgress, type LoadedEmbedder, type LoadedReranker } from '../src/runtime/transformersModels.ts';
-import type { CacheView, EngineApi, EngineConfig, EngineStatus, RegenerationView, StaleCacheView } from './engineApi.ts';
+import { ENGINE_WEBGPU_LOST, type CacheView, type EngineApi, type EngineConfig, type EngineStatus, type RegenerationView, type StaleCacheView } from './engineApi.ts';
 
 const DEFAULT_STORAGE = 'int8' as const;
 
@@ -173,16 +174,39 @@ export class Engine implements EngineApi {
     };
   }
 
+  /** The IndexedDB store; a newer app version in another tab closes it, and the status says so. */
+  private openStore(): Promise<CacheStore> {
+    return openCacheStore({
+      onVersionChange: () => {
+        this.s.error = 'A newer version of this app is open in another tab: reload this tab. (The embedding cache stays stored; semantic matching keeps working until then.)';
+        this.emit(true);
+      },
+    });
+  }
+
   private async loadCache(): Promise<void> {
     try {
-      this.store ??= await openCacheStore();
+      this.store ??= await this.openStore();
       const r = await resolveCache(this.store, this.expectation(), { baseUrl: this.config.embeddingsBaseUrl });
-      if (r.state === 'ready') this.useCache(r.cache, r.notice);
-      else this.s.cache = { hash: this.hash!, state: 'missing', message: r.message };
+      // A cache this browser had stored before is gone: the browser cleared or evicted site data.
+      const lost = this.config.knownCaches?.includes(this.hash!) ? 'the cache stored in this browser was gone (site data cleared or evicted by the browser)' : '';
+      if (r.state === 'ready') this.useCache(r.cache, [lost && r.fetched ? `${lost}: restored from the shipped copy` : '', r.notice ?? ''].filter(Boolean).join('; ') || undefined);
+      else this.s.cache = { hash: this.hash!, state: 'missing', message: lost ? `${lost}, and the app ships no copy: regenerate it or import a backup` : r.message };
     } catch (e) {
       this.s.cache = { hash: this.hash!, state: 'failed', message: errorMessage(e) };
     }
+    await this.refreshStorageEstimate();
     this.emit(true);
+  }
+
+  /** Origin storage use and quota for the cache panel (and for quota messages). */
+  private async refreshStorageEstimate(): Promise<void> {
+    try {
+      const est = await globalThis.navigator?.storage?.estimate?.();
+      if (est?.quota !== undefined && est.usage !== undefined) this.s.storage = { usage: est.usage, quota: est.quota };
+    } catch {
+      // Not available here: the panel shows no figures.
+    }
   }
 
   private onProgress = (p: FileProgress): void => {
@@ -208,8 +232,11 @@ export class Engine implements EngineApi {
     this.s.embedder.phase = 'loading';
     this.s.embedder.error = undefined;
     this.emit(true);
-    this.gpu = this.config.forceWasm ? { adapter: false, hasShaderF16: false, isFallbackAdapter: false } : await probeGpu();
-    const choice = chooseDevice(spec, this.gpu, this.config.forceWasm);
+    this.gpu = this.config.forceWasm || this.config.webgpuFailure ? { adapter: false, hasShaderF16: false, isFallbackAdapter: false } : await probeGpu();
+    const lost = this.config.webgpuFailure;
+    const choice: DeviceChoice = lost
+      ? { backend: 'wasm', dtype: spec.dtype.wasm, reason: `WebGPU failed during inference (${lost}); WASM until you try WebGPU again` }
+      : chooseDevice(spec, this.gpu, this.config.forceWasm);
     let reason = choice.reason;
     if (choice.backend === 'webgpu') {
       try {
@@ -298,12 +325,32 @@ export class Engine implements EngineApi {
     const lexical = await (this.lexical ??= Promise.resolve(buildLexicalIndex(this.taxonomy)));
     const dense = this.s.denseReady && this.embedder && this.cache;
     const reranker = dense ? await this.rerankerIfEnabled() : undefined;
+    return this.onWebGpu(() => this.extractWith(text, lexical, dense ? this.cache! : undefined, reranker, options));
+  }
+
+  /**
+   * A WebGPU failure during inference (a lost device, a driver reset) leaves onnxruntime-web's
+   * module unusable for this worker, WASM sessions included (measured: they fail on the lost
+   * device's buffers too). So it is reported as ENGINE_WEBGPU_LOST and the page starts a fresh
+   * worker on WASM, which stays on WASM until the user asks for WebGPU again.
+   */
+  private async onWebGpu<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (this.s.backend !== 'webgpu') throw err;
+      throw new Error(`${ENGINE_WEBGPU_LOST}: ${errorMessage(err)}`);
+    }
+  }
+
+  private extractWith(text: string, lexical: LexicalIndex, cache: ActiveCache | undefined, reranker: LoadedReranker | undefined, options?: Partial<ExtractOptions>): Promise<ExtractionResult> {
+    const dense = Boolean(cache);
     return extract(
       text,
       {
-        taxonomy: this.taxonomy,
+        taxonomy: this.taxonomy!,
         lexical,
-        matrices: dense ? this.cache!.matrices : undefined,
+        matrices: cache?.matrices,
         embedder: dense ? queryEmbedder({ dims: this.preset.embedder.dims, embed: (t) => this.embed(t) }, this.preset.embedder) : undefined,
         reranker: reranker ? { rerank: (q, p) => this.queue.run(() => reranker.rerank(q, p)) } : undefined,
       },
@@ -311,21 +358,23 @@ export class Engine implements EngineApi {
     );
   }
 
-  /** Every model call goes through the one queue; a WebGPU failure (e.g. device lost) moves to WASM once. */
+  /** Every model call goes through the one queue. */
   async embed(texts: string[]): Promise<Float32Array> {
     const e = this.embedder;
     if (!e) throw new Error(this.s.embedder.error ?? 'the embedding model is not loaded yet');
-    try {
-      return await this.queue.run(() => e.embed(texts));
-    } catch (err) {
-      if (this.s.backend !== 'webgpu' || this.embedder !== e) throw err;
-      await e.dispose().catch(() => {});
-      this.embedder = undefined;
-      this.reranker = undefined;
-      this.rerankerLoad = undefined;
-      this.embedder = await this.loadOn({ backend: 'wasm', dtype: this.preset.embedder.dtype.wasm }, `WebGPU failed during inference: ${errorMessage(err)}`);
-      return this.queue.run(() => this.embedder!.embed(texts));
-    }
+    return this.onWebGpu(() => this.queue.run(() => e.embed(texts)));
+  }
+
+  /**
+   * Test hook (e2e): destroys the WebGPU device onnxruntime-web runs on, as a driver reset or a
+   * lost GPU would. The next inference fails and the page moves the engine to WASM (see onWebGpu()).
+   */
+  async loseGpuDeviceForTest(): Promise<boolean> {
+    const webgpu = (env.backends.onnx as { webgpu?: { device?: GPUDevice | Promise<GPUDevice> } }).webgpu;
+    const device = await webgpu?.device;
+    if (!device) return false;
+    device.destroy();
+    return true;
   }
 
   async rerank(query: string, passages: string[]): Promise<Float32Array> {
@@ -384,7 +433,7 @@ export class Engine implements EngineApi {
   async regenerate(): Promise<RegenerationView> {
     const e = this.embedder;
     if (!e || !this.taxonomy || !this.hash) throw new Error(this.s.embedder.error ?? 'the embedding model is not loaded yet');
-    this.store ??= await openCacheStore();
+    this.store ??= await this.openStore();
     this.regenAbort = new AbortController();
     this.regen({ state: 'running', message: undefined });
     try {
@@ -392,7 +441,7 @@ export class Engine implements EngineApi {
         store: this.store,
         embedder: { dims: e.dims, embed: (t) => this.embed(t) },
         spec: this.preset.embedder,
-        taxonomy: this.taxonomy,
+        taxonomy: this.taxonomy!,
         hash: this.hash,
         inputs: modelHashInputs(this.preset.embedder, this.taxonomy),
         dtype: e.dtype,
@@ -408,7 +457,8 @@ export class Engine implements EngineApi {
     } catch (err) {
       if (err instanceof RegenerationBusyError) return this.regen({ state: 'busy-elsewhere', message: err.message });
       if (this.regenAbort.signal.aborted) return this.regen({ state: 'cancelled', message: 'cancelled; the chunks written so far are kept and a new run resumes from them' });
-      return this.regen({ state: 'failed', message: `regeneration failed, the previous cache stays in use: ${errorMessage(err)}` });
+      await this.refreshStorageEstimate();
+      return this.regen({ state: 'failed', message: `the previous cache stays in use. ${errorMessage(err)}` });
     } finally {
       this.regenAbort = undefined;
     }
@@ -425,8 +475,14 @@ export class Engine implements EngineApi {
 
   async importCache(bytes: Uint8Array): Promise<CacheView> {
     if (!this.taxonomy) throw new Error('the taxonomy is not loaded yet');
-    this.store ??= await openCacheStore();
-    const cache = await importCache(this.store, bytes, this.expectation());
+    this.store ??= await this.openStore();
+    let cache: ActiveCache;
+    try {
+      cache = await importCache(this.store, bytes, this.expectation());
+    } finally {
+      await this.refreshStorageEstimate();
+      this.emit(true);
+    }
     this.useCache(cache);
     this.s.selfCheck = undefined;
     await this.runSelfCheck();
@@ -436,7 +492,7 @@ export class Engine implements EngineApi {
 
   async listStaleCaches(): Promise<StaleCacheView[]> {
     if (!this.hash) return [];
-    this.store ??= await openCacheStore();
+    this.store ??= await this.openStore();
     // A cache that another preset uses on this taxonomy is kept for that preset, not stale.
     const current = new Map<string, string>();
     if (this.taxonomy) for (const p of Object.values(PRESETS)) current.set(await modelHash(modelHashInputs(p.embedder, this.taxonomy)), p.id);
@@ -453,7 +509,7 @@ export class Engine implements EngineApi {
 
   async deleteCache(hash: string): Promise<void> {
     if (hash === this.hash) throw new Error('the active cache cannot be deleted while in use');
-    this.store ??= await openCacheStore();
+    this.store ??= await this.openStore();
     await this.store.deleteCache(hash);
   }
 }

@@ -1,8 +1,43 @@
 // The engine worker entry: exposes one Engine over comlink. All logic is in workers/engine.ts.
+// Out-of-memory is fatal for a worker: a call that fails with an allocation error is answered with
+// an "engine out of memory" error and the worker closes, so the page restarts a fresh one (lexical
+// results on the page are not affected).
 import * as Comlink from 'comlink';
 import { Engine } from './engine.ts';
+import { ENGINE_OUT_OF_MEMORY, isOutOfMemory } from './engineApi.ts';
 
 const engine = new Engine();
+const testHooks = { oomNextCallMb: 0 };
+
+/** e2e hook: holds real allocations of up to `mb` (in 64 MB buffers), then fails as an allocation would. */
+function allocatePastLimit(mb: number): never {
+  const held: ArrayBuffer[] = [];
+  for (let total = 0; total < mb; total += 64) held.push(new ArrayBuffer(64 * 1024 * 1024));
+  throw new RangeError(`Array buffer allocation failed (test limit of ${mb} MB reached, ${held.length} buffers held)`);
+}
+
+const guarded = new Proxy(engine, {
+  get(target, prop, receiver) {
+    const value: unknown = Reflect.get(target, prop, receiver);
+    if (typeof value !== 'function') return value;
+    return async (...args: unknown[]) => {
+      try {
+        if (testHooks.oomNextCallMb && prop === 'extract') {
+          const mb = testHooks.oomNextCallMb;
+          testHooks.oomNextCallMb = 0;
+          allocatePastLimit(mb);
+        }
+        return await (value as (...a: unknown[]) => unknown).apply(target, args);
+      } catch (e) {
+        if (!isOutOfMemory(e)) throw e;
+        // Answer first, then stop: the page sees the reason and starts a new worker.
+        setTimeout(() => self.close(), 0);
+        throw new Error(`${ENGINE_OUT_OF_MEMORY}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+  },
+});
+
 // e2e builds only: lets Playwright call the engine inside the worker (worker.evaluate).
-if (import.meta.env.MODE === 'e2e') (self as unknown as { __engine: Engine }).__engine = engine;
-Comlink.expose(engine);
+if (import.meta.env.MODE === 'e2e') Object.assign(self, { __engine: engine, __engineTestHooks: testHooks });
+Comlink.expose(guarded);

@@ -1,5 +1,5 @@
 // The engine worker's typed API, shared by the worker (workers/engine.worker.ts) and the app's
-// comlink client (src/app/engineClient.ts). Types only: no code runs from this module.
+// comlink client (src/app/engineClient.ts). Types, plus the out-of-memory check both sides share.
 import type { ExtractOptions, ExtractionResult } from '../src/core/pipeline.ts';
 import type { CacheSource } from '../src/db/cacheStore.ts';
 
@@ -14,6 +14,10 @@ export interface EngineConfig {
   taxonomyUrl: string;
   /** Absolute URL of the folder holding shipped embedding assets (<hash>/manifest.json). */
   embeddingsBaseUrl: string;
+  /** Hashes of caches this browser had active before (persisted by the page): one missing now was evicted. */
+  knownCaches?: string[];
+  /** WebGPU failed during inference in a previous worker of this session: start on WASM and say why. */
+  webgpuFailure?: string;
   /** Skip WebGPU even when an adapter exists (user setting and tests). */
   forceWasm?: boolean;
   /** 'auto': on with WebGPU, off on WASM (a cross-encoder pass per candidate costs seconds there). */
@@ -82,6 +86,8 @@ export interface EngineStatus {
   regeneration: RegenerationView;
   /** Extraction can use embeddings (model loaded and cache ready). */
   denseReady: boolean;
+  /** The origin's storage use and quota (navigator.storage.estimate), when the browser tells. */
+  storage?: { usage: number; quota: number };
   /** Milliseconds spent in each start-up phase (taxonomy, cache, model, selfCheck) and in total (ready). */
   timings: Record<string, number>;
   error?: string;
@@ -106,3 +112,14 @@ export interface EngineApi {
   listStaleCaches(): Promise<StaleCacheView[]>;
   deleteCache(hash: string): Promise<void>;
 }
+
+/** Prefix of the error a worker answers with before it closes after running out of memory. */
+export const ENGINE_OUT_OF_MEMORY = 'the engine ran out of memory';
+
+export function isOutOfMemory(e: unknown): boolean {
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return /out of memory|allocation failed|RangeError: (Array buffer|WebAssembly\.Memory)/i.test(text);
+}
+
+/** Prefix of the error an inference failure on WebGPU is answered with; the page restarts the engine on WASM. */
+export const ENGINE_WEBGPU_LOST = 'WebGPU failed during inference';

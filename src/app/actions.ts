@@ -1,7 +1,6 @@
 // User actions that go beyond setting store fields: engine calls (retry, reranker, regeneration,
 // cache backup), result export and clipboard, text input from files. Components call these; each
 // reports its outcome through the store.
-import type { RegenerationView } from '../../workers/engineApi.ts';
 import { PRESETS } from '../core/models.ts';
 import { activePresetId } from './config.ts';
 import { formatBytes } from './format.ts';
@@ -123,8 +122,9 @@ export async function runRegeneration(): Promise<void> {
   if (!client) return;
   set({ regen: { confirm: null, busy: true, error: null } });
   try {
-    const view: RegenerationView = await client.regenerate();
-    regenError(view.state === 'failed' ? (view.message ?? 'regeneration failed') : null);
+    // A failed run's message is shown with the regeneration status (CachePanel); only thrown errors go here.
+    await client.regenerate();
+    regenError(null);
     void refreshStaleCaches();
   } catch (e) {
     regenError(`Regeneration failed: ${errorText(e)}`);

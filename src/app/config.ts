@@ -67,6 +67,7 @@ export interface UserEngineSettings {
   modelHost: string | null;
   rerankerEnabled: boolean | null;
   forceWasm: boolean;
+  knownCaches?: string[];
 }
 
 export function engineConfig(settings: UserEngineSettings, overrides: QueryOverrides = queryOverrides()): EngineConfig {
@@ -77,5 +78,6 @@ export function engineConfig(settings: UserEngineSettings, overrides: QueryOverr
     embeddingsBaseUrl: assetUrl('embeddings/'),
     forceWasm: settings.forceWasm || overrides.forceWasm,
     rerankerEnabled: settings.rerankerEnabled ?? 'auto',
+    knownCaches: settings.knownCaches ?? [],
   };
 }

@@ -4,7 +4,7 @@
 // answers), re-running `init` with the same config. Calls in flight when a worker dies are
 // rejected with EngineRestartedError rather than left hanging.
 import * as Comlink from 'comlink';
-import type { CacheView, EngineApi, EngineConfig, EngineStatus, RegenerationView, StaleCacheView } from '../../workers/engineApi.ts';
+import { ENGINE_OUT_OF_MEMORY, ENGINE_WEBGPU_LOST, type CacheView, type EngineApi, type EngineConfig, type EngineStatus, type RegenerationView, type StaleCacheView } from '../../workers/engineApi.ts';
 import type { ExtractOptions, ExtractionResult } from '../core/pipeline.ts';
 
 export class EngineRestartedError extends Error {
@@ -150,8 +150,16 @@ export class EngineClient {
     return this.invokeOn(gen, name, fn).catch(async (e: unknown) => {
       // A failed call from a worker that still answers is an ordinary error; from one that
       // does not, it is a crash.
-      if (!(e instanceof EngineRestartedError) && !gen.dead && this.gen === gen && !(await this.isAlive(gen))) {
-        await this.handleCrash(gen, `${name} failed and the worker stopped answering: ${errorText(e)}`, true);
+      if (!(e instanceof EngineRestartedError) && !gen.dead && this.gen === gen) {
+        // A worker that ran out of memory says so and closes: restart at once instead of waiting for a ping to time out.
+        if (errorText(e).startsWith(ENGINE_OUT_OF_MEMORY)) await this.handleCrash(gen, errorText(e), true);
+        else if (errorText(e).startsWith(ENGINE_WEBGPU_LOST)) {
+          // Not a crash: this session continues on WASM in a fresh worker (the old one's runtime is unusable).
+          const reason = errorText(e).slice(ENGINE_WEBGPU_LOST.length).replace(/^:\s*/, '').slice(0, 300);
+          void this.reconfigure({ ...this.config, webgpuFailure: reason });
+          throw new EngineRestartedError('WebGPU failed: the engine restarts on WASM');
+        }
+        else if (!(await this.isAlive(gen))) await this.handleCrash(gen, `${name} failed and the worker stopped answering: ${errorText(e)}`, true);
       }
       throw e;
     });

@@ -2,6 +2,7 @@
 // failures become visible messages, and e2e builds count every worker call on window.__engineCalls.
 import { EngineClient, errorText } from './engineClient.ts';
 import { engineConfig, IS_E2E } from './config.ts';
+import type { EngineStatus } from '../../workers/engineApi.ts';
 import { useAppStore } from './store.ts';
 
 let client: EngineClient | null = null;
@@ -17,7 +18,10 @@ export function startEngine(): EngineClient {
     window.__engineCallLog = [];
   }
   client = new EngineClient(engineConfig(useAppStore.getState().settings), {
-    onStatus: (status) => useAppStore.setState({ status }),
+    onStatus: (status) => {
+      useAppStore.setState({ status });
+      rememberActiveCache(status);
+    },
     onRestart: (reason) => {
       console.warn(`engine restarted after a crash: ${reason}`);
       useAppStore.setState((s) => ({
@@ -46,4 +50,16 @@ export function reconfigureEngine(): void {
   void client.reconfigure(engineConfig(useAppStore.getState().settings)).catch((e: unknown) => {
     useAppStore.setState((s) => ({ engine: { ...s.engine, error: errorText(e) } }));
   });
+}
+
+/** Records the active cache's hash so a later visit can tell an evicted cache from a first visit. */
+function rememberActiveCache(status: EngineStatus): void {
+  const hash = status.cache.state === 'ready' ? status.cache.hash : null;
+  const { settings, setSettings } = useAppStore.getState();
+  if (hash && !settings.knownCaches.includes(hash)) setSettings({ knownCaches: [...settings.knownCaches, hash].slice(-20) });
+}
+
+/** After WebGPU failed (device lost, inference error) the engine stays on WASM until the user asks to try again. */
+export function retryWebGpu(): void {
+  reconfigureEngine();
 }

@@ -26,6 +26,8 @@ export interface Settings {
   /** null: automatic (on with WebGPU, off on WASM). */
   rerankerEnabled: boolean | null;
   forceWasm: boolean;
+  /** Hashes of the embedding caches that were active in this browser: one missing later was evicted. */
+  knownCaches: string[];
 }
 
 /** A result together with the text it was computed on: evidence offsets refer to that text. */
@@ -91,6 +93,7 @@ export function defaultSettings(presetId: string | null = null): Settings {
     modelHost: null,
     rerankerEnabled: null,
     forceWasm: false,
+    knownCaches: [],
   };
 }
 

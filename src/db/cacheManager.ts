@@ -10,7 +10,7 @@ import type { Dtype, Embedder, EmbedderSpec } from '../core/models.ts';
 import type { ModelHashInputs } from '../core/modelHash.ts';
 import type { ConceptKind, Taxonomy } from '../core/taxonomy.ts';
 import { encodeMatrix, quantizeMatrix, type ConceptMatrix } from '../core/vectors.ts';
-import { withExclusiveLock, type CacheSource, type CacheStore } from './cacheStore.ts';
+import { CacheQuotaError, withExclusiveLock, type CacheSource, type CacheStore } from './cacheStore.ts';
 
 export interface ActiveCache {
   manifest: EmbeddingManifest;
@@ -27,7 +27,8 @@ export interface CacheExpectation {
 }
 
 export type ResolveResult =
-  | { state: 'ready'; cache: ActiveCache; notice?: string }
+  /** `fetched`: the shipped asset was downloaded (IndexedDB did not have it). */
+  | { state: 'ready'; cache: ActiveCache; notice?: string; fetched: boolean }
   | { state: 'missing'; message: string };
 
 const sumBytes = (b: MatrixBytes) => KINDS.reduce((s, k) => s + b[k].byteLength, 0);
@@ -45,7 +46,7 @@ export async function resolveCache(
       const manifest = validateManifest(stored.manifest, { hash: expect.hash, dims: expect.dims, rows: expect.rows });
       const bytes = await store.getMatrices(expect.hash);
       if (!bytes) throw new ManifestError('matrices missing from IndexedDB');
-      return { state: 'ready', cache: { manifest, matrices: await verifyMatrices(manifest, bytes), source: stored.source, bytes: sumBytes(bytes) } };
+      return { state: 'ready', cache: { manifest, matrices: await verifyMatrices(manifest, bytes), source: stored.source, bytes: sumBytes(bytes) }, fetched: false };
     } catch (e) {
       // A bad entry is never used; the shipped asset may still replace it.
       notice = `the stored cache was refused (${(e as Error).message})`;
@@ -86,7 +87,7 @@ export async function resolveCache(
     // Still usable for this session; the next start fetches it again.
     notice = `the verified cache could not be stored in IndexedDB (${(e as Error).message})`;
   }
-  return { state: 'ready', cache: { manifest, matrices, source: 'shipped', bytes: sumBytes(bytes) }, notice };
+  return { state: 'ready', cache: { manifest, matrices, source: 'shipped', bytes: sumBytes(bytes) }, notice, fetched: true };
 }
 
 export interface RegenerationProgress {
@@ -184,7 +185,15 @@ async function runRegeneration(a: RegenerationArgs): Promise<ActiveCache> {
       const vectors = await a.embedder.embed(texts);
       if (vectors.length !== texts.length * dims) throw new Error(`the model returned ${vectors.length / texts.length} dims, expected ${dims}`);
       a.signal?.throwIfAborted();
-      await a.store.putChunk(a.hash, kind, chunk, vectors);
+      try {
+        await a.store.putChunk(a.hash, kind, chunk, vectors);
+      } catch (e) {
+        // The chunk alone is small: say what the rest of the job needs (remaining float32 chunks,
+        // then the finished cache), so the user frees enough at once.
+        if (!(e instanceof CacheQuotaError)) throw e;
+        const remaining = (total - done) * dims * 4 + total * (a.storage === 'f16' ? dims * 2 : dims + 4);
+        throw new CacheQuotaError(remaining, e.availableBytes, { cause: e });
+      }
       done += texts.length;
       report();
     }

@@ -5,7 +5,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MANIFEST_FORMAT, ManifestError, type EmbeddingManifest } from '../core/embeddingManifest.ts';
 import type { ConceptKind } from '../core/taxonomy.ts';
-import { CacheIntegrityError, CacheQuotaError, openCacheStore, type CacheStore, type RegenJob } from './cacheStore.ts';
+import { CacheIntegrityError, CacheQuotaError, openCacheStore, StoreClosedError, type CacheStore, type RegenJob } from './cacheStore.ts';
 
 function makeManifest(hash: string, bytes: Record<ConceptKind, number>, model = 'test/model'): EmbeddingManifest {
   return {
@@ -387,5 +387,25 @@ describe('regeneration jobs', () => {
     await store.putChunk('h', 'skill', 0, rowsFor(0, 2));
     await store.deleteCache('h');
     expect(await store.completedChunks('h')).toEqual({ skill: [0], occupation: [] });
+  });
+});
+
+describe('another tab upgrading the database', () => {
+  it('closes this connection, says so once, and refuses later calls with StoreClosedError', async () => {
+    const factory = new IDBFactory();
+    let told = 0;
+    const store = await openCacheStore({ factory, name: 'upgrade-test', onVersionChange: () => told++ });
+    expect(await store.listCaches()).toEqual([]);
+    // A newer app version opens the same database with a higher version number.
+    const newer = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = factory.open('upgrade-test', 2);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    expect(newer.version).toBe(2);
+    expect(told).toBe(1);
+    await expect(store.listCaches()).rejects.toThrow(StoreClosedError);
+    await expect(store.getCache('x')).rejects.toThrow(/newer version of this app is open in another tab: reload/);
+    newer.close();
   });
 });

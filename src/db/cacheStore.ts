@@ -117,6 +117,19 @@ export interface OpenCacheStoreOptions {
   estimate?: () => Promise<{ quota?: number; usage?: number }>;
   /** Clock for storedAt, job timestamps and lease expiry (injectable so tests can expire leases). */
   now?: () => number;
+  /**
+   * Another tab opened a newer schema version: this connection is closed so that tab can upgrade,
+   * and every later call fails with StoreClosedError. Called once, so the app can say "reload".
+   */
+  onVersionChange?: () => void;
+}
+
+/** The database was closed because another tab opened a newer version of it. */
+export class StoreClosedError extends Error {
+  override name = 'StoreClosedError';
+  constructor() {
+    super('a newer version of this app is open in another tab: reload this tab to use the embedding cache');
+  }
 }
 
 interface CacheRecord {
@@ -160,12 +173,16 @@ type Db = IDBPDatabase<CacheDB>;
 export async function openCacheStore(options: OpenCacheStoreOptions = {}): Promise<CacheStore> {
   const factory = options.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
   if (!factory) throw new Error('IndexedDB is not available in this environment');
-  const db = await openDb(factory, options.name ?? DEFAULT_DB_NAME);
-  return new IdbCacheStore(db, options.estimate ?? defaultEstimate, options.now ?? Date.now);
+  const state = { closed: false };
+  const db = await openDb(factory, options.name ?? DEFAULT_DB_NAME, () => {
+    state.closed = true;
+    options.onVersionChange?.();
+  });
+  return new IdbCacheStore(db, options.estimate ?? defaultEstimate, options.now ?? Date.now, state);
 }
 
 /** Like idb's openDB, but on an injectable factory (idb always uses the global one). */
-function openDb(factory: IDBFactory, name: string): Promise<Db> {
+function openDb(factory: IDBFactory, name: string, onVersionChange: () => void): Promise<Db> {
   const request = factory.open(name, DB_VERSION);
   request.addEventListener('upgradeneeded', (event) => {
     const db = wrap(request.result) as unknown as Db; // idb's wrap() is untyped for databases; the schema is ours
@@ -179,7 +196,10 @@ function openDb(factory: IDBFactory, name: string): Promise<Db> {
   });
   return (wrap(request) as Promise<unknown> as Promise<Db>).then((db) => {
     // Another tab opening a newer schema would otherwise wait on this connection forever.
-    db.addEventListener('versionchange', () => db.close());
+    db.addEventListener('versionchange', () => {
+      db.close();
+      onVersionChange();
+    });
     return db;
   });
 }
@@ -261,7 +281,14 @@ class IdbCacheStore implements CacheStore {
     private readonly db: Db,
     private readonly estimate: () => Promise<{ quota?: number; usage?: number }>,
     private readonly now: () => number,
+    private readonly state: { closed: boolean } = { closed: false },
   ) {}
+
+  /** The connection, unless another tab's upgrade closed it. */
+  private get live(): Db {
+    if (this.state.closed) throw new StoreClosedError();
+    return this.db;
+  }
 
   /**
    * Runs `body` in one transaction and waits for it to commit. Any failure aborts the transaction
@@ -275,7 +302,7 @@ class IdbCacheStore implements CacheStore {
     body: (tx: IDBPTransaction<CacheDB, N, M>) => Promise<R>,
     neededBytes = 0,
   ): Promise<R> {
-    const tx = this.db.transaction(stores, mode);
+    const tx = this.live.transaction(stores, mode);
     try {
       const result = await body(tx);
       await tx.done;
@@ -304,7 +331,7 @@ class IdbCacheStore implements CacheStore {
   }
 
   async getCache(hash: string): Promise<CacheSummary | undefined> {
-    const record = await this.db.get('caches', hash);
+    const record = await this.live.get('caches', hash);
     return record && summary(record);
   }
 
@@ -355,7 +382,7 @@ class IdbCacheStore implements CacheStore {
   }
 
   async listCaches(): Promise<CacheSummary[]> {
-    const records = await this.db.getAll('caches');
+    const records = await this.live.getAll('caches');
     return records.map(summary).sort((a, b) => b.storedAt - a.storedAt);
   }
 
@@ -373,11 +400,11 @@ class IdbCacheStore implements CacheStore {
   }
 
   async getJob(hash: string): Promise<RegenJob | undefined> {
-    return this.db.get('jobs', hash);
+    return this.live.get('jobs', hash);
   }
 
   async listJobs(): Promise<RegenJob[]> {
-    return this.db.getAll('jobs');
+    return this.live.getAll('jobs');
   }
 
   async createJob(input: Omit<RegenJob, 'updatedAt' | 'doneRows'>): Promise<RegenJob> {
@@ -441,7 +468,7 @@ class IdbCacheStore implements CacheStore {
   }
 
   async completedChunks(hash: string): Promise<Record<ConceptKind, number[]>> {
-    const keys = await this.db.getAllKeys('chunks', allChunksOf(hash));
+    const keys = await this.live.getAllKeys('chunks', allChunksOf(hash));
     const out: Record<ConceptKind, number[]> = { skill: [], occupation: [] };
     for (const [, kind, index] of keys) out[kind].push(index);
     for (const kind of KINDS) out[kind].sort((a, b) => a - b);

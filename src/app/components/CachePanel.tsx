@@ -9,9 +9,18 @@ import { ConfirmRegeneration } from './ConfirmRegeneration.tsx';
 
 function ActiveCache() {
   const cache = useAppStore((s) => s.status?.cache);
+  const storage = useAppStore((s) => s.status?.storage);
   if (!cache) return null;
   return (
     <dl className="kv" data-testid="cache-info">
+      {storage && (
+        <div className="kv-row">
+          <dt>Site storage</dt>
+          <dd data-testid="storage-figures">
+            {formatBytes(storage.usage)} used of {formatBytes(storage.quota)} ({formatBytes(Math.max(0, storage.quota - storage.usage))} free)
+          </dd>
+        </div>
+      )}
       <div className="kv-row">
         <dt>Cache hash</dt>
         <dd>

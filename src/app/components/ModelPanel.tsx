@@ -1,6 +1,7 @@
 // The model and cache panel: which models run where (backend, dtype, threads, isolation), their
 // load state and per-file downloads, model settings, and the embedding cache controls.
 import type { LoadPhase } from '../../../workers/engineApi.ts';
+import { retryWebGpu } from '../engineService.ts';
 import { formatBytes } from '../format.ts';
 import { useAppStore } from '../store.ts';
 import { CachePanel } from './CachePanel.tsx';
@@ -86,6 +87,11 @@ export function ModelPanel() {
               <dd data-testid="backend">
                 {status.backend === 'webgpu' ? 'WebGPU' : status.backend === 'wasm' ? 'WASM' : '—'}
                 {status.fallbackReason && <span className="muted"> (WebGPU not used: {status.fallbackReason})</span>}
+                {status.backend === 'wasm' && /WebGPU failed/.test(status.fallbackReason ?? '') && (
+                  <button type="button" onClick={retryWebGpu}>
+                    Try WebGPU again
+                  </button>
+                )}
               </dd>
             </div>
             <div className="kv-row">
