@@ -4,9 +4,11 @@
 // first visit without network. Each test checks the message the user sees, the state after (stored
 // caches, active cache hash, results on screen) and leaves a screenshot.
 import { chromium, expect, test, type BrowserContext, type Page, type Worker } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CHROMIUM_ARGS, chromiumPath } from '../scripts/browser.ts';
-import { ENGINE_TIMEOUT, pasteText, screenshot, waitDenseReady, waitFinal } from './appHelpers.ts';
+import { ENGINE_TIMEOUT, pasteText, screenshot, startPreview, waitDenseReady, waitFinal } from './appHelpers.ts';
 
 const AD = 'We are hiring a software developer.\n- Experience with Java programming\n- SQL databases\n- Good teamwork';
 const DB = 'esco-embedding-cache';
@@ -269,4 +271,96 @@ test('a first visit without any network shows a page that says what is needed, n
   await expect(page.getByText(/It needs to be online once: after one visit it is installed in this\s+browser and works offline/)).toBeVisible();
   await expect(page.getByRole('button', { name: 'Reload' })).toBeVisible();
   await screenshot(page, 'fault-08-offline-first-visit');
+});
+
+test('two tabs: the second sees the first one regenerating with progress, and takes over when it closes', async ({ context }) => {
+  test.setTimeout(300_000);
+  const first = await context.newPage();
+  await first.goto('/');
+  await waitDenseReady(first);
+  const dialogOf = (p: Page) => p.getByRole('dialog', { name: 'Regenerate the embedding cache?' });
+  const panelA = first.getByTestId('model-panel');
+  await panelA.getByRole('button', { name: 'Regenerate embedding cache' }).click();
+  await dialogOf(first).getByRole('button', { name: 'Regenerate', exact: true }).click({ timeout: ENGINE_TIMEOUT });
+  await expect(panelA.getByTestId('regen-progress')).toBeVisible({ timeout: ENGINE_TIMEOUT });
+
+  const second = await context.newPage();
+  await second.goto('/');
+  await waitDenseReady(second);
+  const panelB = second.getByTestId('model-panel');
+  await panelB.getByRole('button', { name: 'Regenerate embedding cache' }).click();
+  await dialogOf(second).getByRole('button', { name: 'Regenerate', exact: true }).click({ timeout: ENGINE_TIMEOUT });
+  await expect(panelB.getByText('Regeneration is running in another tab: regenerating in another tab; this tab takes over if that one closes')).toBeVisible({ timeout: ENGINE_TIMEOUT });
+  const elsewhere = panelB.getByTestId('regen-elsewhere');
+  await expect(elsewhere).toContainText(/In another tab: [\d,]+ \/ 17,597 concepts/, { timeout: ENGINE_TIMEOUT });
+  const seen = Number((await elsewhere.locator('progress').getAttribute('value')) ?? 0);
+  await expect.poll(async () => Number((await elsewhere.locator('progress').getAttribute('value')) ?? 0), { timeout: ENGINE_TIMEOUT }).toBeGreaterThan(seen);
+  await screenshot(second, 'fault-09-regenerating-in-another-tab');
+
+  // The first tab goes away mid-run: the second takes over from the chunks written.
+  const doneBefore = Number((await elsewhere.locator('progress').getAttribute('value')) ?? 0);
+  await first.close();
+  const progress = panelB.getByTestId('regen-progress');
+  await expect(progress).toContainText('Resumed', { timeout: ENGINE_TIMEOUT });
+  expect(Number(await progress.locator('progress').getAttribute('value'))).toBeGreaterThanOrEqual(doneBefore);
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  await expect(panelB.getByText(/Regeneration cancelled/)).toBeVisible({ timeout: ENGINE_TIMEOUT });
+  await expect(panelB.getByTestId('cache-info')).toContainText('shipped');
+});
+
+test('a cache deleted in one tab is not used by the other', async ({ context }) => {
+  test.setTimeout(240_000);
+  const a = await context.newPage();
+  await a.goto('/?backend=wasm');
+  await waitDenseReady(a);
+  const testHash = await activeHash(a);
+  const b = await context.newPage();
+  await b.goto('/?backend=wasm');
+  await waitDenseReady(b);
+  // Tab b switches to another model; the test model's cache is then "kept" there and can be deleted.
+  await b.getByTestId('preset-picker').getByLabel(/BGE small \(English\)/).check();
+  await expect(b.getByTestId('model-panel')).toContainText('Xenova/bge-small-en-v1.5');
+  await waitDenseReady(b);
+  await b.getByTestId('model-panel').getByRole('button', { name: `Delete cache ${testHash}` }).click();
+  await expect(b.getByText(`Deleted cache ${testHash}.`)).toBeVisible();
+  // Tab a dropped it and restored it from the shipped copy instead of using what was deleted.
+  await expect(a.getByTestId('cache-info')).toContainText('the cache was deleted in another tab and has been restored from the shipped copy', { timeout: ENGINE_TIMEOUT });
+  expect(await activeHash(a)).toBe(testHash);
+  await screenshot(a, 'fault-10-deleted-in-other-tab');
+});
+
+test('a service worker update during a regeneration waits, and says the regeneration resumes after a reload', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const dir = mkdtempSync(join(tmpdir(), 'esco-e2e-update-regen-'));
+  cpSync('dist-e2e', dir, { recursive: true });
+  const server = await startPreview(4177, dir);
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: 60_000 });
+    await waitDenseReady(page);
+    const panel = page.getByTestId('model-panel');
+    await panel.getByRole('button', { name: 'Regenerate embedding cache' }).click();
+    await page.getByRole('dialog', { name: 'Regenerate the embedding cache?' }).getByRole('button', { name: 'Regenerate', exact: true }).click({ timeout: ENGINE_TIMEOUT });
+    const progress = panel.getByTestId('regen-progress');
+    await expect(progress).toBeVisible({ timeout: ENGINE_TIMEOUT });
+
+    appendFileSync(join(dir, 'sw.js'), '\n// next version\n');
+    await page.evaluate(async () => {
+      await (await navigator.serviceWorker.getRegistration())?.update();
+    });
+    const waits = page.getByTestId('update-waits');
+    await expect(waits).toContainText('Update available: it will be offered again when the cache regeneration is done.', { timeout: 60_000 });
+    await expect(waits.getByRole('button', { name: 'Reload now (the regeneration resumes after the reload)' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Reload', exact: true })).toHaveCount(0);
+    await screenshot(page, 'fault-11-update-waits-for-regeneration');
+    // Once the job stops, the ordinary prompt returns.
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByRole('button', { name: 'Reload', exact: true })).toBeVisible({ timeout: ENGINE_TIMEOUT });
+  } finally {
+    await context.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

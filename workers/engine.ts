@@ -17,6 +17,7 @@ import {
   importCache,
   regenerateCache,
   RegenerationBusyError,
+  regenerationLockName,
   resolveCache,
   type ActiveCache,
   type CacheExpectation,
@@ -45,6 +46,10 @@ async function probeGpu(): Promise<GpuProbe> {
   }
 }
 
+type TabMessage =
+  | { type: 'progress'; hash: string | undefined; done: number; total: number; rate: number; etaSeconds: number; resumed: boolean }
+  | { type: 'deleted'; hash: string };
+
 export class Engine implements EngineApi {
   private config!: EngineConfig;
   private preset!: ModelPreset;
@@ -62,6 +67,8 @@ export class Engine implements EngineApi {
   private statusTimer: ReturnType<typeof setTimeout> | undefined;
   private modelsLoading?: Promise<void>;
   private s!: EngineStatus;
+  private tabChannel?: BroadcastChannel;
+  private following = false;
   private gpu?: GpuProbe;
 
   async init(config: EngineConfig, onStatus: (s: EngineStatus) => void): Promise<EngineStatus> {
@@ -124,6 +131,7 @@ export class Engine implements EngineApi {
     this.hash = await modelHash(modelHashInputs(this.preset.embedder, taxonomy));
     this.s.cache = { hash: this.hash, state: 'loading' };
     this.emit(true);
+    this.tabs(); // listen to other tabs from the start (deleted caches, regeneration progress)
 
     await Promise.all([time('cache', () => this.loadCache()), models]);
     await time('selfCheck', () => this.runSelfCheck());
@@ -448,20 +456,75 @@ export class Engine implements EngineApi {
         computedOn: `browser ${this.s.backend}`,
         storage: DEFAULT_STORAGE,
         signal: this.regenAbort.signal,
-        onProgress: (p) => this.regen({ ...p, state: 'running' }),
+        onProgress: (p) => {
+          this.regen({ ...p, state: 'running' });
+          this.tabs()?.postMessage({ type: 'progress', hash: this.hash, ...p } satisfies TabMessage);
+        },
       });
       this.useCache(cache);
       this.s.selfCheck = undefined;
       await this.runSelfCheck();
       return this.regen({ state: 'done', message: 'the new cache is active' });
     } catch (err) {
-      if (err instanceof RegenerationBusyError) return this.regen({ state: 'busy-elsewhere', message: err.message });
+      if (err instanceof RegenerationBusyError) {
+        void this.followOtherTab(this.hash);
+        return this.regen({ state: 'busy-elsewhere', done: 0, total: 0, message: 'regenerating in another tab; this tab takes over if that one closes' });
+      }
       if (this.regenAbort.signal.aborted) return this.regen({ state: 'cancelled', message: 'cancelled; the chunks written so far are kept and a new run resumes from them' });
       await this.refreshStorageEstimate();
       return this.regen({ state: 'failed', message: `the previous cache stays in use. ${errorMessage(err)}` });
     } finally {
       this.regenAbort = undefined;
     }
+  }
+
+  /** Messages between tabs of this origin: regeneration progress and deleted caches. */
+  private tabs(): BroadcastChannel | undefined {
+    if (typeof BroadcastChannel === 'undefined') return undefined;
+    if (!this.tabChannel) {
+      this.tabChannel = new BroadcastChannel('esco-embedding-cache');
+      this.tabChannel.addEventListener('message', (ev: MessageEvent<TabMessage>) => void this.onTabMessage(ev.data));
+    }
+    return this.tabChannel;
+  }
+
+  private async onTabMessage(m: TabMessage): Promise<void> {
+    if (m.type === 'progress' && m.hash === this.hash && this.s.regeneration.state === 'busy-elsewhere') {
+      this.regen({ done: m.done, total: m.total, rate: m.rate, etaSeconds: m.etaSeconds, resumed: m.resumed });
+    } else if (m.type === 'deleted' && m.hash === this.hash && this.cache) {
+      // Never keep using a cache another tab deleted: drop it and resolve again (shipped asset, or regenerate).
+      this.cache = undefined;
+      this.s.cache = { hash: this.hash, state: 'loading', message: 'this cache was deleted in another tab' };
+      this.emit(true);
+      await this.loadCache();
+      if (this.s.cache.state === 'ready') this.s.cache.message = 'the cache was deleted in another tab and has been restored from the shipped copy';
+      this.emit(true);
+    }
+  }
+
+  /**
+   * Another tab holds the regeneration lock: show its progress, wait for the lock, then either use
+   * the cache it finished or, if it went away mid-run, take over from the chunks it wrote.
+   */
+  private async followOtherTab(hash: string): Promise<void> {
+    this.tabs();
+    const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+    if (!locks || this.following) return;
+    this.following = true;
+    try {
+      await locks.request(regenerationLockName(hash), async () => {});
+    } finally {
+      this.following = false;
+    }
+    if (hash !== this.hash || this.s.regeneration.state !== 'busy-elsewhere') return;
+    if (await this.store?.getJob(hash)) {
+      await this.regenerate();
+      return;
+    }
+    await this.loadCache();
+    this.s.selfCheck = undefined;
+    await this.runSelfCheck();
+    this.regen({ state: 'done', message: 'regenerated in another tab; the new cache is active here too' });
   }
 
   async cancelRegeneration(): Promise<void> {
@@ -511,5 +574,6 @@ export class Engine implements EngineApi {
     if (hash === this.hash) throw new Error('the active cache cannot be deleted while in use');
     this.store ??= await this.openStore();
     await this.store.deleteCache(hash);
+    this.tabs()?.postMessage({ type: 'deleted', hash } satisfies TabMessage);
   }
 }

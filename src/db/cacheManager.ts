@@ -128,8 +128,13 @@ export const DEFAULT_CHUNK_ROWS = 256;
  * left by a reload or crash; stores the finished cache in one transaction, so the previous cache
  * stays in use until the new one is complete. Cancelling (signal) keeps the written chunks.
  */
+/** The cross-tab lock a regeneration of one cache holds (Web Locks name). */
+export function regenerationLockName(hash: string): string {
+  return `esco-regenerate-${hash}`;
+}
+
 export async function regenerateCache(a: RegenerationArgs): Promise<ActiveCache> {
-  const result = await withExclusiveLock(`esco-regenerate-${a.hash}`, () => runRegeneration(a), { locks: a.locks, lease: a.store });
+  const result = await withExclusiveLock(regenerationLockName(a.hash), () => runRegeneration(a), { locks: a.locks, lease: a.store });
   if ('busy' in result) throw new RegenerationBusyError();
   return result;
 }

@@ -68,6 +68,7 @@ function Regeneration() {
   const regen = useAppStore((s) => s.regen);
   const modelReady = useAppStore((s) => s.status?.embedder.phase === 'ready');
   const running = view?.state === 'running';
+  const elsewhere = view?.state === 'busy-elsewhere';
   return (
     <div className="regeneration">
       <button type="button" onClick={() => void requestRegeneration()} disabled={!modelReady || running || regen.busy}>
@@ -84,6 +85,14 @@ function Regeneration() {
           <button type="button" onClick={cancelRegeneration}>
             Cancel
           </button>
+        </div>
+      )}
+      {elsewhere && view.total > 0 && (
+        <div className="regen-progress" data-testid="regen-elsewhere">
+          <label htmlFor="regen-elsewhere-bar">
+            In another tab: {view.done.toLocaleString()} / {view.total.toLocaleString()} concepts · {view.rate.toFixed(1)} per second · about {formatDuration(view.etaSeconds)} left
+          </label>
+          <progress id="regen-elsewhere-bar" max={view.total || 1} value={view.done} />
         </div>
       )}
       {view && ['done', 'cancelled', 'failed', 'busy-elsewhere'].includes(view.state) && view.message && (
