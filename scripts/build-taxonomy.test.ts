@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTaxonomy, EscoInputError, splitLabels } from '../src/core/escoCsv.ts';
 import { validateTaxonomy, type Taxonomy } from '../src/core/taxonomy.ts';
-import { buildTaxonomyAsset, locateSources, ROOT } from './build-taxonomy.ts';
+import { buildLabelPackAssets, buildTaxonomyAsset, defaultLanguageSourceDirs, formatCoverage, locateLanguageSources, locateSources, ROOT } from './build-taxonomy.ts';
+import { validateLabelPack, type LabelPackIndex } from '../src/core/labelPacks.ts';
+import { mkdirSync } from 'node:fs';
 
 const SHARED = join(ROOT, '..', 'shared', 'esco');
 
@@ -123,5 +125,60 @@ describe('bad input', () => {
 
   it('splits label cells on newlines, trimming, de-duplicating and dropping the preferred label', () => {
     expect(splitLabels('a\r\n b \n\nA\nc', 'c')).toEqual(['a', 'b']);
+  });
+});
+
+describe('label packs of other languages', () => {
+  let t: Taxonomy;
+  beforeAll(async () => {
+    t = await buildFrom(join(SHARED, 'v1.2.0', 'en'));
+  });
+
+  it('finds German beside English, French of v1.1.1 and the partial label files by default', () => {
+    const langs = locateLanguageSources(defaultLanguageSourceDirs(join(SHARED, 'v1.2.0', 'en')));
+    const byLang = new Map(langs.map((l) => [l.language, l]));
+    expect([...byLang.keys()]).toEqual(expect.arrayContaining(['de', 'fr', 'nl', 'es', 'it', 'pl']));
+    expect(byLang.has('en')).toBe(false);
+    const de = byLang.get('de')!;
+    expect(de.files.find((f) => f.path.endsWith('occupations_de.csv'))).toMatchObject({ tier: 'official', escoVersion: '1.2.0', kind: 'occupation' });
+    expect(de.files.find((f) => f.path.endsWith('skills_de_v1.0.3.csv'))).toMatchObject({ tier: 'partial', escoVersion: '1.0.3', kind: 'skill' });
+    expect(byLang.get('fr')!.files.every((f) => f.escoVersion === '1.1.1')).toBe(true);
+  });
+
+  it('writes one pack per language with coverage per kind and an index, leaving the English asset alone', async () => {
+    const langs = locateLanguageSources([join(SHARED, 'v1.2.0', 'de'), join(SHARED, 'v1.1.1', 'fr'), join(SHARED, 'labels', 'occupations_es_v1.0.8.csv')]);
+    const out = mkdtempSync(join(tmpdir(), 'packs-'));
+    const results = await buildLabelPackAssets(t, langs, out);
+    expect(results.map((r) => r.error)).toEqual([undefined, undefined, undefined]);
+    expect(readdirSync(out).sort()).toEqual(['labels-de.json', 'labels-es.json', 'labels-fr.json', 'labels-index.json']);
+    const de = validateLabelPack(JSON.parse(readFileSync(join(out, 'labels-de.json'), 'utf8')), t);
+    expect(de.coverage.occupation).toMatchObject({ concepts: 3039, labelled: 3039 });
+    expect(de.coverage.iscoGroup).toMatchObject({ concepts: 619, labelled: 619 });
+    expect(de.coverage.skill.labelled).toBe(2334); // collections only: the partial skills file was not given
+    const fr = validateLabelPack(JSON.parse(readFileSync(join(out, 'labels-fr.json'), 'utf8')), t);
+    expect(fr.coverage.occupation.labelled).toBeGreaterThan(2990);
+    const index = JSON.parse(readFileSync(join(out, 'labels-index.json'), 'utf8')) as LabelPackIndex;
+    expect(index.taxonomyHash).toBe(t.contentHash);
+    expect(index.packs.map((p) => p.language)).toEqual(['de', 'es', 'fr']);
+    expect(formatCoverage(results)).toMatch(/^de\s+2334\/13939/m);
+  });
+
+  it('names a bad language file, keeps that language\'s old pack and builds the others', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'packs-'));
+    const good = locateLanguageSources([join(SHARED, 'labels', 'occupations_it_v1.0.8.csv')]);
+    await buildLabelPackAssets(t, good, out);
+    const before = readFileSync(join(out, 'labels-it.json'), 'utf8');
+    const bad = join(mkdtempSync(join(tmpdir(), 'esco-')), 'v1.2.0-it');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'occupations_it.csv'), 'uri,label\nx,y\n');
+    const other = join(mkdtempSync(join(tmpdir(), 'esco-')), 'v9.9.9');
+    mkdirSync(other);
+    writeFileSync(join(other, 'occupations_xx.csv'), 'conceptUri,preferredLabel\nhttp://example.org/a,a\nhttp://example.org/b,b\n');
+    const results = await buildLabelPackAssets(t, [...locateLanguageSources([bad, join(SHARED, 'labels', 'occupations_it_v1.0.8.csv')]), ...locateLanguageSources([other]), ...locateLanguageSources([join(SHARED, 'labels', 'occupations_pt_v1.0.3.csv')])], out);
+    expect(results.find((r) => r.language === 'it')!.error).toMatch(/occupations_it\.csv has no column "conceptUri"/);
+    expect(results.find((r) => r.language === 'xx')!.error).toMatch(/occupations_xx\.csv: only 0 of 2 concept URIs/);
+    expect(results.find((r) => r.language === 'pt')!.error).toBeUndefined();
+    expect(readFileSync(join(out, 'labels-it.json'), 'utf8')).toBe(before);
+    expect(readdirSync(out).sort()).toEqual(['labels-index.json', 'labels-it.json', 'labels-pt.json']);
   });
 });

@@ -119,6 +119,13 @@ export interface LexicalOptions {
   properNameMinCount?: number;
   /** Fold English plurals (default true). */
   foldPlurals?: boolean;
+  /**
+   * Other languages: maps each case- and diacritic-folded word to its key (a stemmer or a light
+   * normaliser), applied to labels and text alike. Replaces the English plural fold when given.
+   */
+  wordKey?: (word: string) => string;
+  /** Function words of another language, added to the English ones for the stopword guard. */
+  extraStopwords?: Iterable<string>;
 }
 
 /**
@@ -192,6 +199,11 @@ const RE_SPECIAL = /[ßæœøłđıþð]/;
 const RE_SPECIAL_ALL = /[ßæœøłđıþð]/g;
 const SPECIAL: Readonly<Record<string, string>> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ı: 'i', þ: 'th', ð: 'd' };
 
+/** The case and diacritic fold of one word, as the matcher applies it (for other modules' keys). */
+export function foldWord(raw: string): string {
+  return normalizeWord(raw);
+}
+
 function normalizeWord(raw: string): string {
   // lower case first so "İ" becomes "i" + combining dot, which the mark strip removes
   let s = raw.toLowerCase().normalize('NFKD').replace(RE_STRIP, '');
@@ -257,7 +269,10 @@ function newTokens(): Tokens {
 }
 
 /** Tokenizes `s` into `t` (reused across calls to spare the garbage collector during the build). */
-function tokenize(s: string, fold: boolean, t: Tokens = newTokens()): Tokens {
+/** true: the English plural fold; false: none; a function: another language's word key. */
+type KeyFold = boolean | ((word: string) => string);
+
+function tokenize(s: string, fold: KeyFold, t: Tokens = newTokens()): Tokens {
   // arrays are overwritten, not truncated: entries past t.n are stale and never read
   let n = 0;
   const len = s.length;
@@ -314,7 +329,7 @@ function tokenize(s: string, fold: boolean, t: Tokens = newTokens()): Tokens {
     if (norm.length === 0) continue;
     t.start[n] = st;
     t.end[n] = i;
-    t.key[n] = fold ? foldPlural(norm) : norm;
+    t.key[n] = fold === true ? foldPlural(norm) : fold === false ? norm : fold(norm);
     t.type[n] = WORD;
     n++;
   }
@@ -398,9 +413,9 @@ class TrieIndex implements LexicalIndex {
   labelCount = 0;
   excludedCount = 0;
   readonly stats: LexicalStats;
-  readonly fold: boolean;
+  readonly fold: KeyFold;
 
-  constructor(fold: boolean, stats: LexicalStats, expectedLabels: number) {
+  constructor(fold: KeyFold, stats: LexicalStats, expectedLabels: number) {
     this.fold = fold;
     this.stats = stats;
     // about 2.2 transitions per label in ESCO; a load factor under 1/2 avoids regrowing mid-build
@@ -482,7 +497,7 @@ interface OneWord {
 export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = {}): LexicalIndex {
   const t0 = performance.now();
   const minChars = options.minLabelChars ?? 3;
-  const fold = options.foldPlurals ?? true;
+  const fold: KeyFold = options.wordKey ?? options.foldPlurals ?? true;
   const genericMin = options.genericMinCount ?? 50;
   const properMin = options.properNameMinCount ?? 3;
 
@@ -493,6 +508,12 @@ export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = 
     const tk = tokenize(s, fold, scratch);
     stopLabels.add(keyOf(tk));
     stopMaxTokens = Math.max(stopMaxTokens, tk.n);
+  }
+
+  const extraStop = new Set<string>();
+  for (const w of options.extraStopwords ?? []) {
+    const tk = tokenize(w, fold, scratch);
+    if (tk.n === 1) extraStop.add(tk.key[0]);
   }
 
   const excluded: LexicalGuardCounts = { tooShort: 0, stopword: 0, stoplist: 0, generic: 0 };
@@ -529,7 +550,7 @@ export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = 
       if (tk.type[i] === SYMBOL) hasSymbol = true;
       else {
         words++;
-        if (STOPWORDS.has(tk.key[i])) stop++;
+        if (STOPWORDS.has(tk.key[i]) || extraStop.has(tk.key[i])) stop++;
       }
     }
     if (chars < minChars && !(hasSymbol && words > 0)) {

@@ -1,0 +1,217 @@
+// Label matching in the text's language plus English, and occupation ranking of a title.
+// The English matcher (lexical.ts) is reused unchanged for both: a second LexicalIndex is built over
+// the label pack of the language (labels joined by URI, so match indices are taxonomy rows), with the
+// language's word key (stemmer or light normaliser, wordKeys.ts), its function words, and gendered
+// labels expanded into both forms and the ads' short forms (genderForms.ts). So the guarantees hold
+// as in English: word boundaries, diacritic/case folding, longest match, exact offsets into the text.
+// Mixed text ("Erfahrung mit Java und Kubernetes") is matched by both indexes; overlapping mentions
+// are resolved longest-first across the two, the text's language winning a tie.
+import { buildLexicalIndex, findMentions, type LexicalIndex, type LexicalMatch } from './lexical.ts';
+import { genderEndingAt, labelVariants } from './genderForms.ts';
+import type { LocalizedLabels, PackEntry } from './labelPacks.ts';
+import type { OccupationConcept, SkillConcept, Taxonomy } from './taxonomy.ts';
+import { TitleSearch, type TitleHit } from './titleSearch.ts';
+import { STOPWORDS, wordKeyFor, type KeyMode } from './wordKeys.ts';
+
+export interface MultilingualMatch extends LexicalMatch {
+  /** Language of the label that matched. */
+  language: string;
+}
+
+export interface LanguageMatcher {
+  taxonomy: Taxonomy;
+  /** The pack's language, or the taxonomy's (English) when no pack is loaded. */
+  language: string;
+  labels?: LocalizedLabels;
+  english: LexicalIndex;
+  native?: LexicalIndex;
+  /** Occupation title search over English and the pack's occupation labels (built lazily). */
+  titles: () => TitleSearch;
+  lexicalInTitles: boolean;
+}
+
+export interface LanguageMatcherOptions {
+  /** Word key of the pack's language (default 'stem': measured best on the MELO titles). */
+  keyMode?: KeyMode;
+  /** An English index already built (the worker has one): spares a second build. */
+  englishIndex?: LexicalIndex;
+  /** English labels in the title search too (default true). */
+  englishTitles?: boolean;
+  /** Compound heads in the title search (default true). */
+  compounds?: boolean;
+  /** Add label-matcher mentions to the title ranking (default true). */
+  lexical?: boolean;
+  fuzzy?: number;
+  /** Weight of the character n-gram title index (TitleSearchOptions.gramWeight). */
+  gramWeight?: number;
+}
+
+/** Labels of one pack entry as the matcher indexes them: preferred first, variants as alternatives. */
+function packLabels(e: PackEntry): { label: string; altLabels: string[] } {
+  const alts = new Set<string>();
+  for (const v of labelVariants(e.label)) if (v !== e.label) alts.add(v);
+  for (const a of [...(e.alt ?? []), ...(e.hidden ?? [])]) for (const v of labelVariants(a)) alts.add(v);
+  alts.delete(e.label);
+  return { label: e.label, altLabels: [...alts] };
+}
+
+/** Languages whose skill labels end in the verb ("Wundversorgung durchführen") / start with it ("effectuer des soins"). */
+const VERB_LAST = new Set(['de', 'nl']);
+const VERB_FIRST: Readonly<Record<string, RegExp>> = {
+  fr: /^\p{Ll}+(?:er|ir|re)\s+(?:(?:les?|la|l'|des|du|de la|de l'|d'|un|une|aux?)\s*)?/u,
+  es: /^\p{Ll}+(?:ar|er|ir)\s+(?:(?:el|la|los|las|un|una|de|del)\s+)?/u,
+  it: /^\p{Ll}+(?:are|ere|ire)\s+(?:(?:il|lo|la|i|gli|le|un|una|di|del|della)\s+)?/u,
+  pt: /^\p{Ll}+(?:ar|er|ir)\s+(?:(?:o|a|os|as|um|uma|de|do|da)\s+)?/u,
+};
+
+/**
+ * ESCO skill labels in most languages are verb phrases ("Wundversorgung durchführen", "effectuer
+ * des soins des plaies"); ads name the object ("Erfahrung in der Wundversorgung"). The object is
+ * derived as an extra label, like the English matcher's "Head (qualifier)" heads, when it has at
+ * least 4 letters; callers keep it only where it is unique to one concept.
+ */
+export function skillObject(label: string, language: string): string | undefined {
+  let obj: string | undefined;
+  if (VERB_LAST.has(language)) {
+    const m = /^(.*\S)\s+\p{Ll}+(?:en|ern|eln)$/u.exec(label);
+    obj = m?.[1];
+  } else {
+    const re = VERB_FIRST[language];
+    const m = re?.exec(label);
+    if (m && m[0].length < label.length) obj = label.slice(m[0].length);
+  }
+  return obj && obj.replace(/[^\p{L}]/gu, '').length >= 4 ? obj : undefined;
+}
+
+/** The taxonomy with the pack's labels in place of the English ones (empty where the pack has none). */
+export function localizedTaxonomy(taxonomy: Taxonomy, labels: LocalizedLabels): Taxonomy {
+  // skill objects, kept only where one concept derives them and no concept has them as a label
+  const own = new Set<string>();
+  for (const e of [...labels.skills, ...labels.occupations]) if (e) for (const l of [e.label, ...(e.alt ?? [])]) own.add(l.toLowerCase());
+  const derivedBy = new Map<string, number>();
+  labels.skills.forEach((e) => {
+    const o = e && skillObject(e.label, labels.language)?.toLowerCase();
+    if (o && !own.has(o)) derivedBy.set(o, (derivedBy.get(o) ?? 0) + 1);
+  });
+  const skills: SkillConcept[] = taxonomy.skills.map((c, i) => {
+    const e = labels.skills[i];
+    if (!e) return { ...c, description: '', label: '', altLabels: [] };
+    const l = packLabels(e);
+    const o = skillObject(e.label, labels.language);
+    if (o && derivedBy.get(o.toLowerCase()) === 1) l.altLabels.push(o);
+    return { ...c, description: '', ...l };
+  });
+  const occupations: OccupationConcept[] = taxonomy.occupations.map((c, i) => {
+    const e = labels.occupations[i];
+    return { ...c, description: '', ...(e ? packLabels(e) : { label: '', altLabels: [] }) };
+  });
+  return { ...taxonomy, language: labels.language, skills, occupations };
+}
+
+export async function buildLanguageMatcher(taxonomy: Taxonomy, labels: LocalizedLabels | undefined, options: LanguageMatcherOptions = {}): Promise<LanguageMatcher> {
+  const mode = options.keyMode ?? 'stem';
+  const english = options.englishIndex ?? buildLexicalIndex(taxonomy);
+  let native: LexicalIndex | undefined;
+  const nativeKey = labels ? await wordKeyFor(labels.language, mode) : undefined;
+  const englishKey = await wordKeyFor(taxonomy.language, mode);
+  if (labels) {
+    native = buildLexicalIndex(localizedTaxonomy(taxonomy, labels), {
+      ...(nativeKey ? { wordKey: nativeKey } : { foldPlurals: false }),
+      stopLabels: [],
+      extraStopwords: STOPWORDS[labels.language] ?? [],
+      // without descriptions in the language there is no common-word signal: these guards are off
+      genericMinCount: 0,
+      properNameMinCount: 0,
+    });
+  }
+  let titles: TitleSearch | undefined;
+  return {
+    taxonomy,
+    language: labels?.language ?? taxonomy.language,
+    labels,
+    english,
+    native,
+    lexicalInTitles: options.lexical ?? true,
+    titles: () =>
+      (titles ??= new TitleSearch(taxonomy, {
+        english: options.englishTitles ?? true,
+        englishWordKey: englishKey,
+        languages: labels ? [{ labels, wordKey: nativeKey }] : [],
+        ...(options.compounds === false ? { compoundLanguages: [] } : {}),
+        ...(options.fuzzy !== undefined ? { fuzzy: options.fuzzy } : {}),
+        ...(options.gramWeight !== undefined ? { gramWeight: options.gramWeight } : {}),
+      })),
+  };
+}
+
+/**
+ * Label mentions in the text's language and in English, sorted by start. Spans never overlap: the
+ * longer one wins, and of two equal spans the text's language; one span may name several concepts.
+ */
+export function findMentionsIn(matcher: LanguageMatcher, text: string): MultilingualMatch[] {
+  const groups = new Map<string, MultilingualMatch[]>();
+  const collect = (ms: LexicalMatch[], language: string, native: boolean): void => {
+    for (const m of ms) {
+      const key = `${m.start}:${m.end}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = []));
+      // one match per concept and span; the native label is listed (and shown) first
+      if (!g.some((x) => x.kind === m.kind && x.index === m.index)) {
+        if (native) g.unshift({ ...m, language });
+        else g.push({ ...m, language });
+      }
+    }
+  };
+  if (matcher.native) {
+    let native = findMentions(matcher.native, text);
+    // German writes nouns with a capital: a capitalised one-word label ("Arbeit") needs a capital in
+    // the text, or a verb its stem equals ("arbeiten") would match it
+    if (CAPITALISED_NOUNS.has(matcher.language)) native = native.filter((m) => !isCapitalisedWord(m.label) || isCapitalisedWord(text.slice(m.start, m.end)));
+    collect(native, matcher.language, true);
+  }
+  collect(findMentions(matcher.english, text), matcher.taxonomy.language, false);
+  const spans = [...groups.values()];
+  const isNative = (g: MultilingualMatch[]) => (g[0].language === matcher.language ? 0 : 1);
+  spans.sort((a, b) => b[0].end - b[0].start - (a[0].end - a[0].start) || isNative(a) - isNative(b) || a[0].start - b[0].start);
+  const kept: MultilingualMatch[][] = [];
+  for (const g of spans) {
+    const { start, end } = g[0];
+    if (kept.some((k) => k[0].start < end && start < k[0].end)) continue;
+    kept.push(g);
+  }
+  kept.sort((a, b) => a[0].start - b[0].start);
+  // "Krankenpfleger/in", "Entwickler:in", "infirmier/ère": the span takes in the glued feminine ending
+  for (const g of kept) {
+    const end = g[0].end + genderEndingAt(text, g[0].end);
+    if (end !== g[0].end && !kept.some((k) => k !== g && k[0].start < end && k[0].start >= g[0].end)) for (const m of g) m.end = end;
+  }
+  return kept.flat();
+}
+
+const CAPITALISED_NOUNS = new Set(['de', 'lb']);
+const isCapitalisedWord = (s: string): boolean => !/\s/.test(s.trim()) && /^\p{Lu}/u.test(s);
+
+/** Weight of a label mention in the title ranking, per share of the title's letters it covers. */
+const LEXICAL_WEIGHT = 0.6;
+
+/**
+ * Occupations (ISCO groups included) ranked for a job title: the title search's scores, plus a
+ * bonus for occupations the label matcher finds in the title (in proportion to the share of the
+ * title they cover), so an exact label inside a longer title ("Koch/Köchin im Gastgewerbe") counts.
+ */
+export function rankTitle(matcher: LanguageMatcher, title: string, options: { limit?: number } = {}): TitleHit[] {
+  const limit = options.limit ?? 20;
+  const hits = matcher.titles().search(title, { limit: Math.max(limit, 50) });
+  if (!matcher.lexicalInTitles) return hits.slice(0, limit);
+  const letters = (s: string) => (s.match(/[\p{L}\p{N}]/gu) ?? []).length;
+  const total = Math.max(1, letters(title));
+  const byIndex = new Map(hits.map((h) => [h.index, h]));
+  for (const m of findMentionsIn(matcher, title)) {
+    if (m.kind !== 'occupation') continue;
+    const bonus = LEXICAL_WEIGHT * (letters(title.slice(m.start, m.end)) / total) * (m.iscoGroup ? matcher.titles().iscoGroupWeight : 1);
+    const h = byIndex.get(m.index);
+    if (h) h.score += bonus;
+    else byIndex.set(m.index, { index: m.index, score: bonus, label: m.label, language: m.language, iscoGroup: m.iscoGroup, exact: false });
+  }
+  return [...byIndex.values()].sort((a, b) => b.score - a.score || a.index - b.index).slice(0, limit);
+}

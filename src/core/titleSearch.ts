@@ -1,0 +1,281 @@
+// Occupation title search: ranks ESCO occupations (ISCO groups included) for a short title such as an
+// ad's heading or what a user types in "find an ESCO occupation", over the occupation labels of every
+// loaded language (English always, plus the label packs given). Full-text search is MiniSearch
+// (maintained, small, in-browser; BM25 with prefix and typo-tolerant fuzzy matching) with one index
+// per language so each language keeps its own word keys (wordKeys.ts). On top of its scores:
+// - an exact-title bonus (the whole query equals a label after folding), since MiniSearch's BM25
+//   ranks a long label that contains the words about as high as the label that is the title;
+// - compound heads for compounding languages: a long word also indexes/queries its longest suffix
+//   that is a word of the label vocabulary ("Weinbautechniker" -> "techniker"), at a lower weight;
+// - gender markers and short feminine endings are removed from the query (genderForms.ts), and a
+//   gendered "X/Y" label is indexed as both of its forms.
+import MiniSearch from 'minisearch';
+import { foldWord } from './lexical.ts';
+import { genderedPair, stripGenderMarkers } from './genderForms.ts';
+import type { LocalizedLabels } from './labelPacks.ts';
+import type { Taxonomy } from './taxonomy.ts';
+import type { WordKey } from './wordKeys.ts';
+
+export interface TitleHit {
+  /** Row in taxonomy.occupations. */
+  index: number;
+  score: number;
+  /** The best-scoring label and its language. */
+  label: string;
+  language: string;
+  iscoGroup: boolean;
+  /** True when the whole query equals one of the concept's labels (after folding). */
+  exact: boolean;
+}
+
+export interface TitleLanguage {
+  /** Labels of the language; omit for the taxonomy's own (English) labels. */
+  labels?: LocalizedLabels;
+  /** Word key of the language (stemmer or light normaliser); undefined = folded words. */
+  wordKey?: WordKey;
+}
+
+export interface TitleSearchOptions {
+  /** Index the English labels too (default true): titles mix languages, and English is complete. */
+  english?: boolean;
+  englishWordKey?: WordKey;
+  languages?: TitleLanguage[];
+  /** Split compounds into their head for these languages (default de, nl, da, no, sv). */
+  compoundLanguages?: readonly string[];
+  /** Weights of label kinds (defaults: preferred 1, alternative 0.95, hidden 0.8). */
+  weights?: { preferred?: number; alt?: number; hidden?: number };
+  /** Fuzzy edit distance as a share of the term length (MiniSearch `fuzzy`); default 0.2, 0 disables. */
+  fuzzy?: number;
+  /** Multiplier of the exact-title bonus (default 1). */
+  exactBonus?: number;
+  /** Weight of the character n-gram index beside the word index (default 1; 0 disables it). */
+  gramWeight?: number;
+  /** Length of the character n-grams (default 4). */
+  gramSize?: number;
+  /**
+   * Score factor of ISCO groups (default 0.75): a group shares its name with its occupations
+   * ("Forsttechniker"), and a title names an occupation far more often (1 of 1,120 MELO aut_de
+   * titles is mapped to a group).
+   */
+  iscoGroupWeight?: number;
+}
+
+export interface TitleSearchStats {
+  documents: number;
+  perLanguage: Record<string, number>;
+  buildMs: number;
+}
+
+interface Doc {
+  id: number;
+  text: string;
+}
+
+interface LanguageIndex {
+  language: string;
+  search: MiniSearch<Doc>;
+  grams: MiniSearch<Doc> | undefined;
+  docConcept: number[];
+  docLabel: string[];
+  docWeight: number[];
+  exact: Map<string, number[]>;
+  key: (w: string) => string;
+  heads: Map<string, string> | undefined;
+  vocab: Set<string>;
+}
+
+const RE_WORDS = /[\p{L}\p{N}]+/gu;
+
+function words(text: string): string[] {
+  return text.match(RE_WORDS) ?? [];
+}
+
+const DEFAULT_COMPOUND = ['de', 'nl', 'da', 'no', 'sv'];
+const MIN_HEAD = 4;
+const MIN_MODIFIER = 3;
+const HEAD_WEIGHT = 0.5;
+
+export class TitleSearch {
+  readonly stats: TitleSearchStats;
+  private readonly indexes: LanguageIndex[] = [];
+  private readonly taxonomy: Taxonomy;
+  private readonly exactBonus: number;
+  private readonly fuzzy: number;
+  private readonly gramWeight: number;
+  private readonly gramSize: number;
+  readonly iscoGroupWeight: number;
+
+  constructor(taxonomy: Taxonomy, options: TitleSearchOptions = {}) {
+    const t0 = performance.now();
+    this.taxonomy = taxonomy;
+    this.exactBonus = options.exactBonus ?? 1;
+    this.fuzzy = options.fuzzy ?? 0.2;
+    this.gramWeight = options.gramWeight ?? 1;
+    this.gramSize = options.gramSize ?? 4;
+    this.iscoGroupWeight = options.iscoGroupWeight ?? 0.75;
+    const w = { preferred: 1, alt: 0.95, hidden: 0.8, ...options.weights };
+    const compound = new Set(options.compoundLanguages ?? DEFAULT_COMPOUND);
+    const perLanguage: Record<string, number> = {};
+    const langs: { language: string; key?: WordKey; entryOf: (i: number) => { label: string; alt: string[]; hidden: string[] } | undefined }[] = [];
+    if (options.english ?? true) {
+      langs.push({
+        language: taxonomy.language,
+        key: options.englishWordKey,
+        entryOf: (i) => ({ label: taxonomy.occupations[i].label, alt: taxonomy.occupations[i].altLabels, hidden: [] }),
+      });
+    }
+    for (const l of options.languages ?? []) {
+      const labels = l.labels;
+      if (!labels) continue;
+      langs.push({
+        language: labels.language,
+        key: l.wordKey,
+        entryOf: (i) => {
+          const e = labels.occupations[i];
+          return e ? { label: e.label, alt: e.alt ?? [], hidden: e.hidden ?? [] } : undefined;
+        },
+      });
+    }
+    for (const l of langs) {
+      const idx = this.buildLanguage(l.language, l.key, l.entryOf, w, compound.has(l.language));
+      perLanguage[l.language] = idx.docConcept.length;
+      this.indexes.push(idx);
+    }
+    this.stats = { documents: Object.values(perLanguage).reduce((a, b) => a + b, 0), perLanguage, buildMs: performance.now() - t0 };
+  }
+
+  private buildLanguage(
+    language: string,
+    wordKey: WordKey | undefined,
+    entryOf: (i: number) => { label: string; alt: string[]; hidden: string[] } | undefined,
+    w: { preferred: number; alt: number; hidden: number },
+    compound: boolean,
+  ): LanguageIndex {
+    const key = (word: string): string => {
+      const f = foldWord(word);
+      return wordKey ? wordKey(f) : f;
+    };
+    const docs: Doc[] = [];
+    const docConcept: number[] = [];
+    const docLabel: string[] = [];
+    const docWeight: number[] = [];
+    const exact = new Map<string, number[]>();
+    const vocab = new Set<string>();
+    const addDoc = (concept: number, label: string, weight: number): void => {
+      const forms = genderedPair(label) ?? [label];
+      for (const form of forms) {
+        const id = docs.length;
+        docs.push({ id, text: form });
+        docConcept.push(concept);
+        docLabel.push(label);
+        docWeight.push(weight);
+        const ws = words(form);
+        for (const x of ws) vocab.add(foldWord(x));
+        const k = ws.map(key).join(' ');
+        const list = exact.get(k);
+        if (!list) exact.set(k, [concept]);
+        else if (!list.includes(concept)) list.push(concept);
+      }
+    };
+    this.taxonomy.occupations.forEach((_, i) => {
+      const e = entryOf(i);
+      if (!e) return;
+      addDoc(i, e.label, w.preferred);
+      for (const a of e.alt) addDoc(i, a, w.alt);
+      for (const h of e.hidden) addDoc(i, h, w.hidden);
+    });
+    const heads = compound ? new Map<string, string>() : undefined;
+    const headOf = (folded: string): string | undefined => {
+      if (!heads || folded.length < MIN_HEAD + MIN_MODIFIER) return undefined;
+      let h = heads.get(folded);
+      if (h === undefined) {
+        h = '';
+        for (let s = MIN_MODIFIER; s <= folded.length - MIN_HEAD; s++) {
+          const tail = folded.slice(s);
+          if (vocab.has(tail)) {
+            h = tail;
+            break;
+          }
+        }
+        heads.set(folded, h);
+      }
+      return h || undefined;
+    };
+    const search = new MiniSearch<Doc>({
+      fields: ['text'],
+      idField: 'id',
+      tokenize: (text) => words(text),
+      processTerm: (term) => {
+        const f = foldWord(term);
+        if (f.length === 0) return null;
+        const head = headOf(f);
+        const k = wordKey ? wordKey(f) : f;
+        // the head is marked so the query side can weight it (boostTerm) apart from whole words
+        return head ? [k, `~${wordKey ? wordKey(head) : head}`] : k;
+      },
+    });
+    search.addAll(docs);
+    // Character n-grams of the folded words, as a second MiniSearch index: BM25 over n-grams is the
+    // char tf-idf the MELO paper reports, and catches compound parts and spellings the words miss.
+    let grams: MiniSearch<Doc> | undefined;
+    if (this.gramWeight > 0) {
+      grams = new MiniSearch<Doc>({ fields: ['text'], idField: 'id', tokenize: (text) => this.gramsOf(text), processTerm: (t) => t });
+      grams.addAll(docs);
+    }
+    return { language, search, grams, docConcept, docLabel, docWeight, exact, key, heads, vocab };
+  }
+
+  private gramsOf(text: string): string[] {
+    const n = this.gramSize;
+    const out: string[] = [];
+    for (const w of words(text)) {
+      const f = `_${foldWord(w)}_`;
+      if (f.length <= n) out.push(f);
+      else for (let i = 0; i + n <= f.length; i++) out.push(f.slice(i, i + n));
+    }
+    return out;
+  }
+
+  /** Occupations ranked for a title, best first. */
+  search(title: string, options: { limit?: number } = {}): TitleHit[] {
+    const limit = options.limit ?? 20;
+    const query = stripGenderMarkers(title);
+    const qWords = words(query);
+    if (qWords.length === 0) return [];
+    const best = new Map<number, TitleHit>();
+    const fuzzy = this.fuzzy;
+    for (const idx of this.indexes) {
+      const results = idx.search.search(query, {
+        combineWith: 'OR',
+        prefix: (term) => term.length >= 4 && !term.startsWith('~'),
+        fuzzy: (term) => (fuzzy > 0 && term.length >= 5 && !term.startsWith('~') ? fuzzy : false),
+        boostTerm: (term) => (term.startsWith('~') ? HEAD_WEIGHT : 1),
+        weights: { prefix: 0.4, fuzzy: 0.35 },
+      });
+      const exactConcepts = idx.exact.get(qWords.map(idx.key).join(' '));
+      const top = results.length > 0 ? results[0].score : 1;
+      const docScore = new Map<number, number>();
+      // scores are made relative per language index so English and another language compare
+      for (const r of results) docScore.set(r.id as number, r.score / top);
+      if (idx.grams) {
+        const g = idx.grams.search(this.gramsOf(query).join(' '), { combineWith: 'OR', tokenize: (q) => q.split(' ') });
+        const gTop = g.length > 0 ? g[0].score : 1;
+        for (const r of g.slice(0, 200)) docScore.set(r.id as number, (docScore.get(r.id as number) ?? 0) + this.gramWeight * (r.score / gTop));
+      }
+      for (const [id, s] of docScore) {
+        const concept = idx.docConcept[id];
+        const isExact = exactConcepts?.includes(concept) ?? false;
+        const isco = this.taxonomy.occupations[concept].isIscoGroup;
+        const score = (s * idx.docWeight[id] + (isExact ? this.exactBonus : 0)) * (isco ? this.iscoGroupWeight : 1);
+        const prev = best.get(concept);
+        if (!prev || score > prev.score) {
+          best.set(concept, {
+            index: concept, score, label: idx.docLabel[id], language: idx.language,
+            iscoGroup: this.taxonomy.occupations[concept].isIscoGroup, exact: isExact || (prev?.exact ?? false),
+          });
+        }
+      }
+    }
+    return [...best.values()].sort((a, b) => b.score - a.score || a.index - b.index).slice(0, limit);
+  }
+}
