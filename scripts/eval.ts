@@ -1,128 +1,161 @@
-// `npm run eval -- [--model none|test|bge-m3] [--rerank] [--data a.csv,b.csv] [--generic file.csv] [--threshold 0.6]`
-// Runs the extraction pipeline in Node on labelled sentences and prints MRR, RP@1/5/10 and
-// precision / recall / F1 of the thresholded output plus the F1-maximising threshold.
-// Reads the Decorte benchmark format (../shared/eval/decorte/*.csv; labels are ESCO v1.1 preferred
-// labels, mapped to URIs through the v1.1.1 skills file) and a generic `text,uri` CSV. With
-// --model none (or no precomputed asset) it evaluates the lexical matcher alone.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+// `npm run eval -- [--model none|test|bge-small-en|minilm|bge-m3] [--kind skill|occupation|ads|all]
+//   [--data a.csv,b.csv] [--generic file.csv] [--baseline upstream|none] [--concepts <variant>] [--occupation-concepts <variant>]
+//   [--granularity pieces|pieces+sentences|sentences] [--fusion max|confirm|dense] [--occupation-fusion ...] [--instruction on|off]
+//   [--sections on|off] [--title on|off] [--body-discount 0.05] [--threshold t] [--query-dtype fp32|q8]
+//   [--report [EVAL.md]]`
+// Measures extraction quality in Node on the labelled validation data in ../shared/eval:
+// - skills (decorte/*.csv, or --data / a generic text,uri file with --kind skill): MRR, RP@1/5/10,
+//   P/R/F1 at the default threshold and the F1-best threshold;
+// - occupations (melo/*.csv, text,uri; --kind occupation): MRR, accuracy@1/@5 of the gold concept,
+//   ISCO groups included in the ranking;
+// - whole postings (skillspan/dev.json; --kind ads): skills shown at the default threshold, the
+//   precision proxy (shown skills whose evidence overlaps a tagged span), the recall proxy (tagged
+//   spans covered by some shown skill's evidence), shown skills per 100 words.
+// With a real model every table also prints the upstream ESCO skill extractor's algorithm on the same
+// model (--baseline upstream, the default): description-only concept vectors, sentence segments,
+// top-1 per sentence above 0.6 / 0.55 ("upstream top-1"), and the same vectors ranked without the
+// cut ("upstream ranked", the fair reading for RP@k and MRR). --report runs the whole suite
+// (baseline, pipeline, ablations, calibration) and writes EVAL.md. --model none evaluates the
+// lexical matcher alone.
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import Papa from 'papaparse';
-import { evaluate, parseDecorteCsv, parseGenericCsv, type EvalMetrics, type ParsedEvalFile, type RankedPrediction } from '../src/core/evaluation.ts';
-import { buildLexicalIndex } from '../src/core/lexical.ts';
-import { findPreset, type Embedder, type Reranker } from '../src/core/models.ts';
-import { extract, type ExtractionContext } from '../src/core/pipeline.ts';
-import { candidateScore, defaultThresholds } from '../src/core/thresholds.ts';
-import { configureTransformers, loadEmbedder, loadReranker } from '../src/runtime/transformersModels.ts';
-import { ROOT } from './build-taxonomy.ts';
+import type { EvalMetrics, OccupationMetrics } from '../src/core/evaluation.ts';
+import { findPreset, type Dtype } from '../src/core/models.ts';
+import type { ExtractOptions } from '../src/core/pipeline.ts';
+import type { Fusion } from '../src/core/thresholds.ts';
 import { prepareAssets } from './prepare-assets.ts';
-import { loadShippedAsset, loadTaxonomyAsset, shippedAssetDir, TEST_MODELS_DIR } from './precompute.ts';
+import { loadTaxonomyAsset } from './precompute.ts';
+import { defaultDecorteFiles, defaultMeloFiles, EvalEnv, loadDecorte, loadGeneric, loadPostings, SKILLS_CSV, SKILLSPAN_DEV, type DataFile, type EvalConfig } from './eval/harness.ts';
+import { formatAdTable, formatMetricsTable, formatOccupationTable } from './eval/tables.ts';
 
-const SHARED = join(ROOT, '..', 'shared');
+export { formatMetricsTable };
 
-function uriByPreferredLabel(skillsCsv: string): Map<string, string> {
-  const rows = Papa.parse<Record<string, string>>(readFileSync(skillsCsv, 'utf8').replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy' }).data;
-  const map = new Map<string, string>();
-  for (const r of rows) {
-    if (!r.preferredLabel || !r.conceptUri) continue;
-    map.set(r.preferredLabel.trim(), r.conceptUri.trim());
-    if (!map.has(r.preferredLabel.trim().toLowerCase())) map.set(r.preferredLabel.trim().toLowerCase(), r.conceptUri.trim());
-  }
-  return map;
-}
-
-const pct = (x: number) => (x * 100).toFixed(1).padStart(6);
-
-export function formatMetricsTable(rows: { name: string; m: EvalMetrics }[]): string {
-  const head = '| file | sentences | ranked | MRR | RP@1 | RP@5 | RP@10 | P@t | R@t | F1@t | best t | best F1 (P/R) |';
-  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|';
-  const lines = rows.map(({ name, m }) =>
-    `| ${name} | ${m.sentences} | ${m.rankedSentences} | ${pct(m.mrr)} | ${pct(m.rp1)} | ${pct(m.rp5)} | ${pct(m.rp10)} | ${pct(m.precision)} | ${pct(m.recall)} | ${pct(m.f1)} | ${m.bestThreshold.toFixed(2)} | ${pct(m.bestF1)} (${pct(m.bestPrecision).trim()}/${pct(m.bestRecall).trim()}) |`,
-  );
-  return [head, sep, ...lines].join('\n');
-}
+type Kind = 'skill' | 'occupation' | 'ads';
 
 async function main() {
   const { values } = parseArgs({
     options: {
       model: { type: 'string', default: 'none' },
-      rerank: { type: 'boolean', default: false },
+      kind: { type: 'string' },
       data: { type: 'string' },
       generic: { type: 'string' },
       threshold: { type: 'string' },
-      'skills-labels': { type: 'string', default: join(SHARED, 'esco', 'v1.1.1', 'en', 'skills_en.csv') },
-      host: { type: 'string' },
-      local: { type: 'string' },
+      baseline: { type: 'string', default: 'upstream' },
+      concepts: { type: 'string' },
+      'occupation-concepts': { type: 'string' },
+      granularity: { type: 'string' },
+      fusion: { type: 'string' },
+      'occupation-fusion': { type: 'string' },
+      instruction: { type: 'string' },
+      sections: { type: 'string' },
+      title: { type: 'string' },
+      'body-discount': { type: 'string' },
+      'query-dtype': { type: 'string' },
+      'skills-labels': { type: 'string', default: SKILLS_CSV },
       limit: { type: 'string' },
+      report: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      presets: { type: 'string' },
     },
   });
   await prepareAssets();
-  const files: { name: string; parsed: ParsedEvalFile }[] = [];
-  if (values.generic) files.push({ name: basename(values.generic), parsed: parseGenericCsv(readFileSync(values.generic, 'utf8'), values.generic) });
-  const decorteDir = join(SHARED, 'eval', 'decorte');
-  const decorteFiles = values.data
-    ? values.data.split(',').map((f) => resolve(f))
-    : existsSync(decorteDir)
-      ? readdirSync(decorteDir).filter((f) => f.endsWith('.csv')).sort().map((f) => join(decorteDir, f))
-      : [];
-  if (decorteFiles.length) {
-    const labels = uriByPreferredLabel(values['skills-labels']!);
-    for (const f of decorteFiles) files.push({ name: basename(f), parsed: parseDecorteCsv(readFileSync(f, 'utf8'), f, labels) });
-  }
-  if (files.length === 0) {
-    console.error(`no evaluation data: ${decorteDir} does not exist. Pass --data <decorte.csv,...> or --generic <text,uri csv>.`);
-    process.exit(1);
-  }
-
   const taxonomy = loadTaxonomyAsset();
-  const ctx: ExtractionContext = { taxonomy, lexical: buildLexicalIndex(taxonomy) };
-  let presetId = 'none';
-  let embedder: Embedder | undefined;
-  let reranker: Reranker | undefined;
-  if (values.model !== 'none') {
-    const preset = findPreset(values.model!);
-    presetId = preset.id;
-    const dir = await shippedAssetDir(preset.embedder, taxonomy);
-    if (!dir) {
-      console.error(`no precomputed embeddings for ${preset.embedder.id} on this taxonomy: run "npm run precompute -- --model ${preset.embedder.id}" first`);
-      process.exit(1);
-    }
-    const local = values.local ?? (preset.embedder.isTestModel && !values.host ? TEST_MODELS_DIR : undefined);
-    configureTransformers({ modelHost: values.host, localModelPath: local ? resolve(local) : undefined });
-    const runtime = { backend: 'node' as const, localModelPath: local ? resolve(local) : undefined, modelHost: values.host };
-    embedder = await loadEmbedder(preset.embedder, { ...runtime, dtype: preset.embedder.dtype.node });
-    if (values.rerank) reranker = await loadReranker(preset.reranker, { ...runtime, dtype: preset.reranker.dtype.node });
-    ctx.matrices = (await loadShippedAsset(dir, { skill: taxonomy.skills.length, occupation: taxonomy.occupations.length })).matrices;
-    ctx.embedder = embedder;
-    ctx.reranker = reranker;
+  if (values.report) {
+    const { writeReport } = await import('./eval/report.ts');
+    await writeReport(new EvalEnv(taxonomy), { out: values.out ?? 'EVAL.md', presets: (values.presets ?? 'bge-small-en,minilm').split(',') });
+    return;
   }
-  const settings = defaultThresholds(presetId === 'none' ? 'bge-m3' : presetId);
-  const threshold = values.threshold ? Number(values.threshold) : settings.skillThreshold;
-  console.log(`model: ${values.model}${reranker ? ' + reranker' : ''}; threshold ${threshold}; cut on ${settings.scoreBasis} score`);
 
-  const rows: { name: string; m: EvalMetrics }[] = [];
-  for (const { name, parsed } of files) {
-    const sentences = values.limit ? parsed.sentences.slice(0, Number(values.limit)) : parsed.sentences;
-    if (parsed.unmappedLabels.length) console.log(`${name}: ${parsed.unmappedLabels.length} labels not found in the skills file (e.g. "${parsed.unmappedLabels[0]}")`);
-    const predictions: RankedPrediction[][] = [];
-    const t0 = performance.now();
-    for (const s of sentences) {
-      const r = await extract(s.text, ctx, { documentTopK: 0 });
-      predictions.push(
-        r.candidates
-          .filter((c) => c.kind === 'skill')
-          .map((c) => ({ uri: taxonomy.skills[c.index].uri, score: candidateScore(c, settings.scoreBasis) }))
-          .sort((a, b) => b.score - a.score),
-      );
-    }
-    const m = evaluate(sentences, predictions, threshold, settings.maxSkills);
-    rows.push({ name, m });
-    console.log(`${name}: ${sentences.length} sentences in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const explicit = Boolean(values.data || values.generic);
+  const kinds: Kind[] = values.kind && values.kind !== 'all' ? [values.kind as Kind] : explicit ? ['skill'] : ['skill', 'occupation', 'ads'];
+  for (const k of kinds) if (!['skill', 'occupation', 'ads'].includes(k)) throw new Error(`--kind must be skill, occupation, ads or all (got ${k})`);
+  const limit = values.limit ? Number(values.limit) : Infinity;
+
+  const skillFiles: DataFile[] = [];
+  const occupationFiles: DataFile[] = [];
+  if (kinds.includes('skill')) {
+    const files = values.data ? values.data.split(',').map((f) => resolve(f)) : explicit ? [] : defaultDecorteFiles();
+    for (const f of files) if (!existsSync(f)) throw new Error(`${f}: no such file`);
+    skillFiles.push(...loadDecorte(files, values['skills-labels']));
+    if (values.generic) skillFiles.push(loadGeneric(values.generic));
   }
-  console.log(`\n${formatMetricsTable(rows)}`);
+  if (kinds.includes('occupation')) {
+    const files = values.generic ? [resolve(values.generic)] : values.data ? values.data.split(',').map((f) => resolve(f)) : defaultMeloFiles(values.model !== 'bge-m3');
+    for (const f of files) if (!existsSync(f)) throw new Error(`${f}: no such file`);
+    occupationFiles.push(...files.map(loadGeneric));
+  }
+  if (skillFiles.length + occupationFiles.length === 0 && !kinds.includes('ads')) {
+    throw new Error('no evaluation data: ../shared/eval does not exist. Pass --data <decorte.csv,...> or --generic <text,uri csv>.');
+  }
+
+  const env = new EvalEnv(taxonomy);
+  const presetId = values.model === 'none' ? 'none' : findPreset(values.model!).id;
+  const extractOpts: Partial<ExtractOptions> = {};
+  if (values.granularity === 'sentences') extractOpts.segment = { splitEnumerations: false };
+  else if (values.granularity) extractOpts.queryGranularity = values.granularity as ExtractOptions['queryGranularity'];
+  if (values.sections) extractOpts.analyseAllSections = values.sections === 'off';
+  if (values.title) extractOpts.titleLine = values.title === 'on';
+  const pipeline: EvalConfig = {
+    name: 'pipeline',
+    system: 'pipeline',
+    presetId,
+    concepts: values.concepts,
+    occupationConcepts: values['occupation-concepts'],
+    queryDtype: values['query-dtype'] as Dtype | undefined,
+    queryInstruction: values.instruction ? values.instruction === 'on' : undefined,
+    extract: extractOpts,
+    settings: {
+      ...(values.fusion ? { fusion: values.fusion as Fusion } : {}),
+      ...(values['occupation-fusion'] ? { occupationFusion: values['occupation-fusion'] as Fusion } : {}),
+      ...(values['body-discount'] ? { occupationBodyDiscount: Number(values['body-discount']) } : {}),
+      ...(values.threshold ? { skillThreshold: Number(values.threshold) } : {}),
+    },
+  };
+  const configs: EvalConfig[] = [pipeline];
+  if (presetId !== 'none' && values.baseline === 'upstream') {
+    configs.push({ name: 'upstream top-1', system: 'upstream', presetId, queryDtype: pipeline.queryDtype });
+    configs.push({ name: 'upstream ranked', system: 'upstream-ranked', presetId, queryDtype: pipeline.queryDtype });
+  }
+  const s = env.settingsFor(pipeline);
+  console.log(`model: ${values.model}; pipeline: concepts ${pipeline.concepts ?? 'label-alt-desc'}, skill threshold ${s.skillThreshold}, occupation threshold ${s.occupationThreshold}, fusion ${s.fusion ?? 'max'}, cut on ${s.scoreBasis} score`);
+
+  if (skillFiles.length) {
+    const rows: { name: string; m: EvalMetrics }[] = [];
+    for (const f of skillFiles) {
+      if (f.unmapped.length) console.log(`${f.name}: ${f.unmapped.length} labels not found in the skills file (e.g. "${f.unmapped[0]}")`);
+      const items = f.items.slice(0, limit);
+      for (const c of configs) {
+        const t0 = performance.now();
+        rows.push({ name: c === pipeline ? f.name : `${f.name} · ${c.name}`, m: await env.evalSkills(c, items) });
+        console.log(`${f.name} (${c.name}): ${items.length} sentences in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      }
+    }
+    console.log(`\nskills\n${formatMetricsTable(rows)}`);
+  }
+  if (occupationFiles.length) {
+    const rows: { name: string; m: OccupationMetrics }[] = [];
+    for (const f of occupationFiles) {
+      const items = f.items.slice(0, limit);
+      for (const c of configs) rows.push({ name: c === pipeline ? f.name : `${f.name} · ${c.name}`, m: (await env.evalOccupations(c, items)).m });
+    }
+    console.log(`\noccupations\n${formatOccupationTable(rows)}`);
+  }
+  if (kinds.includes('ads')) {
+    if (!existsSync(SKILLSPAN_DEV)) throw new Error(`${SKILLSPAN_DEV}: no such file`);
+    const postings = loadPostings().slice(0, limit);
+    const rows = [];
+    // "upstream ranked" is a reading for ranking metrics, not an output a user would see: not run here.
+    for (const c of configs.filter((x) => x.system !== 'upstream-ranked')) rows.push({ name: `${basename(SKILLSPAN_DEV)} · ${c.name}`, ...(await env.evalAds(c, postings)) });
+    console.log(`\nwhole postings (skills at the default threshold)\n${formatAdTable(rows)}`);
+  }
+  env.saveCaches();
 }
 
-main().catch((e) => {
-  console.error(`eval failed: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+const isMain = process.argv[1] && resolve(process.argv[1]).endsWith('eval.ts');
+if (isMain) {
+  main().catch((e) => {
+    console.error(`eval failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  });
+}

@@ -3,7 +3,7 @@
 // models and their precomputed embedding asset; with --real-models a,b the real small models
 // (provisioned offline by scripts/fetch-models.ts) and their shipped embedding assets. Each step is
 // also its own npm script.
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,26 @@ export async function prepareAssets(options: { testModels?: boolean; realModels?
   await prepareTaxonomy();
   if (options.testModels) await prepareTestModels();
   if (options.realModels?.length) await prepareRealModels(options.realModels);
+  await pruneStaleAssets();
+}
+
+/**
+ * Shipped asset folders whose hash no preset has any more (an older concept-text template or
+ * taxonomy) would only bloat the build: they are removed from public/ (verified copies stay in the
+ * user cache, so switching back is cheap).
+ */
+async function pruneStaleAssets(): Promise<void> {
+  const { EMBEDDINGS_DIR, loadTaxonomyAsset } = await import('./precompute.ts');
+  const { PRESETS } = await import('../src/core/models.ts');
+  const { modelHash, modelHashInputs } = await import('../src/core/modelHash.ts');
+  if (!existsSync(EMBEDDINGS_DIR)) return;
+  const taxonomy = loadTaxonomyAsset();
+  const current = new Set(await Promise.all(Object.values(PRESETS).map((p) => modelHash(modelHashInputs(p.embedder, taxonomy)))));
+  for (const dir of readdirSync(EMBEDDINGS_DIR)) {
+    if (current.has(dir)) continue;
+    rmSync(join(EMBEDDINGS_DIR, dir), { recursive: true, force: true });
+    console.log(`removed the stale embedding asset public/embeddings/${dir}`);
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, parseDecorteCsv, parseGenericCsv, reciprocalRank, rPrecisionAt } from './evaluation.ts';
+import { aggregateAdMetrics, evaluate, evaluateOccupations, parseDecorteCsv, parseGenericCsv, parseSkillSpan, postingMetrics, reciprocalRank, rPrecisionAt } from './evaluation.ts';
 
 const labels = new Map([
   ['Java (computer programming)', 'u:java'],
@@ -71,5 +71,59 @@ describe('metrics', () => {
     expect(m.bestF1).toBeCloseTo(0.8);
     expect(m.bestThreshold).toBeGreaterThan(0.5);
     expect(m.bestThreshold).toBeLessThanOrEqual(0.7);
+  });
+});
+
+describe('occupation metrics', () => {
+  it('computes MRR and accuracy@1/@5 of the single gold concept', () => {
+    const items = [
+      { text: 'a', relevant: ['g1'] },
+      { text: 'b', relevant: ['g2'] },
+      { text: 'c', relevant: ['g3'] },
+      { text: 'no gold', relevant: [] },
+    ];
+    const p = (uris: string[], top = 0.9) => uris.map((uri, i) => ({ uri, score: top - i * 0.1 }));
+    const m = evaluateOccupations(items, [p(['g1', 'x']), p(['x', 'y', 'g2']), p(['x', 'y', 'z', 'w', 'v', 'g3'], 0.5), p(['x'])], 0.55);
+    expect(m.ranked).toBe(3);
+    expect(m.mrr).toBeCloseTo((1 + 1 / 3 + 1 / 6) / 3);
+    expect(m.acc1).toBeCloseTo(1 / 3);
+    expect(m.acc5).toBeCloseTo(2 / 3);
+    expect(m.answered).toBeCloseTo(2 / 3);
+  });
+});
+
+describe('whole postings', () => {
+  const lines = [
+    { idx: 1, source: 'tech', tokens: ['Java', 'Developer'], tags_skill: ['O', 'O'], tags_knowledge: ['O', 'O'] },
+    { idx: 2, source: 'tech', tokens: ['Other'], tags_skill: ['O'], tags_knowledge: ['O'] },
+    { idx: 1, source: 'tech', tokens: ['Know', 'Java', 'and', 'Spring', 'Boot', 'well'], tags_skill: ['O', 'O', 'O', 'O', 'O', 'O'], tags_knowledge: ['O', 'B', 'O', 'B', 'I', 'O'] },
+    { idx: 1, source: 'house', tokens: ['Communicate', 'clearly'], tags_skill: ['B', 'I'], tags_knowledge: ['O', 'O'] },
+  ];
+  const jsonl = lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
+
+  it('rebuilds postings by (source, idx) with character spans of the tagged tokens', () => {
+    const ps = parseSkillSpan(jsonl);
+    expect(ps.map((p) => `${p.source}/${p.idx}`)).toEqual(['tech/1', 'tech/2', 'house/1']);
+    const p = ps[0];
+    expect(p.text).toBe('Java Developer\nKnow Java and Spring Boot well');
+    expect(p.words).toBe(8);
+    expect(p.spans.map((s) => `${s.type}:${p.text.slice(s.start, s.end)}`)).toEqual(['knowledge:Java', 'knowledge:Spring Boot']);
+    expect(ps[2].spans.map((s) => ps[2].text.slice(s.start, s.end))).toEqual(['Communicate clearly']);
+  });
+
+  it('scores shown skills by evidence overlap (precision proxy) and tagged spans by coverage (recall proxy)', () => {
+    const p = parseSkillSpan(jsonl)[0];
+    const at = (w: string) => ({ start: p.text.lastIndexOf(w), end: p.text.lastIndexOf(w) + w.length });
+    const m = postingMetrics(p, [
+      { uri: 'java', spans: [at('Java')] },
+      { uri: 'dev', spans: [at('Developer')] },
+    ]);
+    expect(m).toEqual({ shown: 2, supported: 1, tagged: 2, covered: 1, words: 8 });
+    const agg = aggregateAdMetrics([m, { shown: 0, supported: 0, tagged: 0, covered: 0, words: 2 }]);
+    expect(agg.precisionMicro).toBe(0.5);
+    expect(agg.precisionMacro).toBe(0.5);
+    expect(agg.recallMicro).toBe(0.5);
+    expect(agg.per100Words).toBe(20);
+    expect(agg.shownPerPosting).toBe(1);
   });
 });

@@ -161,3 +161,165 @@ export function evaluate(sentences: LabelledSentence[], predictions: RankedPredi
     bestRecall: best.recall,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// occupations: one gold concept per title (MELO, generic text,uri files)
+
+export interface OccupationMetrics {
+  titles: number;
+  /** Titles with a gold concept. */
+  ranked: number;
+  mrr: number;
+  acc1: number;
+  acc5: number;
+  /** Share of titles whose first prediction clears the threshold (what a user sees at all). */
+  answered: number;
+  threshold: number;
+}
+
+/** MRR and accuracy@1/@5 of the gold concept; `predictions[i]` sorted best first. */
+export function evaluateOccupations(items: LabelledSentence[], predictions: RankedPrediction[][], threshold: number): OccupationMetrics {
+  let mrr = 0;
+  let acc1 = 0;
+  let acc5 = 0;
+  let answered = 0;
+  let ranked = 0;
+  items.forEach((item, i) => {
+    if (item.relevant.length === 0) return;
+    ranked++;
+    const gold = new Set(item.relevant);
+    const uris = predictions[i].map((p) => p.uri);
+    mrr += reciprocalRank(uris, gold);
+    const first = uris.findIndex((u) => gold.has(u));
+    if (first === 0) acc1++;
+    if (first >= 0 && first < 5) acc5++;
+    if (predictions[i].length && predictions[i][0].score >= threshold) answered++;
+  });
+  const n = ranked || 1;
+  return { titles: items.length, ranked, mrr: mrr / n, acc1: acc1 / n, acc5: acc5 / n, answered: answered / n, threshold };
+}
+
+// ---------------------------------------------------------------------------------------------
+// whole postings: SkillSpan (one JSON object a line, one line a sentence, BIO tags)
+
+export interface TaggedSpan {
+  start: number;
+  end: number;
+  type: 'skill' | 'knowledge';
+}
+
+export interface Posting {
+  source: string;
+  idx: number;
+  /** Tokens joined by single spaces, one sentence a line. */
+  text: string;
+  spans: TaggedSpan[];
+  words: number;
+}
+
+interface SkillSpanLine {
+  idx: number;
+  source: string;
+  tokens: string[];
+  tags_skill: string[];
+  tags_knowledge: string[];
+}
+
+/** Rebuilds whole postings from SkillSpan sentence lines, grouped by (source, idx) in order of appearance. */
+export function parseSkillSpan(jsonl: string): Posting[] {
+  const byKey = new Map<string, { source: string; idx: number; lines: SkillSpanLine[] }>();
+  for (const raw of jsonl.split('\n')) {
+    if (!raw.trim()) continue;
+    const line = JSON.parse(raw) as SkillSpanLine;
+    const key = `${line.source}\u0000${line.idx}`;
+    const entry = byKey.get(key) ?? { source: line.source, idx: line.idx, lines: [] };
+    byKey.set(key, entry);
+    entry.lines.push(line);
+  }
+  const postings: Posting[] = [];
+  for (const { source, idx, lines } of byKey.values()) {
+    let text = '';
+    const spans: TaggedSpan[] = [];
+    let words = 0;
+    for (const line of lines) {
+      if (text) text += '\n';
+      const open: Record<TaggedSpan['type'], TaggedSpan | null> = { skill: null, knowledge: null };
+      line.tokens.forEach((tok, t) => {
+        if (t > 0) text += ' ';
+        const start = text.length;
+        text += tok;
+        words++;
+        for (const type of ['skill', 'knowledge'] as const) {
+          const tag = (type === 'skill' ? line.tags_skill : line.tags_knowledge)[t] ?? 'O';
+          const cur = open[type];
+          if (tag === 'B' || (tag === 'I' && !cur)) {
+            const span = { start, end: text.length, type };
+            spans.push(span);
+            open[type] = span;
+          } else if (tag === 'I' && cur) cur.end = text.length;
+          else open[type] = null;
+        }
+      });
+    }
+    postings.push({ source, idx, text, spans, words });
+  }
+  return postings;
+}
+
+export interface ShownSkillEvidence {
+  uri: string;
+  /** Spans of the text that made this skill shown (label mentions, segments scoring above the cut). */
+  spans: { start: number; end: number }[];
+}
+
+export interface PostingMetrics {
+  shown: number;
+  /** Shown skills with evidence overlapping a tagged span. */
+  supported: number;
+  tagged: number;
+  /** Tagged spans overlapped by some shown skill's evidence. */
+  covered: number;
+  words: number;
+}
+
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+
+export function postingMetrics(posting: Posting, shown: ShownSkillEvidence[]): PostingMetrics {
+  let supported = 0;
+  for (const s of shown) if (s.spans.some((e) => posting.spans.some((t) => overlaps(e, t)))) supported++;
+  let covered = 0;
+  for (const t of posting.spans) if (shown.some((s) => s.spans.some((e) => overlaps(e, t)))) covered++;
+  return { shown: shown.length, supported, tagged: posting.spans.length, covered, words: posting.words };
+}
+
+export interface AdMetrics {
+  postings: number;
+  words: number;
+  shownPerPosting: number;
+  per100Words: number;
+  /** Macro (mean over postings with at least one shown skill) and micro (pooled) precision proxy. */
+  precisionMacro: number;
+  precisionMicro: number;
+  /** Macro (mean over postings with a tagged span) and micro recall proxy. */
+  recallMacro: number;
+  recallMicro: number;
+}
+
+export function aggregateAdMetrics(per: PostingMetrics[]): AdMetrics {
+  const sum = (f: (m: PostingMetrics) => number) => per.reduce((a, m) => a + f(m), 0);
+  const withShown = per.filter((m) => m.shown > 0);
+  const withTags = per.filter((m) => m.tagged > 0);
+  const shown = sum((m) => m.shown);
+  const tagged = sum((m) => m.tagged);
+  const words = sum((m) => m.words);
+  return {
+    postings: per.length,
+    words,
+    shownPerPosting: per.length ? shown / per.length : 0,
+    per100Words: words ? (100 * shown) / words : 0,
+    precisionMacro: withShown.length ? withShown.reduce((a, m) => a + m.supported / m.shown, 0) / withShown.length : 0,
+    precisionMicro: shown ? sum((m) => m.supported) / shown : 0,
+    recallMacro: withTags.length ? withTags.reduce((a, m) => a + m.covered / m.tagged, 0) / withTags.length : 0,
+    recallMicro: tagged ? sum((m) => m.covered) / tagged : 0,
+  };
+}

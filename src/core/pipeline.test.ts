@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conceptText } from './conceptText.ts';
 import { buildLexicalIndex } from './lexical.ts';
-import { extract, extractLexical, type Candidate, type ExtractionContext } from './pipeline.ts';
+import { conceptTopK, extract, extractLexical, titleLineOf, type Candidate, type ExtractionContext } from './pipeline.ts';
 import { validateTaxonomy, type ConceptKind, type Taxonomy } from './taxonomy.ts';
 import { HashingEmbedder, OverlapReranker } from './testing/standIns.ts';
 import { applyThresholds, defaultThresholds } from './thresholds.ts';
@@ -129,5 +129,56 @@ describe('extraction pipeline', () => {
     const r = extractLexical(big, ctx);
     expect(r.notices.length).toBeGreaterThan(0);
     expect(r.segments.length).toBeLessThanOrEqual(2000);
+  });
+
+  it('keeps sections that are not about the job from producing candidates, and analyses them on request', async () => {
+    const ad = [AD, 'What we offer:', '- Health insurance and a pension plan', '- Free Python courses'].join('\n');
+    const r = await extract(ad, ctx);
+    expect(r.skippedSections.map((s) => [s.reason, s.analysed])).toEqual([['apply', false], ['benefits', false]]);
+    const benefitsStart = ad.indexOf('What we offer:');
+    for (const c of r.candidates) for (const e of c.evidence) expect(e.start < benefitsStart || e.start >= ad.length).toBe(true);
+    // Python is still found in the job part; the benefits line alone would not keep it.
+    expect(find(r.candidates, 'skill', 'Python (computer programming)')).toBeDefined();
+    const all = await extract(ad, ctx, { analyseAllSections: true });
+    expect(all.skippedSections.every((s) => s.analysed)).toBe(true);
+    expect(all.candidates.some((c) => c.evidence.some((e) => e.start > benefitsStart))).toBe(true);
+  });
+
+  it('embeds the title line and gives occupations a title score', async () => {
+    expect(titleLineOf(AD)).toEqual({ start: 0, end: 'Software Developer (m/f/d)'.length });
+    expect(titleLineOf('\n  Nurse\nmore')).toEqual({ start: 3, end: 8 });
+    expect(titleLineOf('This first line is far too long to be the title of a job advertisement, it is a sentence.')).toBeNull();
+    const r = await extract(AD, ctx, { titleLine: true });
+    const dev = find(r.candidates, 'occupation', 'software developer')!;
+    expect(dev.title).toBeGreaterThan(0.3);
+    const off = await extract(AD, ctx);
+    expect(off.candidates.every((c) => c.title === undefined)).toBe(true);
+  });
+
+  it('can also query whole sentences that were cut into pieces', async () => {
+    const text = 'Experience with Java programming and SQL databases';
+    const pieces = await extract(text, ctx, { titleLine: false });
+    const both = await extract(text, ctx, { titleLine: false, queryGranularity: 'pieces+sentences' });
+    const spans = (r: typeof both) => new Set(r.candidates.flatMap((c) => c.evidence.filter((e) => e.signal === 'embedding').map((e) => text.slice(e.start, e.end))));
+    expect(spans(pieces).has(text)).toBe(false);
+    expect(spans(both).has(text)).toBe(true);
+  });
+
+  it('searches multi-vector matrices by concept: each concept once, scored by its best row', () => {
+    // Rows: concept 0 twice, concept 1 once, concept 2 twice.
+    const rows = [
+      [1, 0],
+      [0.6, 0.8],
+      [0.8, 0.6],
+      [0, 1],
+      [0.96, 0.28],
+    ];
+    const m = quantizeMatrix(Float32Array.from(rows.flat()), rows.length, 2, 'f16');
+    const owners = Int32Array.from([0, 0, 1, 2, 2]);
+    const r = conceptTopK(m, owners, Float32Array.from([1, 0]), 1, 3);
+    expect([...r.indices]).toEqual([0, 2, 1]);
+    expect(r.scores[0]).toBeCloseTo(1, 3);
+    expect(r.scores[1]).toBeCloseTo(0.96, 2);
+    expect(r.scores[2]).toBeCloseTo(0.8, 2);
   });
 });

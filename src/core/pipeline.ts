@@ -2,9 +2,14 @@
 // dense retrieval against the concept matrices, optional cross-encoder rerank) -> one aggregated
 // candidate per concept with every evidence span. Written against the small Embedder/Reranker
 // interfaces so the worker, the Node CLIs and tests run the same code with real or stand-in models.
-import { conceptText } from './conceptText.ts';
-import { findMentions, type LexicalIndex } from './lexical.ts';
+// Sections that are not about the job (company blurb, benefits, legal text, how to apply; sections.ts)
+// produce no candidates unless analyseAllSections is set; the result lists them with the reason.
+// Quality choices here (query granularity, title line, multi-vector concepts) are measured by
+// `npm run eval` and recorded in EVAL.md.
+import { CONCEPT_TEXT_VARIANTS } from './conceptText.ts';
+import { findMentions, type LexicalIndex, type LexicalMatch } from './lexical.ts';
 import type { Embedder, Reranker } from './models.ts';
+import { detectSections, sectionAt, type SkippedSection } from './sections.ts';
 import { segmentText, type Segment, type SegmentOptions } from './segment.ts';
 import type { ConceptKind, Taxonomy } from './taxonomy.ts';
 import { topK, type ConceptMatrix } from './vectors.ts';
@@ -35,6 +40,8 @@ export interface Candidate {
   lexical: number;
   /** Whole-document cosine (occupations only). */
   document?: number;
+  /** Cosine against the title line (occupations only; see ExtractOptions.titleLine). */
+  title?: number;
   signals: Signal[];
   evidence: Evidence[];
   /** Offset of the earliest evidence span, for "order of appearance" sorting. */
@@ -52,6 +59,19 @@ export interface ExtractOptions {
   /** Chunk length for the whole-document embedding. */
   documentChunkChars: number;
   maxDocumentChunks: number;
+  /**
+   * 'pieces': each segment (clause / enumeration item) is a query. 'pieces+sentences': a sentence cut
+   * into several pieces is also queried whole, so a skill phrased across an enumeration
+   * ("design and build REST APIs") is still seen in one piece of text.
+   */
+  queryGranularity: 'pieces' | 'pieces+sentences';
+  /**
+   * Treat a short first line as the job title: it is embedded whole and its occupation cosines are
+   * kept as Candidate.title, which the occupation score weighs above body hits (thresholds.ts).
+   */
+  titleLine: boolean;
+  /** Analyse sections that are not about the job too (they are still listed in skippedSections). */
+  analyseAllSections: boolean;
 }
 
 export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = {
@@ -61,6 +81,13 @@ export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = {
   documentTopK: 10,
   documentChunkChars: 2000,
   maxDocumentChunks: 8,
+  queryGranularity: 'pieces',
+  // Measured neutral on usa_en.dev (EVAL.md; a bare title is the whole document there) and no labelled
+  // ad occupations exist to validate it: off by default, one extra embedding per text when on.
+  titleLine: false,
+  // EVAL.md: skipping them raised the whole-ad precision proxy (bge-small-en) from 0.569 to 0.626
+  // with no change on the sentence benchmarks.
+  analyseAllSections: false,
 };
 
 /** Scores given to label mentions, so lexical hits sit on the same 0..1 scale as model scores. */
@@ -73,6 +100,16 @@ export interface ExtractionContext {
   matrices?: Record<ConceptKind, ConceptMatrix>;
   embedder?: Embedder;
   reranker?: Reranker;
+  /**
+   * Several matrix rows per concept (one per label, ...): row r belongs to concept rowOwners[kind][r]
+   * and a concept scores its best row. Absent: row i is concept i.
+   */
+  rowOwners?: Partial<Record<ConceptKind, Int32Array>>;
+  /**
+   * Label mentions to use instead of findMentions(lexical, text): the app passes those of the text's
+   * language plus English (multilingualLexical.ts findMentionsIn). Spans must be offsets into `text`.
+   */
+  mentions?: (text: string) => LexicalMatch[];
 }
 
 export type ExtractionStage = 'lexical' | 'embedding' | 'reranked';
@@ -82,6 +119,8 @@ export interface ExtractionResult {
   segments: Segment[];
   notices: string[];
   candidates: Candidate[];
+  /** Sections not about the job, with the reason; `analysed` says whether they were analysed anyway. */
+  skippedSections: SkippedSection[];
   stage: ExtractionStage;
   timings: Record<string, number>;
 }
@@ -124,8 +163,9 @@ function segmentOf(segments: Segment[], offset: number): number {
   return -1;
 }
 
-function addLexical(ctx: ExtractionContext, text: string, segments: Segment[], map: CandidateMap) {
-  for (const m of findMentions(ctx.lexical, text)) {
+function addLexical(ctx: ExtractionContext, text: string, segments: Segment[], map: CandidateMap, skipped: readonly SkippedSection[]) {
+  for (const m of ctx.mentions ? ctx.mentions(text) : findMentions(ctx.lexical, text)) {
+    if (skipped.length && sectionAt(skipped, m.start) >= 0) continue;
     const isGroup = m.kind === 'occupation' && ctx.taxonomy.occupations[m.index]?.isIscoGroup;
     const score = isGroup ? LEXICAL_SCORE.iscoGroup : m.preferred ? LEXICAL_SCORE.preferred : LEXICAL_SCORE.alt;
     const c = map.get(m.kind, m.index, m.start);
@@ -166,6 +206,10 @@ function meanOfRows(rows: Float32Array, from: number, count: number, dims: numbe
 
 const KINDS: ConceptKind[] = ['skill', 'occupation'];
 
+// The cross-encoder reads the concept with its alternative labels and description whatever the
+// embedding template is: a bare label gives it too little to judge a segment against.
+const RERANK_TEXT = CONCEPT_TEXT_VARIANTS['label-alt-desc'];
+
 /** Lexical matching only: synchronous and instant, usable before any model has loaded. */
 export function extractLexical(text: string, ctx: ExtractionContext, options: Partial<ExtractOptions> = {}): ExtractionResult {
   const { result, map } = lexicalStage(text, ctx, options);
@@ -178,10 +222,87 @@ function lexicalStage(text: string, ctx: ExtractionContext, options: Partial<Ext
   const t0 = now();
   const seg = segmentText(text, options.segment ?? DEFAULT_EXTRACT_OPTIONS.segment);
   const analysed = seg.segments.length ? text.slice(0, seg.segments[seg.segments.length - 1].end) : '';
+  const sections = detectSections(analysed);
+  const analyseAll = options.analyseAllSections ?? DEFAULT_EXTRACT_OPTIONS.analyseAllSections;
+  for (const s of sections) s.analysed = analyseAll;
+  const skipped = analyseAll ? [] : sections;
   const map = new CandidateMap();
-  addLexical(ctx, analysed, seg.segments, map);
-  const result: ExtractionResult = { textLength: text.length, segments: seg.segments, notices: seg.notices, candidates: [], stage: 'lexical', timings: { lexicalMs: now() - t0 } };
+  addLexical(ctx, analysed, seg.segments, map, skipped);
+  const result: ExtractionResult = {
+    textLength: text.length,
+    segments: seg.segments,
+    notices: seg.notices,
+    candidates: [],
+    skippedSections: sections,
+    stage: 'lexical',
+    timings: { lexicalMs: now() - t0 },
+  };
   return { result, map };
+}
+
+/** Segments outside the skipped sections: the ones the model sees. */
+function analysedSegments(result: ExtractionResult): Segment[] {
+  const skipped = result.skippedSections.filter((s) => !s.analysed);
+  if (!skipped.length) return result.segments;
+  return result.segments.filter((s) => sectionAt(skipped, s.start) < 0);
+}
+
+/** A query text with the span it evidences and the segment index evidence points to. */
+interface Query {
+  text: string;
+  start: number;
+  end: number;
+  segmentIndex: number;
+}
+
+/** Whole sentences that the segmenter cut into several pieces (ExtractOptions.queryGranularity). */
+function sentenceQueries(text: string, segments: Segment[]): Query[] {
+  const out: Query[] = [];
+  for (let i = 0; i < segments.length; ) {
+    let j = i;
+    while (j + 1 < segments.length && segments[j + 1].group !== undefined && segments[j + 1].group === segments[i].group) j++;
+    if (j > i) out.push({ text: text.slice(segments[i].start, segments[j].end), start: segments[i].start, end: segments[j].end, segmentIndex: segments[i].index });
+    i = j + 1;
+  }
+  return out;
+}
+
+const TITLE_MAX_CHARS = 100;
+const TITLE_MAX_WORDS = 12;
+
+/** The first non-empty line when it is short enough to be a title (a bare title counts too). */
+export function titleLineOf(text: string): { start: number; end: number } | null {
+  const m = /\S[^\n\r]*/.exec(text);
+  if (!m) return null;
+  const line = m[0].trimEnd();
+  if (line.length > TITLE_MAX_CHARS || line.split(/\s+/).length > TITLE_MAX_WORDS) return null;
+  return { start: m.index, end: m.index + line.length };
+}
+
+/**
+ * topK over concepts: with several rows per concept, asks for more rows and keeps each concept's
+ * best one, so the result has the shape of a one-row-per-concept search.
+ */
+export function conceptTopK(matrix: ConceptMatrix, owners: Int32Array | undefined, queries: Float32Array, count: number, k: number): ReturnType<typeof topK> {
+  if (!owners) return topK(matrix, queries, count, k);
+  const wide = topK(matrix, queries, count, Math.min(matrix.rows, k * 8 + 16));
+  const indices = new Int32Array(count * k).fill(-1);
+  const scores = new Float32Array(count * k).fill(-Infinity);
+  for (let q = 0; q < count; q++) {
+    const seen = new Set<number>();
+    let n = 0;
+    for (let j = 0; j < wide.k && n < k; j++) {
+      const row = wide.indices[q * wide.k + j];
+      if (row < 0) break;
+      const owner = owners[row];
+      if (seen.has(owner)) continue;
+      seen.add(owner);
+      indices[q * k + n] = owner;
+      scores[q * k + n] = wide.scores[q * wide.k + j];
+      n++;
+    }
+  }
+  return { k, queries: count, indices, scores };
 }
 
 /**
@@ -193,39 +314,55 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
   const { result, map } = lexicalStage(text, ctx, opts);
   result.candidates = map.values();
   const { embedder, matrices, reranker } = ctx;
-  if (!embedder || !matrices || result.segments.length === 0) return result;
-  const segments = result.segments;
+  const segments = analysedSegments(result);
+  if (!embedder || !matrices || segments.length === 0) return result;
+  const owners = ctx.rowOwners ?? {};
 
   let t = now();
   const docChunks = opts.documentTopK > 0 ? documentChunks(segments, opts.documentChunkChars, opts.maxDocumentChunks) : [];
-  // One embed call for segments and document chunks: the embedder batches them together.
-  const vectors = await embedder.embed([...segments.map((s) => s.text), ...docChunks]);
+  const queries: Query[] = segments.map((s) => ({ text: s.text, start: s.start, end: s.end, segmentIndex: s.index }));
+  if (opts.queryGranularity === 'pieces+sentences') queries.push(...sentenceQueries(text, segments));
+  const title = opts.titleLine ? titleLineOf(text) : null;
+  const titleText = title && (!result.skippedSections.length || sectionAt(result.skippedSections.filter((s) => !s.analysed), title.start) < 0) ? text.slice(title.start, title.end) : '';
+  // One embed call for all queries, document chunks and the title: the embedder batches them together.
+  const vectors = await embedder.embed([...queries.map((q) => q.text), ...docChunks, ...(titleText ? [titleText] : [])]);
   const dims = embedder.dims;
   result.timings.embedMs = now() - t;
 
   t = now();
-  const segmentVectors = vectors.subarray(0, segments.length * dims);
+  const queryVectors = vectors.subarray(0, queries.length * dims);
   const hits: Record<ConceptKind, ReturnType<typeof topK>> = {
-    skill: topK(matrices.skill, segmentVectors, segments.length, opts.topK),
-    occupation: topK(matrices.occupation, segmentVectors, segments.length, opts.topK),
+    skill: conceptTopK(matrices.skill, owners.skill, queryVectors, queries.length, opts.topK),
+    occupation: conceptTopK(matrices.occupation, owners.occupation, queryVectors, queries.length, opts.topK),
   };
   for (const kind of KINDS) {
     const { indices, scores, k } = hits[kind];
-    for (let s = 0; s < segments.length; s++) {
+    for (let s = 0; s < queries.length; s++) {
       for (let j = 0; j < k; j++) {
         const index = indices[s * k + j];
         if (index < 0) break;
-        const c = map.get(kind, index, segments[s].start);
+        const q = queries[s];
+        const c = map.get(kind, index, q.start);
         c.retrieval = Math.max(c.retrieval, scores[s * k + j]);
         addSignal(c, 'embedding');
-        c.evidence.push({ start: segments[s].start, end: segments[s].end, segmentIndex: s, signal: 'embedding', score: scores[s * k + j] });
+        c.evidence.push({ start: q.start, end: q.end, segmentIndex: q.segmentIndex, signal: 'embedding', score: scores[s * k + j] });
       }
+    }
+  }
+  if (titleText && title) {
+    const tv = vectors.subarray((queries.length + docChunks.length) * dims, (queries.length + docChunks.length + 1) * dims);
+    const th = conceptTopK(matrices.occupation, owners.occupation, tv, 1, Math.max(opts.documentTopK, opts.topK));
+    for (let j = 0; j < th.k && th.indices[j] >= 0; j++) {
+      const c = map.get('occupation', th.indices[j], title.start);
+      c.title = th.scores[j];
+      addSignal(c, 'embedding');
+      c.evidence.push({ start: title.start, end: title.end, segmentIndex: segmentOf(result.segments, title.start), signal: 'embedding', score: th.scores[j] });
     }
   }
   if (docChunks.length > 0) {
     const weights = docChunks.map((c) => c.length);
-    const docVector = meanOfRows(vectors, segments.length, docChunks.length, dims, weights);
-    const doc = topK(matrices.occupation, docVector, 1, opts.documentTopK);
+    const docVector = meanOfRows(vectors, queries.length, docChunks.length, dims, weights);
+    const doc = conceptTopK(matrices.occupation, owners.occupation, docVector, 1, opts.documentTopK);
     for (let j = 0; j < doc.k && doc.indices[j] >= 0; j++) {
       const c = map.get('occupation', doc.indices[j], segments[0].start);
       c.document = doc.scores[j];
@@ -257,12 +394,13 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
       const bySegment = new Map<number, number[]>();
       for (const [index, { segment }] of best) bySegment.set(segment, [...(bySegment.get(segment) ?? []), index]);
       for (const [s, top] of [...bySegment].sort((a, b) => a[0] - b[0])) {
-        const probs = await reranker.rerank(segments[s].text, top.map((i) => conceptText(concepts[i])));
+        const q = queries[s];
+        const probs = await reranker.rerank(q.text, top.map((i) => RERANK_TEXT.texts(concepts[i])[0]));
         top.forEach((index, j) => {
-          const c = map.get(kind, index, segments[s].start);
+          const c = map.get(kind, index, q.start);
           c.rerank = probs[j];
           addSignal(c, 'reranker');
-          const ev = c.evidence.find((e) => e.signal === 'embedding' && e.segmentIndex === s);
+          const ev = c.evidence.find((e) => e.signal === 'embedding' && e.segmentIndex === q.segmentIndex && e.start === q.start && e.end === q.end);
           if (ev) ev.rerank = probs[j];
         });
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Candidate } from './pipeline.ts';
-import { applyThresholds, candidateScore, defaultThresholds, scoreHistogram } from './thresholds.ts';
+import { applyThresholds, candidateScore, CONFIRM_SPAN, DEFAULT_THRESHOLDS, defaultThresholds, scoreHistogram, THRESHOLD_CALIBRATION } from './thresholds.ts';
 
 function cand(kind: Candidate['kind'], index: number, retrieval: number, extra: Partial<Candidate> = {}): Candidate {
   return { kind, index, retrieval, lexical: 0, signals: ['embedding'], evidence: [], firstOffset: index, ...extra };
@@ -66,5 +66,30 @@ describe('thresholds', () => {
     for (let i = 0; i < 100; i++) applyThresholds(many, { ...s, skillThreshold: i / 100 }, ctx);
     console.log(`applyThresholds on 1,500 candidates: ${((performance.now() - t0) / 100).toFixed(3)} ms per call`);
     expect(applyThresholds(many, s, ctx).skills.length).toBeGreaterThan(0);
+  });
+
+  it('fuses label mentions and cosines: confirm puts a model-backed mention first and keeps mentions above dense hits', () => {
+    const confirmed = cand('skill', 7, 0.8, { lexical: 1, signals: ['lexical', 'embedding'] });
+    const bare = cand('skill', 8, 0, { lexical: 1, signals: ['lexical'] });
+    const dense = cand('skill', 9, 0.93);
+    expect(candidateScore(confirmed, 'auto', 'max')).toBe(candidateScore(bare, 'auto', 'max'));
+    expect(candidateScore(confirmed, 'auto', 'confirm')).toBeCloseTo(1 - CONFIRM_SPAN * 0.2);
+    expect(candidateScore(bare, 'auto', 'confirm')).toBeCloseTo(1 - CONFIRM_SPAN);
+    expect(candidateScore(confirmed, 'auto', 'confirm')).toBeGreaterThan(candidateScore(bare, 'auto', 'confirm'));
+    expect(candidateScore(bare, 'auto', 'confirm')).toBeGreaterThan(candidateScore(dense, 'auto', 'confirm'));
+    expect(candidateScore(bare, 'auto', 'dense')).toBe(0);
+  });
+
+  it('weighs occupation body hits below the title and document scores when asked', () => {
+    const occ = cand('occupation', 10, 0.8, { title: 0.77 });
+    expect(candidateScore(occ, 'auto')).toBe(0.8);
+    expect(candidateScore(occ, 'auto', 'max', 0.05)).toBe(0.77);
+    // Without a title or document score there is nothing to weigh against: the body hit counts fully.
+    expect(candidateScore(cand('occupation', 11, 0.8), 'auto', 'max', 0.05)).toBe(0.8);
+  });
+
+  it('documents where every preset\'s defaults come from', () => {
+    for (const id of Object.keys(DEFAULT_THRESHOLDS)) expect(THRESHOLD_CALIBRATION[id]).toBeTruthy();
+    expect(THRESHOLD_CALIBRATION['bge-m3']).toMatch(/provisional/);
   });
 });

@@ -6,6 +6,15 @@ import type { ConceptKind } from './taxonomy.ts';
 /** Which model score the cut applies to. `auto`: reranker probability where present, else cosine. */
 export type ScoreBasis = 'auto' | 'retrieval' | 'rerank';
 
+/**
+ * How a label mention and a model score meet. 'max': the larger of the two (a mention scores 1 or
+ * 0.95, so it outranks every dense hit, confirmed or not). 'confirm': a mention still outranks
+ * dense-only hits, and among mentions the ones the model also retrieved strongly come first
+ * (score = lexical - CONFIRM_SPAN * (1 - cosine)). 'dense': mentions are ignored (measurement only).
+ */
+export type Fusion = 'max' | 'confirm' | 'dense';
+export const CONFIRM_SPAN = 0.05;
+
 export interface ThresholdSettings {
   skillThreshold: number;
   occupationThreshold: number;
@@ -14,16 +23,31 @@ export interface ThresholdSettings {
   scoreBasis: ScoreBasis;
   /** ISCO groups are broad; off by default so specific occupations lead. */
   includeIscoGroups: boolean;
+  /** Skills; absent: 'max'. */
+  fusion?: Fusion;
+  /** Occupations; absent: the same as `fusion`. */
+  occupationFusion?: Fusion;
+  /**
+   * Occupations: cosines of body segments count this much less than the title line and the whole
+   * document (a job ad names its occupation in the title; the body mentions colleagues and clients).
+   */
+  occupationBodyDiscount?: number;
 }
 
 /**
- * Defaults, per embedding model, because cosine scales differ between models. BGE-M3 cosines for a
- * matching segment/concept pair typically sit in 0.55-0.75 and unrelated pairs in 0.3-0.5; the
- * reranker's sigmoid is calibrated around 0.5. `npm run eval` prints the F1-maximising threshold
- * on labelled data and is how these values get tuned.
+ * Defaults, per preset (= embedding model), because cosine scales differ between models: bge-small-en
+ * puts almost every segment/concept pair above 0.6 (unrelated pairs ~0.6-0.75), MiniLM spreads them
+ * lower. The small presets' skill thresholds are the F1-best cut on the decorte TECH+HOUSE validation
+ * sentences pooled, occupation thresholds the F1-best cut on MELO usa_en.dev, both measured by
+ * `npm run eval:report` with the pipeline's defaults (EVAL.md, "Threshold calibration"); a label
+ * mention scores 1 (preferred) or 0.95 (alternative) and passes any of them. BGE-M3 values are
+ * provisional (no one has run it on the validation data yet): its cosines for a matching pair
+ * typically sit in 0.55-0.75 and the reranker's sigmoid is calibrated around 0.5.
  */
 export const DEFAULT_THRESHOLDS: Record<string, ThresholdSettings> = {
   'bge-m3': { skillThreshold: 0.6, occupationThreshold: 0.6, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false },
+  'bge-small-en': { skillThreshold: 0.86, occupationThreshold: 0.82, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max' },
+  minilm: { skillThreshold: 0.76, occupationThreshold: 0.71, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max' },
   test: { skillThreshold: 0.55, occupationThreshold: 0.5, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false },
 };
 
@@ -31,14 +55,24 @@ export function defaultThresholds(presetId: string): ThresholdSettings {
   return { ...(DEFAULT_THRESHOLDS[presetId] ?? DEFAULT_THRESHOLDS['bge-m3']) };
 }
 
-/** The score a candidate is cut and sorted on: the best of its model score and its lexical score. */
-export function candidateScore(c: Candidate, basis: ScoreBasis): number {
+/** The score a candidate is cut and sorted on: its model score and its lexical score, fused. */
+export function candidateScore(c: Candidate, basis: ScoreBasis, fusion: Fusion = 'max', bodyDiscount = 0): number {
   let model: number;
-  if (basis === 'retrieval') model = c.retrieval;
+  const retrieval = c.kind === 'occupation' && bodyDiscount && (c.title !== undefined || c.document !== undefined) ? c.retrieval - bodyDiscount : c.retrieval;
+  if (basis === 'retrieval') model = retrieval;
   else if (basis === 'rerank') model = c.rerank ?? 0;
-  else model = c.rerank ?? c.retrieval;
+  else model = c.rerank ?? retrieval;
   if (c.document !== undefined && basis !== 'rerank') model = Math.max(model, c.document);
+  if (c.title !== undefined && basis !== 'rerank') model = Math.max(model, c.title);
+  if (fusion === 'dense') return Math.max(0, model);
+  if (fusion === 'confirm' && c.lexical > 0) return c.lexical - CONFIRM_SPAN * (1 - Math.min(1, Math.max(0, model)));
   return Math.max(model, c.lexical);
+}
+
+/** candidateScore with the fusion and discount the settings carry. */
+export function settingsScore(c: Candidate, settings: ThresholdSettings): number {
+  const fusion = c.kind === 'occupation' ? (settings.occupationFusion ?? settings.fusion) : settings.fusion;
+  return candidateScore(c, settings.scoreBasis, fusion, settings.occupationBodyDiscount);
 }
 
 export interface ShownCandidate {
@@ -65,7 +99,7 @@ export function applyThresholds(candidates: readonly Candidate[], settings: Thre
   for (const c of candidates) {
     if (c.kind === 'occupation' && !settings.includeIscoGroups && ctx.isIscoGroup(c.index)) continue;
     totals[c.kind]++;
-    const score = candidateScore(c, settings.scoreBasis);
+    const score = settingsScore(c, settings);
     if (c.kind === 'skill' ? score >= settings.skillThreshold : score >= settings.occupationThreshold) {
       (c.kind === 'skill' ? skills : occupations).push({ candidate: c, score });
     }
@@ -82,8 +116,16 @@ export function scoreHistogram(candidates: readonly Candidate[], kind: ConceptKi
   for (const c of candidates) {
     if (c.kind !== kind) continue;
     if (kind === 'occupation' && !settings.includeIscoGroups && ctx.isIscoGroup(c.index)) continue;
-    const s = candidateScore(c, settings.scoreBasis);
+    const s = settingsScore(c, settings);
     counts[Math.min(bins - 1, Math.max(0, Math.floor(s * bins)))]++;
   }
   return counts;
 }
+
+/** Where each preset's default thresholds come from, for the UI ("calibrated on ... for <model>"). */
+export const THRESHOLD_CALIBRATION: Record<string, string> = {
+  'bge-m3': 'provisional: not yet calibrated on labelled data for BGE-M3',
+  'bge-small-en': 'calibrated on decorte TECH+HOUSE validation (F1-best) and MELO usa_en.dev (occupations, F1-best) for bge-small-en-v1.5',
+  minilm: 'calibrated on decorte TECH+HOUSE validation (F1-best) and MELO usa_en.dev (occupations, F1-best) for all-MiniLM-L6-v2',
+  test: 'test models: fixed values for the tests, not calibrated',
+};

@@ -1,0 +1,270 @@
+// The evaluation runner behind `npm run eval`: loads data files, models and concept matrices
+// (cached, see embedCache.ts / queryCache.ts), and runs one configuration (this project's pipeline
+// with given options, or the upstream baseline) on skill sentences, occupation titles and whole
+// postings. Pure orchestration: the metrics live in src/core/evaluation.ts.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import Papa from 'papaparse';
+import { CONCEPT_TEXT_TEMPLATE, CONCEPT_TEXT_VARIANTS } from '../../src/core/conceptText.ts';
+import {
+  aggregateAdMetrics,
+  evaluate,
+  evaluateOccupations,
+  parseDecorteCsv,
+  parseGenericCsv,
+  parseSkillSpan,
+  postingMetrics,
+  type AdMetrics,
+  type EvalMetrics,
+  type LabelledSentence,
+  type OccupationMetrics,
+  type Posting,
+  type PostingMetrics,
+  type RankedPrediction,
+  type ShownSkillEvidence,
+} from '../../src/core/evaluation.ts';
+import { buildLexicalIndex, type LexicalIndex } from '../../src/core/lexical.ts';
+import { findPreset, queryEmbedder, BGE_QUERY_INSTRUCTION, type Dtype, type Embedder } from '../../src/core/models.ts';
+import { extract, type Candidate, type ExtractionContext, type ExtractOptions } from '../../src/core/pipeline.ts';
+import type { ConceptKind, Taxonomy } from '../../src/core/taxonomy.ts';
+import { applyThresholds, defaultThresholds, settingsScore, type ThresholdSettings } from '../../src/core/thresholds.ts';
+import { upstreamExtract, UPSTREAM_THRESHOLDS } from '../../src/core/upstream.ts';
+import { quantizeMatrix, type ConceptMatrix } from '../../src/core/vectors.ts';
+import { ROOT } from '../build-taxonomy.ts';
+import { EMBEDDINGS_DIR, loadShippedAsset } from '../precompute.ts';
+import { conceptVectors, loadPresetEmbedder } from './embedCache.ts';
+import { CachingEmbedder } from './queryCache.ts';
+
+export const SHARED = join(ROOT, '..', 'shared');
+export const DECORTE_DIR = join(SHARED, 'eval', 'decorte');
+export const MELO_DIR = join(SHARED, 'eval', 'melo');
+export const SKILLSPAN_DEV = join(SHARED, 'eval', 'skillspan', 'dev.json');
+export const SKILLS_CSV = join(SHARED, 'esco', 'v1.1.1', 'en', 'skills_en.csv');
+
+export type System = 'pipeline' | 'upstream' | 'upstream-ranked';
+
+/** One configuration to evaluate. Everything not given is the shipped default for the preset. */
+export interface EvalConfig {
+  name: string;
+  system: System;
+  /** 'none': lexical matching only. */
+  presetId: string;
+  /** Concept-text variant for the pipeline (CONCEPT_TEXT_VARIANTS); upstream always uses 'desc'. */
+  concepts?: string;
+  /** Concept-text variant for occupations; absent: the same as `concepts`. */
+  occupationConcepts?: string;
+  queryDtype?: Dtype;
+  queryInstruction?: boolean;
+  extract?: Partial<ExtractOptions>;
+  settings?: Partial<ThresholdSettings>;
+}
+
+export function uriByPreferredLabel(skillsCsv: string): Map<string, string> {
+  const rows = Papa.parse<Record<string, string>>(readFileSync(skillsCsv, 'utf8').replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy' }).data;
+  const map = new Map<string, string>();
+  for (const r of rows) {
+    if (!r.preferredLabel || !r.conceptUri) continue;
+    map.set(r.preferredLabel.trim(), r.conceptUri.trim());
+    if (!map.has(r.preferredLabel.trim().toLowerCase())) map.set(r.preferredLabel.trim().toLowerCase(), r.conceptUri.trim());
+  }
+  return map;
+}
+
+export interface DataFile {
+  name: string;
+  items: LabelledSentence[];
+  unmapped: string[];
+}
+
+export function loadDecorte(files: string[], skillsCsv = SKILLS_CSV): DataFile[] {
+  const labels = uriByPreferredLabel(skillsCsv);
+  return files.map((f) => {
+    const p = parseDecorteCsv(readFileSync(f, 'utf8'), f, labels);
+    return { name: basename(f), items: p.sentences, unmapped: p.unmappedLabels };
+  });
+}
+
+export function loadGeneric(file: string): DataFile {
+  const p = parseGenericCsv(readFileSync(file, 'utf8'), file);
+  return { name: basename(file), items: p.sentences, unmapped: [] };
+}
+
+export function loadPostings(file = SKILLSPAN_DEV): Posting[] {
+  return parseSkillSpan(readFileSync(file, 'utf8'));
+}
+
+/** Models, matrices and lexical index, loaded once per process and shared by every configuration. */
+export class EvalEnv {
+  private readonly embedders = new Map<string, CachingEmbedder>();
+  private readonly matrices = new Map<string, { matrices: Record<ConceptKind, ConceptMatrix>; owners: Partial<Record<ConceptKind, Int32Array>> }>();
+  private readonly raw = new Map<string, Embedder>();
+  readonly lexical: LexicalIndex;
+
+  constructor(readonly taxonomy: Taxonomy, private readonly log: (l: string) => void = (l) => console.error(l)) {
+    this.lexical = buildLexicalIndex(taxonomy);
+  }
+
+  private async rawEmbedder(presetId: string, dtype: Dtype): Promise<Embedder> {
+    const key = `${presetId}:${dtype}`;
+    let e = this.raw.get(key);
+    if (!e) {
+      e = await loadPresetEmbedder(presetId, dtype);
+      this.raw.set(key, e);
+    }
+    return e;
+  }
+
+  /** The query embedder: cached by text; with bge's query instruction when asked. */
+  async queryEmbedder(presetId: string, dtype: Dtype, instruction: boolean): Promise<Embedder> {
+    const key = `${presetId}:${dtype}:${instruction ? 'instr' : 'plain'}`;
+    let e = this.embedders.get(key);
+    if (!e) {
+      const inner = await this.rawEmbedder(presetId, dtype);
+      const spec = findPreset(presetId).embedder;
+      const prefix = instruction ? (spec.queryInstruction ?? BGE_QUERY_INSTRUCTION) : undefined;
+      e = new CachingEmbedder(queryEmbedder(inner, { queryInstruction: prefix }), CachingEmbedder.fileFor(`${spec.id}-${dtype}-${prefix ? 'instr' : 'plain'}`));
+      this.embedders.set(key, e);
+    }
+    return e;
+  }
+
+  /** int8 concept matrices (the shipped storage) for a preset and concept variant; concepts in fp32 (as Node precomputes them). */
+  async conceptMatrices(presetId: string, variantId: string, occupationVariantId = variantId) {
+    const key = `${presetId}:${variantId}:${occupationVariantId}`;
+    let m = this.matrices.get(key);
+    if (!m) {
+      const spec = findPreset(presetId).embedder;
+      const matrices = {} as Record<ConceptKind, ConceptMatrix>;
+      const owners: Partial<Record<ConceptKind, Int32Array>> = {};
+      for (const kind of ['skill', 'occupation'] as const) {
+        const id = kind === 'skill' ? variantId : occupationVariantId;
+        // A precomputed asset (public/embeddings) made with this text for this kind: what the app loads.
+        const shipped = await this.shippedMatrix(presetId, id, kind);
+        if (shipped) {
+          matrices[kind] = shipped;
+          continue;
+        }
+        const variant = CONCEPT_TEXT_VARIANTS[id];
+        if (!variant) throw new Error(`unknown concept variant "${id}" (known: ${Object.keys(CONCEPT_TEXT_VARIANTS).join(', ')})`);
+        const v = await conceptVectors(spec, spec.dtype.node, variant, this.taxonomy, kind, () => this.rawEmbedder(presetId, spec.dtype.node), this.log);
+        matrices[kind] = quantizeMatrix(v.values, v.rows, v.dims, 'int8');
+        if (v.rows !== v.concepts) owners[kind] = v.owner;
+      }
+      m = { matrices, owners };
+      this.matrices.set(key, m);
+    }
+    return m;
+  }
+
+  /**
+   * The matrix of a precomputed asset whose template wrote this kind with `variantId` (the current
+   * template, or v1 = 'label-alt-desc' for both kinds), for this model and taxonomy.
+   */
+  private async shippedMatrix(presetId: string, variantId: string, kind: ConceptKind): Promise<ConceptMatrix | undefined> {
+    if (!existsSync(EMBEDDINGS_DIR)) return undefined;
+    const spec = findPreset(presetId).embedder;
+    for (const hash of readdirSync(EMBEDDINGS_DIR)) {
+      const file = join(EMBEDDINGS_DIR, hash, 'manifest.json');
+      if (!existsSync(file)) continue;
+      const inputs = (JSON.parse(readFileSync(file, 'utf8')) as { inputs?: { modelId?: string; textTemplate?: { id: string; version: number }; taxonomy?: { contentHash?: string } } }).inputs;
+      if (inputs?.modelId !== spec.id || inputs.taxonomy?.contentHash !== this.taxonomy.contentHash || !inputs.textTemplate) continue;
+      const t = inputs.textTemplate;
+      const current = t.id === CONCEPT_TEXT_TEMPLATE.id && t.version === CONCEPT_TEXT_TEMPLATE.version ? CONCEPT_TEXT_TEMPLATE[kind] : undefined;
+      const v1 = t.id === 'label-alt-desc' && t.version === 1 ? 'label-alt-desc' : undefined;
+      if ((current ?? v1) !== variantId) continue;
+      const asset = await loadShippedAsset(join(EMBEDDINGS_DIR, hash), { skill: this.taxonomy.skills.length, occupation: this.taxonomy.occupations.length });
+      return asset.matrices[kind];
+    }
+    return undefined;
+  }
+
+  saveCaches(): void {
+    for (const e of this.embedders.values()) e.save();
+  }
+
+  /** Runs one configuration over a text; candidates of every kind. */
+  async candidates(config: EvalConfig, text: string, extra: Partial<ExtractOptions> = {}): Promise<Candidate[]> {
+    if (config.presetId === 'none') {
+      return (await extract(text, { taxonomy: this.taxonomy, lexical: this.lexical }, { ...config.extract, ...extra })).candidates;
+    }
+    const spec = findPreset(config.presetId).embedder;
+    const embedder = await this.queryEmbedder(config.presetId, config.queryDtype ?? spec.dtype.node, config.queryInstruction ?? Boolean(spec.queryInstruction));
+    if (config.system !== 'pipeline') {
+      const { matrices } = await this.conceptMatrices(config.presetId, 'desc');
+      return (await upstreamExtract(text, embedder, matrices, { rankK: config.system === 'upstream' ? 1 : 10 })).candidates;
+    }
+    const { matrices, owners } = await this.conceptMatrices(config.presetId, config.concepts ?? 'label-alt-desc', config.occupationConcepts ?? config.concepts ?? 'label-alt-desc');
+    const ctx: ExtractionContext = { taxonomy: this.taxonomy, lexical: this.lexical, matrices, embedder, rowOwners: owners };
+    return (await extract(text, ctx, { ...config.extract, ...extra })).candidates;
+  }
+
+  settingsFor(config: EvalConfig): ThresholdSettings {
+    const base = defaultThresholds(config.presetId === 'none' ? 'bge-m3' : config.presetId);
+    if (config.system !== 'pipeline') {
+      return { ...base, skillThreshold: UPSTREAM_THRESHOLDS.skill, occupationThreshold: UPSTREAM_THRESHOLDS.occupation, scoreBasis: 'retrieval', fusion: 'max', occupationBodyDiscount: 0, maxSkills: Infinity, maxOccupations: Infinity, includeIscoGroups: true };
+    }
+    return { ...base, ...config.settings };
+  }
+
+  private ranked(cands: Candidate[], kind: ConceptKind, settings: ThresholdSettings): RankedPrediction[] {
+    const concepts = kind === 'skill' ? this.taxonomy.skills : this.taxonomy.occupations;
+    return cands
+      .filter((c) => c.kind === kind)
+      .map((c) => ({ uri: concepts[c.index].uri, score: settingsScore(c, settings) }))
+      .sort((a, b) => b.score - a.score);
+  }
+
+  async skillPredictions(config: EvalConfig, items: LabelledSentence[]): Promise<RankedPrediction[][]> {
+    const settings = this.settingsFor(config);
+    const out: RankedPrediction[][] = [];
+    for (const s of items) out.push(this.ranked(await this.candidates(config, s.text, { documentTopK: 0 }), 'skill', settings));
+    return out;
+  }
+
+  async evalSkills(config: EvalConfig, items: LabelledSentence[], threshold?: number): Promise<EvalMetrics> {
+    const settings = this.settingsFor(config);
+    return evaluate(items, await this.skillPredictions(config, items), threshold ?? settings.skillThreshold, settings.maxSkills);
+  }
+
+  async occupationPredictions(config: EvalConfig, items: LabelledSentence[]): Promise<RankedPrediction[][]> {
+    const settings = this.settingsFor(config);
+    const out: RankedPrediction[][] = [];
+    for (const s of items) out.push(this.ranked(await this.candidates(config, s.text), 'occupation', settings));
+    return out;
+  }
+
+  async evalOccupations(config: EvalConfig, items: LabelledSentence[]): Promise<{ m: OccupationMetrics; f1: EvalMetrics }> {
+    const settings = this.settingsFor(config);
+    const preds = await this.occupationPredictions(config, items);
+    return { m: evaluateOccupations(items, preds, settings.occupationThreshold), f1: evaluate(items, preds, settings.occupationThreshold, settings.maxOccupations) };
+  }
+
+  /** Whole postings: the skills shown at the configuration's default threshold and their evidence. */
+  async evalAds(config: EvalConfig, postings: Posting[]): Promise<{ m: AdMetrics; per: PostingMetrics[]; shown: ShownSkillEvidence[][]; ms: number }> {
+    const settings = this.settingsFor(config);
+    const per: PostingMetrics[] = [];
+    const shownAll: ShownSkillEvidence[][] = [];
+    const t0 = performance.now();
+    for (const p of postings) {
+      const cands = await this.candidates(config, p.text);
+      const shown = applyThresholds(cands, settings, { isIscoGroup: (i) => this.taxonomy.occupations[i].isIscoGroup }).skills;
+      const ev: ShownSkillEvidence[] = shown.map(({ candidate: c }) => {
+        // The spans that made it shown: label mentions, and segments whose own cosine clears the cut.
+        const strong = c.evidence.filter((e) => e.signal === 'lexical' || e.score >= settings.skillThreshold);
+        return { uri: this.taxonomy.skills[c.index].uri, spans: (strong.length ? strong : c.evidence).map((e) => ({ start: e.start, end: e.end })) };
+      });
+      shownAll.push(ev);
+      per.push(postingMetrics(p, ev));
+    }
+    return { m: aggregateAdMetrics(per), per, shown: shownAll, ms: performance.now() - t0 };
+  }
+}
+
+export function defaultDecorteFiles(): string[] {
+  return existsSync(DECORTE_DIR) ? ['tech_validation_annotations.csv', 'house_validation_annotations.csv'].map((f) => join(DECORTE_DIR, f)).filter(existsSync) : [];
+}
+
+export function defaultMeloFiles(english: boolean): string[] {
+  const names = english ? ['usa_en.dev.csv'] : ['usa_en.dev.csv', 'aut_de.csv', 'bel_fr.csv', 'bel_nl.csv'];
+  return names.map((f) => join(MELO_DIR, f)).filter(existsSync);
+}
