@@ -1,7 +1,7 @@
 // Threshold sliders for skills and occupations with their histograms, the max-results (top-k)
 // sliders, advanced score options and Reset. Every input event applies on the main thread
 // (memoised applyThresholds); the worker is never called from here.
-import type { ScoreBasis } from '../../core/thresholds.ts';
+import { THRESHOLD_CALIBRATION, type ScoreBasis } from '../../core/thresholds.ts';
 import type { ConceptKind } from '../../core/taxonomy.ts';
 import { selectHistograms, selectLists } from '../selectors.ts';
 import { useAppStore } from '../store.ts';
@@ -67,6 +67,7 @@ export function ThresholdPanel() {
   const thresholds = useAppStore((s) => s.settings.thresholds);
   const setThresholds = useAppStore((s) => s.setThresholds);
   const resetThresholds = useAppStore((s) => s.resetThresholds);
+  const thresholdsPreset = useAppStore((s) => s.settings.thresholdsPreset);
   return (
     <section className="panel threshold-panel" aria-labelledby="threshold-heading">
       <h2 id="threshold-heading">Thresholds</h2>
@@ -91,6 +92,9 @@ export function ThresholdPanel() {
           <label htmlFor="include-isco">Include ISCO groups among occupations</label>
         </div>
       </details>
+      <p className="hint" data-testid="threshold-calibration">
+        Defaults {THRESHOLD_CALIBRATION[thresholdsPreset] ?? 'not calibrated for this model'}.
+      </p>
       <button type="button" onClick={resetThresholds}>
         Reset to defaults
       </button>
