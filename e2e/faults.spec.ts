@@ -280,6 +280,10 @@ test('two tabs: the second sees the first one regenerating with progress, and ta
   await waitDenseReady(first);
   const dialogOf = (p: Page) => p.getByRole('dialog', { name: 'Regenerate the embedding cache?' });
   const panelA = first.getByTestId('model-panel');
+  // The test model regenerates in seconds: slow the first tab's job down so the second one meets it running.
+  await (await engineWorker(first)).evaluate(() => {
+    (self as unknown as { __engine: { testRegenerationDelayMs: number } }).__engine.testRegenerationDelayMs = 300;
+  });
   await panelA.getByRole('button', { name: 'Regenerate embedding cache' }).click();
   await dialogOf(first).getByRole('button', { name: 'Regenerate', exact: true }).click({ timeout: ENGINE_TIMEOUT });
   await expect(panelA.getByTestId('regen-progress')).toBeVisible({ timeout: ENGINE_TIMEOUT });

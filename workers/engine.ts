@@ -68,6 +68,8 @@ export class Engine implements EngineApi {
   private modelsLoading?: Promise<void>;
   private s!: EngineStatus;
   private tabChannel?: BroadcastChannel;
+  /** e2e hook: a pause per regeneration chunk, so a test can act while a (fast test-model) job runs. */
+  testRegenerationDelayMs = 0;
   private following = false;
   private gpu?: GpuProbe;
 
@@ -447,7 +449,13 @@ export class Engine implements EngineApi {
     try {
       const cache = await regenerateCache({
         store: this.store,
-        embedder: { dims: e.dims, embed: (t) => this.embed(t) },
+        embedder: {
+          dims: e.dims,
+          embed: async (t) => {
+            if (this.testRegenerationDelayMs) await new Promise((r) => setTimeout(r, this.testRegenerationDelayMs));
+            return this.embed(t);
+          },
+        },
         spec: this.preset.embedder,
         taxonomy: this.taxonomy!,
         hash: this.hash,
