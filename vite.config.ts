@@ -55,6 +55,22 @@ export default defineConfig({
         // No runtime caching of model files or embedding assets: transformers.js keeps model files in
         // its own Cache API store (read before the network, so it works offline) and the embeddings
         // live in IndexedDB. A second copy in the service worker would double 0.6-1.1 GB of models.
+        // Label packs (taxonomy/labels-<lang>.json, 0.3-2.7 MB each) are not precached, so English
+        // users never download them; one that was used is kept for offline use. The app asks for a
+        // pack as labels-<lang>.json?v=<content hash> (from the index), so CacheFirst never serves
+        // a stale pack after an update; the small index itself is network-first.
+        runtimeCaching: [
+          {
+            urlPattern: ({ url }) => /\/taxonomy\/labels-index\.json$/.test(url.pathname),
+            handler: 'NetworkFirst',
+            options: { cacheName: 'esco-label-index', networkTimeoutSeconds: 5, cacheableResponse: { statuses: [200] } },
+          },
+          {
+            urlPattern: ({ url }) => /\/taxonomy\/labels-[a-z]{2,3}\.json$/.test(url.pathname),
+            handler: 'CacheFirst',
+            options: { cacheName: 'esco-label-packs', expiration: { maxEntries: 40 }, cacheableResponse: { statuses: [200] } },
+          },
+        ],
       },
       devOptions: { enabled: false },
     }),

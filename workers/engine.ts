@@ -5,7 +5,7 @@
 import { selfCheckCosines, SELF_CHECK_MIN_COSINE } from '../src/core/cacheAsset.ts';
 import { chooseDevice, wasmThreads, type DeviceChoice, type GpuProbe } from '../src/core/device.ts';
 import { SELF_CHECK_TEXTS } from '../src/core/embeddingManifest.ts';
-import { buildLexicalIndex, type LexicalIndex } from '../src/core/lexical.ts';
+import { buildLexicalIndex, type LexicalIndex, type LexicalMatch } from '../src/core/lexical.ts';
 import { dtypeFor, findPreset, PRESETS, queryEmbedder, type ModelPreset } from '../src/core/models.ts';
 import { modelHash, modelHashInputs } from '../src/core/modelHash.ts';
 import { extract, type ExtractOptions, type ExtractionResult } from '../src/core/pipeline.ts';
@@ -25,7 +25,8 @@ import {
 import { openCacheStore, type CacheStore } from '../src/db/cacheStore.ts';
 import { env } from '@huggingface/transformers';
 import { configureTransformers, loadEmbedder, loadReranker, type FileProgress, type LoadedEmbedder, type LoadedReranker } from '../src/runtime/transformersModels.ts';
-import { ENGINE_WEBGPU_LOST, type CacheView, type EngineApi, type EngineConfig, type EngineStatus, type RegenerationView, type StaleCacheView } from './engineApi.ts';
+import { BatchJobs } from './batchJobs.ts';
+import { ENGINE_WEBGPU_LOST, type BatchView, type CacheView, type EngineApi, type EngineConfig, type EngineStatus, type ExtractRequest, type RegenerationView, type StaleCacheView } from './engineApi.ts';
 
 const DEFAULT_STORAGE = 'int8' as const;
 
@@ -330,12 +331,16 @@ export class Engine implements EngineApi {
     return this.rerankerLoad;
   }
 
-  async extract(text: string, options?: Partial<ExtractOptions>): Promise<ExtractionResult> {
+  async extract(text: string, request?: ExtractRequest): Promise<ExtractionResult> {
     if (!this.taxonomy) throw new Error('the taxonomy is not loaded yet');
     const lexical = await (this.lexical ??= Promise.resolve(buildLexicalIndex(this.taxonomy)));
     const dense = this.s.denseReady && this.embedder && this.cache;
     const reranker = dense ? await this.rerankerIfEnabled() : undefined;
-    return this.onWebGpu(() => this.extractWith(text, lexical, dense ? this.cache! : undefined, reranker, options));
+    // The page's mentions (text's language + English) replace the English-only label stage; the
+    // pipeline may analyse a prefix of the text, so spans beyond it are dropped there.
+    const { mentions, ...options } = request ?? {};
+    const given = mentions ? (t: string) => mentions.filter((m) => m.end <= t.length) : undefined;
+    return this.onWebGpu(() => this.extractWith(text, lexical, dense ? this.cache! : undefined, reranker, options, given));
   }
 
   /**
@@ -353,7 +358,14 @@ export class Engine implements EngineApi {
     }
   }
 
-  private extractWith(text: string, lexical: LexicalIndex, cache: ActiveCache | undefined, reranker: LoadedReranker | undefined, options?: Partial<ExtractOptions>): Promise<ExtractionResult> {
+  private extractWith(
+    text: string,
+    lexical: LexicalIndex,
+    cache: ActiveCache | undefined,
+    reranker: LoadedReranker | undefined,
+    options?: Partial<ExtractOptions>,
+    mentions?: (text: string) => LexicalMatch[],
+  ): Promise<ExtractionResult> {
     const dense = Boolean(cache);
     return extract(
       text,
@@ -363,6 +375,7 @@ export class Engine implements EngineApi {
         matrices: cache?.matrices,
         embedder: dense ? queryEmbedder({ dims: this.preset.embedder.dims, embed: (t) => this.embed(t) }, this.preset.embedder) : undefined,
         reranker: reranker ? { rerank: (q, p) => this.queue.run(() => reranker.rerank(q, p)) } : undefined,
+        ...(mentions ? { mentions } : {}),
       },
       options,
     );
@@ -583,5 +596,49 @@ export class Engine implements EngineApi {
     this.store ??= await this.openStore();
     await this.store.deleteCache(hash);
     this.tabs()?.postMessage({ type: 'deleted', hash } satisfies TabMessage);
+  }
+
+  // ---- batch jobs (the logic is in workers/batchJobs.ts and src/core/batch) ----
+
+  private batchJobs?: BatchJobs;
+
+  private batch(): BatchJobs {
+    return (this.batchJobs ??= new BatchJobs({
+      presetId: this.preset.id,
+      taxonomy: () => this.taxonomy,
+      ready: (signal) => this.denseReadyOrReason(signal),
+      analyse: (text) => this.extract(text),
+      onView: (view, now) => {
+        this.s.batch = view;
+        this.emit(now);
+      },
+    }));
+  }
+
+  /** Waits until semantic extraction works, so a batch never mixes label-only and semantic results. */
+  private async denseReadyOrReason(signal: AbortSignal): Promise<void> {
+    while (!this.s.denseReady && !signal.aborted) {
+      const s = this.s;
+      const reason =
+        s.taxonomy === 'failed' ? s.error : s.embedder.phase === 'failed' ? s.embedder.error : s.cache.state === 'missing' || s.cache.state === 'failed' ? `the embedding cache is ${s.cache.state}: ${s.cache.message ?? ''}` : s.selfCheck?.ok === false ? s.embedder.error : undefined;
+      if (reason) throw new Error(`semantic matching is not available (${reason})`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async startBatch(jobId: string): Promise<BatchView> {
+    return this.batch().start(jobId);
+  }
+
+  async pauseBatch(): Promise<void> {
+    this.batchJobs?.pause();
+  }
+
+  async cancelBatch(): Promise<void> {
+    this.batchJobs?.cancel();
+  }
+
+  async batchStatus(): Promise<BatchView | null> {
+    return this.batchJobs?.status() ?? null;
   }
 }

@@ -2,8 +2,16 @@
 // comlink client (src/app/engineClient.ts). Types, plus the out-of-memory check both sides share.
 import type { ExtractOptions, ExtractionResult } from '../src/core/pipeline.ts';
 import type { CacheSource } from '../src/db/cacheStore.ts';
+import type { LexicalMatch } from '../src/core/lexical.ts';
 
 export type EngineBackend = 'webgpu' | 'wasm';
+
+/**
+ * Options of one extraction. `mentions`: label mentions the page already found in the text's language
+ * plus English (src/app/languages.ts); the worker uses them as its lexical stage instead of its
+ * English-only matcher, so it never loads label packs itself. Offsets refer to the text sent.
+ */
+export type ExtractRequest = Partial<ExtractOptions> & { mentions?: LexicalMatch[] };
 
 export interface EngineConfig {
   /** Model preset id from src/core/models.ts PRESETS ('bge-m3' by default; chosen by the user in the model panel). */
@@ -91,13 +99,37 @@ export interface EngineStatus {
   /** Milliseconds spent in each start-up phase (taxonomy, cache, model, selfCheck) and in total (ready). */
   timings: Record<string, number>;
   error?: string;
+  /** The batch job this worker runs or last ran (workers/batchJobs.ts); absent: none since start. */
+  batch?: BatchView;
+}
+
+/** Progress of a batch job in the worker, as the batch view shows it. */
+export interface BatchView {
+  jobId: string;
+  name: string;
+  /** 'waiting': for the model and cache to be ready (a batch never mixes label-only and semantic results). */
+  state: 'waiting' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+  /** Documents analysed, rows skipped, input records handled: over all sessions of the job. */
+  documents: number;
+  skipped: number;
+  recordsConsumed: number;
+  /** Documents a resumed session found already done. */
+  resumedDocuments: number;
+  /** Input bytes read so far in this session (a resume reads from the start again) and in all. */
+  bytesRead: number;
+  totalBytes: number;
+  /** This session's throughput. */
+  docsPerMinute: number;
+  /** From the bytes still to read at this session's rate; null until it can be told. */
+  etaSeconds: number | null;
+  message?: string;
 }
 
 export interface EngineApi {
   init(config: EngineConfig, onStatus: (status: EngineStatus) => void): Promise<EngineStatus>;
   status(): Promise<EngineStatus>;
   /** Full extraction (lexical + dense + rerank as available); candidate indices refer to the taxonomy. */
-  extract(text: string, options?: Partial<ExtractOptions>): Promise<ExtractionResult>;
+  extract(text: string, options?: ExtractRequest): Promise<ExtractionResult>;
   embed(texts: string[]): Promise<Float32Array>;
   rerank(query: string, passages: string[]): Promise<Float32Array>;
   setRerankerEnabled(enabled: boolean | 'auto'): Promise<void>;
@@ -111,6 +143,13 @@ export interface EngineApi {
   importCache(bytes: Uint8Array): Promise<CacheView>;
   listStaleCaches(): Promise<StaleCacheView[]>;
   deleteCache(hash: string): Promise<void>;
+  /** Starts or resumes a stored batch job (src/db/batchStore.ts); returns at once, progress comes with the status. */
+  startBatch(jobId: string): Promise<BatchView>;
+  /** Stops after the current document and commits; startBatch(jobId) resumes. */
+  pauseBatch(): Promise<void>;
+  /** Stops the job for good (its results so far stay stored). */
+  cancelBatch(): Promise<void>;
+  batchStatus(): Promise<BatchView | null>;
 }
 
 /** Prefix of the error a worker answers with before it closes after running out of memory. */

@@ -1,16 +1,23 @@
 // The application shell and layout: input and evidence on one side; thresholds, results and export
-// on the other (thresholds first, so a growing result list never pushes the sliders away); the
-// model and cache panel below. One column on narrow screens.
+// on the other (thresholds first, so a growing result list never pushes the sliders away), then
+// the occupation search; the text's language under the input; the model and cache panel below.
+// One column on narrow screens.
 import { DocumentView } from './components/DocumentView.tsx';
 import { ExportPanel } from './components/ExportPanel.tsx';
 import { InputPanel } from './components/InputPanel.tsx';
+import { LanguagePanel } from './components/LanguagePanel.tsx';
 import { ModelPanel } from './components/ModelPanel.tsx';
+import { OccupationSearch } from './components/OccupationSearch.tsx';
 import { PwaBar } from './components/PwaBar.tsx';
 import { ResultsPanel } from './components/ResultsPanel.tsx';
 import { StatusLine } from './components/StatusLine.tsx';
 import { ThresholdPanel } from './components/ThresholdPanel.tsx';
+import { BatchView } from './components/batch/BatchView.tsx';
+import { ViewTabs } from './components/batch/ViewTabs.tsx';
+import { useAppStore } from './store.ts';
 
 export function App() {
+  const view = useAppStore((s) => s.view);
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -23,21 +30,30 @@ export function App() {
         </div>
         <PwaBar />
       </header>
-      <main id="main" className="layout">
-        <div className="column column-input">
-          <InputPanel />
-          <StatusLine />
-          <DocumentView />
-        </div>
-        <div className="column column-results">
-          <ThresholdPanel />
-          <ResultsPanel />
-          <ExportPanel />
-        </div>
-        <div className="column-wide">
-          <ModelPanel />
-        </div>
-      </main>
+      <ViewTabs />
+      {view === 'batch' ? (
+        <main id="main">
+          <BatchView />
+        </main>
+      ) : (
+        <main id="main" className="layout">
+          <div className="column column-input">
+            <InputPanel />
+            <LanguagePanel />
+            <StatusLine />
+            <DocumentView />
+          </div>
+          <div className="column column-results">
+            <ThresholdPanel />
+            <ResultsPanel />
+            <ExportPanel />
+            <OccupationSearch />
+          </div>
+          <div className="column-wide">
+            <ModelPanel />
+          </div>
+        </main>
+      )}
       <footer className="app-footer">
         <p>This service uses the ESCO classification of the European Commission.</p>
         <p className="muted">

@@ -9,6 +9,7 @@ import { errorText } from './engineClient.ts';
 import { defaultThresholds } from '../core/thresholds.ts';
 import { engine, reconfigureEngine } from './engineService.ts';
 import { buildExport, exportFileName, toCsv, toJson } from './exportResults.ts';
+import { chooseLanguage } from './languagePlan.ts';
 import { SAMPLE_JOB_AD } from './sampleAd.ts';
 import { selectDisplayed, selectThresholded } from './selectors.ts';
 import { useAppStore } from './store.ts';
@@ -212,6 +213,8 @@ export function formatResults(format: ExportFormat, exportedAt = new Date().toIS
     modelHash: denseUsed ? (s.status?.cache.hash ?? null) : null,
     models: { embedder: denseUsed ? preset.embedder.id : null, reranker: shown.result.stage === 'reranked' ? (preset.reranker?.id ?? null) : null },
     exportedAt,
+    labels: s.language.labels,
+    textLanguage: s.language.detected ? chooseLanguage(s.language.detected, s.language.override) : s.language.override || null,
   });
   return { text: format === 'json' ? toJson(doc) : toCsv(doc), fileName: exportFileName(exportedAt, format) };
 }

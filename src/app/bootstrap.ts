@@ -1,12 +1,13 @@
 // Starts the app's services once, outside React (StrictMode runs effects twice, and there must be
-// one worker): taxonomy loading and the lexical index, the extraction controller, the engine
-// worker and the service worker.
+// one worker): taxonomy loading and the lexical index, the language controller, the extraction
+// controller, the engine worker and the service worker.
 import { buildLexicalIndex } from '../core/lexical.ts';
 import { TAXONOMY_ASSET_PATH, validateTaxonomy } from '../core/taxonomy.ts';
 import { assetUrl } from './config.ts';
 import { errorText } from './engineClient.ts';
 import { startEngine } from './engineService.ts';
 import { startExtraction } from './extraction.ts';
+import { startLanguages } from './languages.ts';
 import { startPwa } from './pwa.ts';
 import { useAppStore } from './store.ts';
 
@@ -29,6 +30,7 @@ let started = false;
 export function bootstrap(): void {
   if (started) return;
   started = true;
+  startLanguages();
   startExtraction();
   void loadTaxonomy();
   startEngine();

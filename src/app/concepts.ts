@@ -1,5 +1,6 @@
 // Small helpers for naming and describing concepts on the main thread: candidates carry only
 // kind + index, and the taxonomy held here turns them into labels, URIs and type lines.
+import { displayLabel, type LocalizedLabels } from '../core/labelPacks.ts';
 import type { ConceptKind, OccupationConcept, SkillConcept, Taxonomy } from '../core/taxonomy.ts';
 
 /** Stable key of a concept, used to connect result entries and highlighted spans. */
@@ -36,4 +37,23 @@ export function conceptTypeLine(taxonomy: Taxonomy, kind: ConceptKind, index: nu
   const code = o.iscoCode ? `ISCO ${o.iscoCode}` : 'no ISCO code';
   if (o.isIscoGroup) return `ISCO group ${o.iscoCode}`;
   return parent ? `${code} · ${parent.label}` : code;
+}
+
+/** A concept's label in the display language, with the English preferred label beside it. */
+export interface ShownLabel {
+  label: string;
+  /** Language of `label`. */
+  language: string;
+  /** True when the display language has no label for the concept and English is shown. */
+  fallback: boolean;
+  /** The English preferred label (equals `label` when English is shown). */
+  english: string;
+}
+
+/** The label to show: the display language's (labels given) else English, marked as a fallback. */
+export function shownLabel(taxonomy: Taxonomy, labels: LocalizedLabels | null, kind: ConceptKind, index: number): ShownLabel {
+  const english = conceptLabel(taxonomy, kind, index);
+  if (!conceptOf(taxonomy, kind, index)) return { label: english, language: taxonomy.language, fallback: false, english };
+  const d = displayLabel(taxonomy, labels ?? undefined, kind, index);
+  return { label: d.label, language: d.language, fallback: d.fallback, english };
 }

@@ -4,8 +4,8 @@
 // answers), re-running `init` with the same config. Calls in flight when a worker dies are
 // rejected with EngineRestartedError rather than left hanging.
 import * as Comlink from 'comlink';
-import { ENGINE_OUT_OF_MEMORY, ENGINE_WEBGPU_LOST, type CacheView, type EngineApi, type EngineConfig, type EngineStatus, type RegenerationView, type StaleCacheView } from '../../workers/engineApi.ts';
-import type { ExtractOptions, ExtractionResult } from '../core/pipeline.ts';
+import { ENGINE_OUT_OF_MEMORY, ENGINE_WEBGPU_LOST, type BatchView, type CacheView, type EngineApi, type EngineConfig, type EngineStatus, type ExtractRequest, type RegenerationView, type StaleCacheView } from '../../workers/engineApi.ts';
+import type { ExtractionResult } from '../core/pipeline.ts';
 
 export class EngineRestartedError extends Error {
   override name = 'EngineRestartedError';
@@ -73,7 +73,7 @@ export class EngineClient {
     this.kill(new EngineRestartedError('the engine was stopped'));
   }
 
-  extract(text: string, options?: Partial<ExtractOptions>): Promise<ExtractionResult> {
+  extract(text: string, options?: ExtractRequest): Promise<ExtractionResult> {
     return this.invoke('extract', (r) => r.extract(text, options));
   }
   status(): Promise<EngineStatus> {
@@ -107,6 +107,18 @@ export class EngineClient {
   }
   deleteCache(hash: string): Promise<void> {
     return this.invoke('deleteCache', (r) => r.deleteCache(hash));
+  }
+  startBatch(jobId: string): Promise<BatchView> {
+    return this.invoke('startBatch', (r) => r.startBatch(jobId));
+  }
+  pauseBatch(): Promise<void> {
+    return this.invoke('pauseBatch', (r) => r.pauseBatch());
+  }
+  cancelBatch(): Promise<void> {
+    return this.invoke('cancelBatch', (r) => r.cancelBatch());
+  }
+  batchStatus(): Promise<BatchView | null> {
+    return this.invoke('batchStatus', (r) => r.batchStatus());
   }
 
   /** Test hook: kills the worker as a crash would, to exercise the restart path. */

@@ -157,3 +157,31 @@ function parseCsv(csv: string): string[][] {
   }
   return rows;
 }
+
+describe('display labels in the export', () => {
+  const labels = {
+    language: 'de',
+    contentHash: 'c',
+    skills: [{ uri: 'http://data.europa.eu/esco/skill/java', label: 'Java (Programmierung)' }, undefined],
+    occupations: [undefined],
+    skillGroups: [],
+  };
+  it('keeps the English label and adds the shown one with its language, English marked where none exists', () => {
+    const doc = buildExport({ ...input, labels, textLanguage: 'de' });
+    expect(doc.textLanguage).toBe('de');
+    expect(doc.displayLanguage).toBe('de');
+    expect(doc.skills[0]).toMatchObject({ label: 'Java (computer programming)', labelLanguage: 'en', displayLabel: 'Java (Programmierung)', displayLanguage: 'de', displayFallback: false });
+    expect(doc.skills[1]).toMatchObject({ displayLabel: 'say "hello", then\nleave', displayLanguage: 'en', displayFallback: true });
+    const rows = parseCsv(toCsv(doc));
+    const col = (name: string) => CSV_COLUMNS.indexOf(name as (typeof CSV_COLUMNS)[number]);
+    expect(rows[1][col('label')]).toBe('Java (computer programming)');
+    expect(rows[1][col('display_label')]).toBe('Java (Programmierung)');
+    expect(rows[1][col('display_language')]).toBe('de');
+    expect(rows[1][col('text_language')]).toBe('de');
+  });
+  it('shows English without labels', () => {
+    const doc = buildExport(input);
+    expect(doc.textLanguage).toBeNull();
+    expect(doc.skills[0]).toMatchObject({ displayLabel: 'Java (computer programming)', displayLanguage: 'en', displayFallback: false });
+  });
+});

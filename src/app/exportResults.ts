@@ -1,6 +1,8 @@
 // Pure formatting of the shown results for export: a JSON document (URIs, labels, scores, evidence
 // spans with offsets and text, model hash, ESCO version, timestamp) and a CSV with one row per
-// result. No DOM here, so it is unit-tested in Node.
+// result. No DOM here, so it is unit-tested in Node. `label` is always the English preferred label;
+// the label shown in the app's display language sits beside it with its language code.
+import { displayLabel, type LocalizedLabels } from '../core/labelPacks.ts';
 import type { Candidate, ExtractionStage } from '../core/pipeline.ts';
 import type { ShownCandidate, ThresholdSettings } from '../core/thresholds.ts';
 import type { ConceptKind, Taxonomy } from '../core/taxonomy.ts';
@@ -19,7 +21,15 @@ export interface ExportedEvidence {
 export interface ExportedResult {
   kind: ConceptKind;
   uri: string;
+  /** The English preferred label. */
   label: string;
+  /** Language code of `label` (the taxonomy's: en). */
+  labelLanguage: string;
+  /** The label shown in the app: the display language's, or English where it has none. */
+  displayLabel: string;
+  displayLanguage: string;
+  /** True when the display language has no label for the concept and English is shown. */
+  displayFallback: boolean;
   /** The score shown in the app (what the threshold cut applies to). */
   score: number;
   scores: { retrieval: number; rerank: number | null; lexical: number; document: number | null };
@@ -42,6 +52,10 @@ export interface ExportDocument {
   stage: ExtractionStage;
   thresholds: ThresholdSettings;
   textLength: number;
+  /** Language the text was treated as (detected or chosen); null when not known. */
+  textLanguage: string | null;
+  /** Language results were shown in (per concept English where it has no label). */
+  displayLanguage: string;
   skills: ExportedResult[];
   occupations: ExportedResult[];
 }
@@ -58,14 +72,23 @@ export interface ExportInput {
   models?: { embedder: string | null; reranker: string | null };
   /** ISO timestamp; passed in so output is deterministic in tests. */
   exportedAt: string;
+  /** Labels of the display language (absent: English). */
+  labels?: LocalizedLabels | null;
+  textLanguage?: string | null;
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
 function exportCandidate(input: ExportInput, shown: ShownCandidate): ExportedResult {
   const c: Candidate = shown.candidate;
+  const exists = c.kind === 'skill' ? Boolean(input.taxonomy.skills[c.index]) : Boolean(input.taxonomy.occupations[c.index]);
+  const d = exists ? displayLabel(input.taxonomy, input.labels ?? undefined, c.kind, c.index) : { label: '', language: input.taxonomy.language, fallback: false };
   const base = {
     kind: c.kind,
+    labelLanguage: input.taxonomy.language,
+    displayLabel: d.label,
+    displayLanguage: d.language,
+    displayFallback: d.fallback,
     score: round(shown.score),
     scores: {
       retrieval: round(c.retrieval),
@@ -104,6 +127,8 @@ export function buildExport(input: ExportInput): ExportDocument {
     stage: input.stage,
     thresholds: { ...input.thresholds },
     textLength: input.text.length,
+    textLanguage: input.textLanguage ?? null,
+    displayLanguage: input.labels?.language ?? input.taxonomy.language,
     skills: input.skills.map((s) => exportCandidate(input, s)),
     occupations: input.occupations.map((s) => exportCandidate(input, s)),
   };
@@ -129,6 +154,9 @@ export const CSV_COLUMNS = [
   'model_hash',
   'esco_version',
   'exported_at',
+  'display_label',
+  'display_language',
+  'text_language',
 ] as const;
 
 /**
@@ -164,6 +192,9 @@ export function toCsv(doc: ExportDocument): string {
       doc.modelHash,
       doc.escoVersion,
       doc.exportedAt,
+      r.displayLabel,
+      r.displayLanguage,
+      doc.textLanguage,
     ];
     rows.push(fields.map(csvField).join(','));
   }

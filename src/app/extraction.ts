@@ -1,12 +1,15 @@
 // Runs extraction as the text changes: the lexical matcher synchronously on the main thread on
 // every change (instant results, no model), and the engine's full extraction once the model is
 // dense-ready, debounced while typing and at once on paste. A request counter drops responses
-// that arrive after a newer request was made.
-import type { EngineStatus } from '../../workers/engineApi.ts';
+// that arrive after a newer request was made. For text in another language the lexical stage uses
+// the mentions of that language plus English (languages.ts) on both sides: here, and in the worker,
+// which gets them with the request; the dense request waits for the language to be settled.
+import type { EngineStatus, ExtractRequest } from '../../workers/engineApi.ts';
 import { extractLexical } from '../core/pipeline.ts';
 import { IS_E2E } from './config.ts';
 import { EngineRestartedError, errorText } from './engineClient.ts';
 import { engine } from './engineService.ts';
+import { activeMentions, analyseCurrentText } from './languages.ts';
 import { useAppStore, type AppState } from './store.ts';
 
 export const TYPING_DEBOUNCE_MS = 300;
@@ -30,7 +33,8 @@ function runLexical(s: AppState): void {
   }
   const { data, lexical } = s.taxonomy;
   if (!data || !lexical) return;
-  const result = extractLexical(s.text, { taxonomy: data, lexical });
+  const mentions = activeMentions(s);
+  const result = extractLexical(s.text, { taxonomy: data, lexical, ...(mentions ? { mentions } : {}) });
   useAppStore.setState({ lexical: { text: s.text, result } });
 }
 
@@ -51,7 +55,13 @@ async function runDense(): Promise<void> {
   const id = ++requestId;
   const text = useAppStore.getState().text;
   try {
-    const result = await client.extract(text);
+    // The text's language and its matcher first (a no-op after the first text of a language), so
+    // the worker gets the mentions in that language instead of a second request once they are ready.
+    await analyseCurrentText();
+    if (id !== requestId) return;
+    const mentions = activeMentions(useAppStore.getState());
+    const request: ExtractRequest = mentions ? { mentions: mentions(text) } : {};
+    const result = await client.extract(text, request);
     if (id !== requestId) return;
     useAppStore.setState({ dense: { text, result }, densePending: false, denseError: null });
   } catch (e) {
@@ -67,8 +77,11 @@ export function startExtraction(): () => void {
   const unsubscribe = useAppStore.subscribe((s, prev) => {
     const textChanged = s.text !== prev.text;
     if (textChanged && IS_E2E) window.__perf = { inputAt: performance.now() };
-    if (textChanged || (s.taxonomy.phase === 'ready' && prev.taxonomy.phase !== 'ready')) {
+    // a language matcher that became ready (or another language chosen) re-runs both stages
+    const languageChanged = s.language.active !== prev.language.active;
+    if (textChanged || languageChanged || (s.taxonomy.phase === 'ready' && prev.taxonomy.phase !== 'ready')) {
       runLexical(s);
+      // while typing, a language change waits for the debounce like the text does
       scheduleDense(s.textSource !== 'typing');
     } else if (denseKey(s.status) !== denseKey(prev.status)) {
       scheduleDense(true);

@@ -5,7 +5,7 @@ import type { Candidate, ExtractionResult } from '../core/pipeline.ts';
 import { defaultThresholds } from '../core/thresholds.ts';
 import type { Taxonomy } from '../core/taxonomy.ts';
 import { selectBusy, selectDisplayed, selectHighlight, selectLists, selectThresholded } from './selectors.ts';
-import type { AppState, TextResult } from './store.ts';
+import { INITIAL_LANGUAGE, type AppState, type TextResult } from './store.ts';
 
 const taxonomy = {
   format: 1,
@@ -25,7 +25,7 @@ function cand(p: Partial<Candidate> & Pick<Candidate, 'kind' | 'index'>): Candid
 }
 
 function result(text: string, candidates: Candidate[], stage: ExtractionResult['stage'] = 'lexical'): TextResult {
-  return { text, result: { textLength: text.length, segments: [], notices: [], candidates, stage, timings: {} } };
+  return { text, result: { textLength: text.length, segments: [], notices: [], candidates, skippedSections: [], stage, timings: {} } };
 }
 
 const TEXT = 'We use SQL and Java. Teamwork matters.';
@@ -58,6 +58,7 @@ function state(p: Partial<AppState>): AppState {
   return {
     text: TEXT,
     taxonomy: { phase: 'ready', data: taxonomy, lexical: null },
+    language: INITIAL_LANGUAGE,
     lexical: null,
     dense: null,
     densePending: false,

@@ -5,7 +5,8 @@
 import type { Evidence } from '../core/pipeline.ts';
 import { applyThresholds, scoreHistogram, type ScoreBasis, type ShownCandidate, type ThresholdResult, type ThresholdSettings } from '../core/thresholds.ts';
 import type { ConceptKind, Taxonomy } from '../core/taxonomy.ts';
-import { conceptKey, conceptLabel } from './concepts.ts';
+import type { LocalizedLabels } from '../core/labelPacks.ts';
+import { conceptKey, shownLabel } from './concepts.ts';
 import { buildRuns, type HighlightSpan, type TextRun } from './highlight.ts';
 import type { AppState, SortBy, TextResult } from './store.ts';
 
@@ -76,10 +77,15 @@ export interface ShownLists {
 
 const EMPTY_LISTS: ShownLists = { skills: [], occupations: [], kept: { skill: 0, occupation: 0 }, totals: { skill: 0, occupation: 0 } };
 
-const listsMemo = memoize((t: ThresholdResult | null, filter: string, sortBy: SortBy, taxonomy: Taxonomy | null): ShownLists => {
+const listsMemo = memoize((t: ThresholdResult | null, filter: string, sortBy: SortBy, taxonomy: Taxonomy | null, labels: LocalizedLabels | null): ShownLists => {
   if (!t || !taxonomy) return EMPTY_LISTS;
   const needle = filter.trim().toLocaleLowerCase();
-  const keep = (x: ShownCandidate) => !needle || conceptLabel(taxonomy, x.candidate.kind, x.candidate.index).toLocaleLowerCase().includes(needle);
+  // the filter matches the label shown and the English one
+  const keep = (x: ShownCandidate) => {
+    if (!needle) return true;
+    const l = shownLabel(taxonomy, labels, x.candidate.kind, x.candidate.index);
+    return l.label.toLocaleLowerCase().includes(needle) || l.english.toLocaleLowerCase().includes(needle);
+  };
   const order = (list: ShownCandidate[]) =>
     sortBy === 'appearance' ? [...list].sort((a, b) => a.candidate.firstOffset - b.candidate.firstOffset || b.score - a.score) : list;
   return {
@@ -90,7 +96,7 @@ const listsMemo = memoize((t: ThresholdResult | null, filter: string, sortBy: So
   };
 });
 
-export const selectLists = (s: AppState): ShownLists => listsMemo(selectThresholded(s), s.filter, s.settings.sortBy, s.taxonomy.data);
+export const selectLists = (s: AppState): ShownLists => listsMemo(selectThresholded(s), s.filter, s.settings.sortBy, s.taxonomy.data, s.language.labels);
 
 export interface HighlightModel {
   text: string;
@@ -108,13 +114,13 @@ function evidenceScore(e: Evidence, basis: ScoreBasis): number {
  * own embedding score passes the cut; a dense-only result with no such segment shows its best one,
  * so every entry can point at its evidence.
  */
-const highlightMemo = memoize((shown: TextResult | null, t: ThresholdResult | null, thresholds: ThresholdSettings, taxonomy: Taxonomy | null): HighlightModel | null => {
+const highlightMemo = memoize((shown: TextResult | null, t: ThresholdResult | null, thresholds: ThresholdSettings, taxonomy: Taxonomy | null, labels: LocalizedLabels | null): HighlightModel | null => {
   if (!shown || !taxonomy) return null;
   const spans: HighlightSpan[] = [];
-  const labels = new Map<string, string>();
+  const names = new Map<string, string>();
   for (const { candidate: c } of t ? [...t.skills, ...t.occupations] : []) {
     const key = conceptKey(c.kind, c.index);
-    labels.set(key, conceptLabel(taxonomy, c.kind, c.index));
+    names.set(key, shownLabel(taxonomy, labels, c.kind, c.index).label);
     const cut = c.kind === 'skill' ? thresholds.skillThreshold : thresholds.occupationThreshold;
     let best: Evidence | null = null;
     let added = false;
@@ -131,8 +137,8 @@ const highlightMemo = memoize((shown: TextResult | null, t: ThresholdResult | nu
     }
     if (!added && best) spans.push({ start: best.start, end: best.end, key, strong: false });
   }
-  return { text: shown.text, runs: buildRuns(shown.text.length, spans), labels };
+  return { text: shown.text, runs: buildRuns(shown.text.length, spans), labels: names };
 });
 
 export const selectHighlight = (s: AppState): HighlightModel | null =>
-  highlightMemo(selectDisplayed(s), selectThresholded(s), s.settings.thresholds, s.taxonomy.data);
+  highlightMemo(selectDisplayed(s), selectThresholded(s), s.settings.thresholds, s.taxonomy.data, s.language.labels);

@@ -5,11 +5,13 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import type { EngineStatus, RegenerationView, StaleCacheView } from '../../workers/engineApi.ts';
+import type { LocalizedLabels } from '../core/labelPacks.ts';
 import type { LexicalIndex } from '../core/lexical.ts';
 import type { ExtractionResult } from '../core/pipeline.ts';
 import { defaultThresholds, type ThresholdSettings } from '../core/thresholds.ts';
 import type { Taxonomy } from '../core/taxonomy.ts';
 import { activePresetId } from './config.ts';
+import { initialBatchUiState, initialView, type AppView, type BatchUiState } from './batchState.ts';
 
 export type TextSource = 'typing' | 'paste' | 'sample' | 'file' | 'clear';
 export type SortBy = 'score' | 'appearance';
@@ -53,10 +55,48 @@ export interface Hover {
 
 export type Message = { kind: 'ok' | 'error'; text: string } | null;
 
+/** The language of the text and the labels used for it (src/app/languages.ts keeps it up to date). */
+export interface LanguageState {
+  /** Detected language of the current text ('' when unknown or no text) and whether ELD trusts it. */
+  detected: { language: string; reliable: boolean } | null;
+  /** The user's choice of the text's language; '' = the detected one. */
+  override: string;
+  /** The user's choice of the label language; '' = the plan's (the text's language where ESCO has labels). */
+  displayOverride: string;
+  /** Languages with a label pack (from labels-index.json, fetched on the first non-English text). */
+  available: { language: string; skills: number; occupations: number }[] | null;
+  /** Language whose labels are matched beside English for the current text; null = English only. */
+  matchLanguage: string | null;
+  /** Language results are shown in (per concept English where it has no label). */
+  displayLanguage: string;
+  /** Notices of the plan (no labels in the language, occupation labels only, ...). */
+  notices: string[];
+  /** Loading state of the label packs asked for, by language. */
+  packs: Record<string, { phase: 'loading' | 'ready' | 'failed'; error?: string }>;
+  /** The language of the ready matcher used for the current text (null: English only); a change re-runs extraction. */
+  active: string | null;
+  /** Labels of the display language once loaded (null: English labels). */
+  labels: LocalizedLabels | null;
+}
+
+export const INITIAL_LANGUAGE: LanguageState = {
+  detected: null,
+  override: '',
+  displayOverride: '',
+  available: null,
+  matchLanguage: null,
+  displayLanguage: 'en',
+  notices: [],
+  packs: {},
+  active: null,
+  labels: null,
+};
+
 export interface AppState {
   text: string;
   textSource: TextSource;
   taxonomy: TaxonomyState;
+  language: LanguageState;
   /** Lexical result for the current text (computed synchronously on every change). */
   lexical: TextResult | null;
   /** Latest dense/reranked result; may belong to an older text while a newer one is pending. */
@@ -73,6 +113,10 @@ export interface AppState {
   staleCaches: StaleCacheView[];
   cacheMessage: Message;
   exportMessage: Message;
+  /** Single-text or batch view (App.tsx tabs). */
+  view: AppView;
+  /** The batch view's state (batch.ts). */
+  batch: BatchUiState;
 
   setText(text: string, source: TextSource): void;
   setFilter(filter: string): void;
@@ -105,6 +149,7 @@ export const useAppStore = create<AppState>()(
       text: '',
       textSource: 'typing',
       taxonomy: { phase: 'loading', data: null, lexical: null },
+      language: INITIAL_LANGUAGE,
       lexical: null,
       dense: null,
       densePending: false,
@@ -119,6 +164,8 @@ export const useAppStore = create<AppState>()(
       staleCaches: [],
       cacheMessage: null,
       exportMessage: null,
+      view: initialView(),
+      batch: initialBatchUiState,
 
       setText: (text, source) => set({ text, textSource: source }),
       setFilter: (filter) => set({ filter }),

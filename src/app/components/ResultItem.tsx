@@ -1,9 +1,11 @@
-// One result entry: label linked to its ESCO URI, type line, score as number and bar, and badges
-// for the signals that found it. Hovering or focusing it highlights its evidence in the text, and
+// One result entry: label (in the display language, the English preferred label beside it, English
+// marked where the language has none) linked to its ESCO URI, type line, score as number and bar,
+// and badges for the signals that found it. Hovering or focusing it highlights its evidence in the text, and
 // it lights up when one of its spans is hovered.
 import type { Signal } from '../../core/pipeline.ts';
 import type { ShownCandidate } from '../../core/thresholds.ts';
-import { conceptKey, conceptOf, conceptTypeLine } from '../concepts.ts';
+import { conceptKey, conceptOf, conceptTypeLine, shownLabel } from '../concepts.ts';
+import { languageName } from '../languagePlan.ts';
 import { formatScore } from '../format.ts';
 import { useAppStore } from '../store.ts';
 
@@ -22,8 +24,10 @@ export function ResultItem({ shown }: { shown: ShownCandidate }) {
   const active = useAppStore((s) => s.hover?.keys.includes(key) ?? false);
   const setHover = useAppStore((s) => s.setHover);
   const clearHover = useAppStore((s) => s.clearHover);
+  const labels = useAppStore((s) => s.language.labels);
   const concept = taxonomy ? conceptOf(taxonomy, c.kind, c.index) : undefined;
   if (!taxonomy || !concept) return null;
+  const name = shownLabel(taxonomy, labels, c.kind, c.index);
   const pct = Math.round(Math.max(0, Math.min(1, score)) * 100);
 
   return (
@@ -36,9 +40,21 @@ export function ResultItem({ shown }: { shown: ShownCandidate }) {
       onBlur={() => clearHover('focus')}
     >
       <div className="result-main">
-        <a className="result-label" href={concept.uri} target="_blank" rel="noopener noreferrer" title={concept.uri}>
-          {concept.label}
-        </a>
+        <span className="result-labels">
+          <a className="result-label" href={concept.uri} target="_blank" rel="noopener noreferrer" title={concept.uri} lang={name.language} data-language={name.language}>
+            {name.label}
+          </a>
+          {name.fallback && labels && (
+            <span className="badge badge-fallback" title={`ESCO has no ${languageName(labels.language)} label for this concept: the English one is shown`}>
+              EN
+            </span>
+          )}
+          {name.label !== name.english && (
+            <span className="result-label-en muted" lang="en" data-testid="label-en">
+              {name.english}
+            </span>
+          )}
+        </span>
         <span className="result-score" title={`Score ${score.toFixed(4)}`}>
           {formatScore(score)}
         </span>

@@ -1,0 +1,89 @@
+// Pure decisions about the text's language for the app (no DOM, no fetch): which language to use
+// (detected or chosen), which labels to match and show given the label packs that exist, the notice
+// for an English-only model on other text, and names for the language picker. languages.ts does the
+// loading; this file is what it decides with, and is unit-tested.
+import type { LabelPackIndex } from '../core/labelPacks.ts';
+import type { LanguagePlan } from '../core/languageDetect.ts';
+
+export const ENGLISH = 'en';
+
+/** One language with labels, as the language pickers list it. */
+export interface AvailablePack {
+  language: string;
+  /** Concepts with a preferred label in the language. */
+  skills: number;
+  occupations: number;
+}
+
+export function availableFromIndex(packs: LabelPackIndex['packs']): AvailablePack[] {
+  return packs
+    .map((p) => ({ language: p.language, skills: p.coverage.skill?.labelled ?? 0, occupations: p.coverage.occupation?.labelled ?? 0 }))
+    .sort((a, b) => (a.language < b.language ? -1 : a.language > b.language ? 1 : 0));
+}
+
+/**
+ * Below this many letters a detection is not trusted, whatever ELD says: while an English ad is typed,
+ * "Experien" reads as German and "Experience wit" as Dutch (measured), and acting on that would
+ * fetch a label pack and re-run extraction for nothing.
+ */
+export const MIN_DETECT_LETTERS = 20;
+
+export function enoughToDetect(text: string): boolean {
+  let n = 0;
+  for (const _ of text.matchAll(/\p{L}/gu)) if (++n >= MIN_DETECT_LETTERS) return true;
+  return false;
+}
+
+/**
+ * The language the text is treated as: the user's choice, else the detected one when ELD trusts it.
+ * An unreliable guess (a few words, a list of tool names) is treated as English: matching English
+ * labels is what the app did before, and a wrong language would only add false label matches.
+ */
+export function chooseLanguage(detected: { language: string; reliable: boolean } | null, override: string): string {
+  if (override) return override;
+  return detected?.reliable && detected.language ? detected.language : ENGLISH;
+}
+
+export interface ResolvedPlan {
+  matchLanguage: string | null;
+  displayLanguage: string;
+  notices: string[];
+}
+
+/**
+ * The core plan plus the user's choice of label language: '' keeps the plan's (the text's language
+ * where ESCO has labels, else English); English or another language with a pack replaces it.
+ */
+export function resolvePlan(plan: LanguagePlan, displayOverride: string, available: readonly AvailablePack[]): ResolvedPlan {
+  const notices = plan.notice ? [plan.notice] : [];
+  let displayLanguage = plan.displayLanguage;
+  if (displayOverride === ENGLISH || (displayOverride && available.some((a) => a.language === displayOverride))) displayLanguage = displayOverride;
+  return { matchLanguage: plan.matchLanguage, displayLanguage, notices };
+}
+
+/** What the app knows of a model preset's languages (ModelPreset fits). */
+export interface PresetLanguages {
+  label: string;
+  languages: string[] | 'multilingual';
+}
+
+/**
+ * With an English-only embedding model on text in another language, semantic matching sees words it
+ * was not trained on: say so and point to the multilingual preset. Label matching is unaffected.
+ */
+export function modelLanguageNotice(preset: PresetLanguages, language: string, hasLabels: boolean): string | undefined {
+  if (!language || preset.languages === 'multilingual' || preset.languages.includes(language)) return undefined;
+  const name = languageName(language);
+  const labels = hasLabels ? `ESCO labels in ${name} and English are still matched` : 'English ESCO labels are still matched';
+  return `The model "${preset.label}" is English only, so semantic matching does not understand ${name} text; ${labels}. ` +
+    `Choose the multilingual bge-m3 in the Model panel for semantic matches across languages.`;
+}
+
+/** "German", "French", ... (English names, as the rest of the UI is in English); the code when unknown. */
+export function languageName(code: string): string {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
