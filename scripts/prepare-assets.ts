@@ -3,20 +3,39 @@
 // models and their precomputed embedding asset; with --real-models a,b the real small models
 // (provisioned offline by scripts/fetch-models.ts) and their shipped embedding assets. Each step is
 // also its own npm script.
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Dtype, EmbedderSpec } from '../src/core/models.ts';
-import { buildTaxonomyAsset, locateSources, taxonomyIsUpToDate } from './build-taxonomy.ts';
+import { buildLabelPackAssets, buildTaxonomyAsset, defaultLanguageSourceDirs, formatCoverage, locateLanguageSources, locateSources, TAXONOMY_DIR, taxonomyIsUpToDate } from './build-taxonomy.ts';
 
 export async function prepareTaxonomy(): Promise<void> {
   const source = locateSources();
-  if (taxonomyIsUpToDate(source)) return;
-  console.log(`building taxonomy asset from ${source.dir} ...`);
-  const r = await buildTaxonomyAsset(source);
-  console.log(`taxonomy: ${r.skills} skills, ${r.occupations} occupation-kind concepts (${(r.ms / 1000).toFixed(1)} s)`);
+  if (!taxonomyIsUpToDate(source)) {
+    console.log(`building taxonomy asset from ${source.dir} ...`);
+    const r = await buildTaxonomyAsset(source);
+    console.log(`taxonomy: ${r.skills} skills, ${r.occupations} occupation-kind concepts (${(r.ms / 1000).toFixed(1)} s)`);
+  }
+  await prepareLabelPacks(source.dir, source.language);
+}
+
+/** The per-language label packs, rebuilt when missing or joined to another taxonomy version. */
+async function prepareLabelPacks(englishDir: string, language: string): Promise<void> {
+  const { loadTaxonomyAsset } = await import('./precompute.ts');
+  const { LABEL_PACK_INDEX_PATH } = await import('../src/core/labelPacks.ts');
+  const taxonomy = loadTaxonomyAsset();
+  const indexFile = join(TAXONOMY_DIR, '..', LABEL_PACK_INDEX_PATH);
+  try {
+    if ((JSON.parse(readFileSync(indexFile, 'utf8')) as { taxonomyHash?: string }).taxonomyHash === taxonomy.contentHash) return;
+  } catch {
+    // Missing or unreadable: build.
+  }
+  console.log('building the label packs of the other languages ...');
+  const results = await buildLabelPackAssets(taxonomy, locateLanguageSources(defaultLanguageSourceDirs(englishDir), language));
+  console.log(formatCoverage(results));
+  for (const r of results) if (r.error) console.error(`label pack ${r.language} not built: ${r.error} (English labels still work)`);
 }
 
 export async function prepareAssets(options: { testModels?: boolean; realModels?: string[] } = {}): Promise<void> {
