@@ -374,3 +374,23 @@ async function layoutMarks(page: import('@playwright/test').Page): Promise<numbe
     ),
   );
 }
+
+test('sections that are not about the job are listed as not analysed, and can be analysed anyway', async ({ page }) => {
+  await page.goto('/');
+  await waitDenseReady(page);
+  await page.getByRole('button', { name: 'Try a sample job ad' }).click();
+  await waitFinal(page);
+  const skipped = page.getByTestId('skipped-sections');
+  await expect(skipped).toContainText('not analysed: company description');
+  await expect(skipped).toContainText('“About us');
+  const total = page.getByTestId('skill-kept');
+  const before = await total.textContent();
+  await skipped.getByLabel('Analyse these sections anyway').check();
+  await expect(skipped).toContainText('analysed anyway: company description');
+  await waitFinal(page);
+  // The company blurb ("logistics software company ... route planning and warehouse tools") now yields candidates too.
+  await expect(total).not.toHaveText(before!);
+  await screenshot(page, '12-skipped-sections');
+  await skipped.getByLabel('Analyse these sections anyway').uncheck();
+  await expect(skipped).toContainText('not analysed: company description');
+});

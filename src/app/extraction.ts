@@ -34,7 +34,7 @@ function runLexical(s: AppState): void {
   const { data, lexical } = s.taxonomy;
   if (!data || !lexical) return;
   const mentions = activeMentions(s);
-  const result = extractLexical(s.text, { taxonomy: data, lexical, ...(mentions ? { mentions } : {}) });
+  const result = extractLexical(s.text, { taxonomy: data, lexical, ...(mentions ? { mentions } : {}) }, { analyseAllSections: s.settings.analyseAllSections });
   useAppStore.setState({ lexical: { text: s.text, result } });
 }
 
@@ -60,7 +60,8 @@ async function runDense(): Promise<void> {
     await analyseCurrentText();
     if (id !== requestId) return;
     const mentions = activeMentions(useAppStore.getState());
-    const request: ExtractRequest = mentions ? { mentions: mentions(text) } : {};
+    const { analyseAllSections } = useAppStore.getState().settings;
+    const request: ExtractRequest = { analyseAllSections, ...(mentions ? { mentions: mentions(text) } : {}) };
     const result = await client.extract(text, request);
     if (id !== requestId) return;
     useAppStore.setState({ dense: { text, result }, densePending: false, denseError: null });
@@ -79,7 +80,8 @@ export function startExtraction(): () => void {
     if (textChanged && IS_E2E) window.__perf = { inputAt: performance.now() };
     // a language matcher that became ready (or another language chosen) re-runs both stages
     const languageChanged = s.language.active !== prev.language.active;
-    if (textChanged || languageChanged || (s.taxonomy.phase === 'ready' && prev.taxonomy.phase !== 'ready')) {
+    const sectionsChanged = s.settings.analyseAllSections !== prev.settings.analyseAllSections;
+    if (textChanged || languageChanged || sectionsChanged || (s.taxonomy.phase === 'ready' && prev.taxonomy.phase !== 'ready')) {
       runLexical(s);
       // while typing, a language change waits for the debounce like the text does
       scheduleDense(s.textSource !== 'typing');

@@ -30,6 +30,8 @@ export interface Settings {
   forceWasm: boolean;
   /** Hashes of the embedding caches that were active in this browser: one missing later was evicted. */
   knownCaches: string[];
+  /** Analyse sections that are not about the job too (company blurb, benefits, legal text, how to apply). */
+  analyseAllSections: boolean;
 }
 
 /** A result together with the text it was computed on: evidence offsets refer to that text. */
@@ -138,6 +140,7 @@ export function defaultSettings(presetId: string | null = null): Settings {
     rerankerEnabled: null,
     forceWasm: false,
     knownCaches: [],
+    analyseAllSections: false,
   };
 }
 

@@ -2,9 +2,11 @@
 // are string slices, marked runs are <mark> elements around a slice. Hovering or focusing a mark
 // lights up the results it is evidence for, and hovering a result lights up its marks. The marks
 // form one tab stop (roving tabindex): arrow keys move between them, so a long text does not add
-// dozens of stops to the tab order.
+// dozens of stops to the tab order. Sections that are not about the job are listed under the text
+// with the reason they were not analysed and a switch to analyse them anyway.
 import { Fragment, useRef, useState, type KeyboardEvent } from 'react';
-import { selectBusy, selectHighlight } from '../selectors.ts';
+import type { SkippedSection } from '../../core/sections.ts';
+import { selectBusy, selectDisplayed, selectHighlight } from '../selectors.ts';
 import { useAppStore } from '../store.ts';
 
 const NEXT_KEYS = new Set(['ArrowRight', 'ArrowDown']);
@@ -73,7 +75,36 @@ export function DocumentView() {
           })
         )}
       </div>
+      <SkippedSections />
     </section>
+  );
+}
+
+// A stable empty list: a new [] on every store read would re-render without end.
+const NO_SECTIONS: readonly SkippedSection[] = [];
+
+/** Sections kept from producing results (not about the job), with the reason and a switch to analyse them. */
+function SkippedSections() {
+  const sections = useAppStore((s) => selectDisplayed(s)?.result.skippedSections ?? NO_SECTIONS);
+  const text = useAppStore((s) => selectDisplayed(s)?.text ?? '');
+  const analyseAll = useAppStore((s) => s.settings.analyseAllSections);
+  const setSettings = useAppStore((s) => s.setSettings);
+  if (sections.length === 0) return null;
+  return (
+    <div className="skipped-sections" data-testid="skipped-sections">
+      <ul>
+        {sections.map((sec) => (
+          <li key={sec.start}>
+            <span className="badge">{sec.analysed ? `analysed anyway: ${sec.label}` : `not analysed: ${sec.label}`}</span>{' '}
+            <span className="muted">“{(sec.heading ?? text.slice(sec.start, sec.end)).trim().slice(0, 60)}…”</span>
+          </li>
+        ))}
+      </ul>
+      <div className="checkbox">
+        <input id="analyse-all-sections" type="checkbox" checked={analyseAll} onChange={(e) => setSettings({ analyseAllSections: e.target.checked })} />
+        <label htmlFor="analyse-all-sections">Analyse these sections anyway</label>
+      </div>
+    </div>
   );
 }
 
