@@ -13,6 +13,7 @@
 //   interaction  4. paste -> results, slider -> results              (same)
 //   memory       5. page and engine-worker memory                     (test models)
 //   precompute   6. computing the shipped embedding asset in Node, sampled and extrapolated
+//   batch        7. batch extraction: Node CLI and the browser batch view (documents/min, peak memory)
 // The sections live in scripts/bench/.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,10 +25,11 @@ import { runInference } from './bench/inference.ts';
 import { runPrecomputeTime } from './bench/precomputeTime.ts';
 import { runRealModel } from './bench/realModel.ts';
 import { runSearch } from './bench/search.ts';
+import { runBatch } from './bench/batch.ts';
 import { fmtBytes, markdownTable, type Table } from './bench/stats.ts';
 import { summaryLines } from './bench/summary.ts';
 
-const SECTIONS = ['search', 'inference', 'realmodel', 'startup', 'interaction', 'memory', 'precompute'] as const;
+const SECTIONS = ['search', 'inference', 'realmodel', 'startup', 'interaction', 'memory', 'precompute', 'batch'] as const;
 type Section = (typeof SECTIONS)[number];
 const APP_SECTIONS: readonly AppSection[] = ['startup', 'interaction', 'memory'];
 
@@ -146,6 +148,7 @@ async function main(): Promise<void> {
     const app = new Set(APP_SECTIONS.filter((s) => o.sections.has(s)));
     if (app.size) await section([...app].join(', '), () => runAppSections(ctx, app, o.appPresets));
     if (o.sections.has('precompute')) await section('precompute', () => runPrecomputeTime(ctx));
+    if (o.sections.has('batch')) await section('batch', () => runBatch(ctx));
   } finally {
     await ctx.close();
     rmSync(filesDir, { recursive: true, force: true });
