@@ -4,11 +4,9 @@
 // reloads; export; model panel; PWA manifest and service worker; offline reload; crash restart.
 // Screenshots of the main states go to test-results/screenshots/ for review.
 import { expect, test } from '@playwright/test';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { SAMPLE_JOB_AD } from '../src/app/sampleAd.ts';
-import { ENGINE_TIMEOUT, engineCalls, pasteText, screenshot, SHOTS_DIR, startPreview, waitDenseReady, waitFinal } from './appHelpers.ts';
+import { ENGINE_TIMEOUT, engineCalls, pasteText, screenshot, SHOTS_DIR, startPreview, waitDenseReady, waitFinal, withUpdatableBuild } from './appHelpers.ts';
 
 const MODEL_HOST = 'http://localhost:4174';
 
@@ -300,20 +298,9 @@ test('after one visit with the model loaded, the app works offline', async ({ br
 
 test('a new service worker version offers "Update available — Reload"', async ({ browser }) => {
   test.setTimeout(180_000);
-  // A private copy of the build, so the test can publish a "new version" of the service worker.
-  const dir = mkdtempSync(join(tmpdir(), 'esco-e2e-update-'));
-  cpSync('dist-e2e', dir, { recursive: true });
-  const server = await startPreview(4176, dir);
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: 60_000 });
+  await withUpdatableBuild(browser, 4176, async (page, publishUpdate) => {
     await expect(page.getByText('Update available.')).toBeHidden();
-    appendFileSync(join(dir, 'sw.js'), '\n// next version\n');
-    await page.evaluate(async () => {
-      await (await navigator.serviceWorker.getRegistration())?.update();
-    });
+    await publishUpdate();
     const banner = page.getByText('Update available.');
     await expect(banner).toBeVisible({ timeout: 60_000 });
     await screenshot(page, '11-update-available');
@@ -321,11 +308,7 @@ test('a new service worker version offers "Update available — Reload"', async 
     await expect(page.getByRole('heading', { level: 1, name: 'ESCO Skill Finder' })).toBeVisible();
     await expect(banner).toBeHidden();
     expect(await page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.waiting))).toBe(false);
-  } finally {
-    await context.close();
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('the engine restarts after a crash and extraction keeps working', async ({ page }) => {

@@ -3,12 +3,10 @@
 // running out of memory, a lost WebGPU device, full storage during regeneration and import, and a
 // first visit without network. Each test checks the message the user sees, the state after (stored
 // caches, active cache hash, results on screen) and leaves a screenshot.
-import { chromium, expect, test, type BrowserContext, type Page, type Worker } from '@playwright/test';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { CHROMIUM_ARGS, chromiumPath } from '../scripts/browser.ts';
-import { ENGINE_TIMEOUT, pasteText, screenshot, startPreview, waitDenseReady, waitFinal } from './appHelpers.ts';
+import { ENGINE_TIMEOUT, engineWorker, pasteText, pickPreset, screenshot, waitDenseReady, waitFinal, withUpdatableBuild } from './appHelpers.ts';
 
 const AD = 'We are hiring a software developer.\n- Experience with Java programming\n- SQL databases\n- Good teamwork';
 const DB = 'esco-embedding-cache';
@@ -43,10 +41,6 @@ async function activeHash(page: Page): Promise<string> {
   return (await page.getByTestId('cache-info').locator('code').first().textContent()) ?? '';
 }
 
-async function engineWorker(page: Page): Promise<Worker> {
-  await expect.poll(() => page.workers().some((w) => w.url().includes('engine')), { timeout: 30_000 }).toBe(true);
-  return page.workers().find((w) => w.url().includes('engine'))!;
-}
 
 async function exportActiveCache(page: Page): Promise<Buffer> {
   const panel = page.getByTestId('model-panel');
@@ -322,7 +316,7 @@ test('a cache deleted in one tab is not used by the other', async ({ context }) 
   await b.goto('/?backend=wasm');
   await waitDenseReady(b);
   // Tab b switches to another model; the test model's cache is then "kept" there and can be deleted.
-  await b.getByTestId('preset-picker').getByLabel(/BGE small \(English\)/).check();
+  await pickPreset(b, /BGE small \(English\)/);
   await expect(b.getByTestId('model-panel')).toContainText('Xenova/bge-small-en-v1.5');
   await waitDenseReady(b);
   await b.getByTestId('model-panel').getByRole('button', { name: `Delete cache ${testHash}` }).click();
@@ -335,14 +329,7 @@ test('a cache deleted in one tab is not used by the other', async ({ context }) 
 
 test('a service worker update during a regeneration waits, and says the regeneration resumes after a reload', async ({ browser }) => {
   test.setTimeout(240_000);
-  const dir = mkdtempSync(join(tmpdir(), 'esco-e2e-update-regen-'));
-  cpSync('dist-e2e', dir, { recursive: true });
-  const server = await startPreview(4177, dir);
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: 60_000 });
+  await withUpdatableBuild(browser, 4177, async (page, publishUpdate) => {
     await waitDenseReady(page);
     const panel = page.getByTestId('model-panel');
     await panel.getByRole('button', { name: 'Regenerate embedding cache' }).click();
@@ -350,10 +337,7 @@ test('a service worker update during a regeneration waits, and says the regenera
     const progress = panel.getByTestId('regen-progress');
     await expect(progress).toBeVisible({ timeout: ENGINE_TIMEOUT });
 
-    appendFileSync(join(dir, 'sw.js'), '\n// next version\n');
-    await page.evaluate(async () => {
-      await (await navigator.serviceWorker.getRegistration())?.update();
-    });
+    await publishUpdate();
     const waits = page.getByTestId('update-waits');
     await expect(waits).toContainText('Update available: it will be offered again when the cache regeneration is done.', { timeout: 60_000 });
     await expect(waits.getByRole('button', { name: 'Reload now (the regeneration resumes after the reload)' })).toBeVisible();
@@ -362,9 +346,5 @@ test('a service worker update during a regeneration waits, and says the regenera
     // Once the job stops, the ordinary prompt returns.
     await progress.getByRole('button', { name: 'Cancel' }).click();
     await expect(page.getByRole('button', { name: 'Reload', exact: true })).toBeVisible({ timeout: ENGINE_TIMEOUT });
-  } finally {
-    await context.close();
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -5,7 +5,7 @@
 // switching presets keeps every cache stored and each model on its own cache.
 import { chromium, expect, test, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../scripts/browser.ts';
-import { ENGINE_TIMEOUT, pasteText, screenshot, waitDenseReady, waitFinal } from './appHelpers.ts';
+import { ENGINE_TIMEOUT, pasteText, pickPreset, screenshot, waitDenseReady, waitFinal } from './appHelpers.ts';
 
 const PARAPHRASE = "You will look after our customers' accounts and answer their questions.";
 const AD = [
@@ -19,11 +19,6 @@ const AD = [
 /** The ESCO skill the paraphrase means (bge-small-en ranks it first for the whole sentence, 0.80; about 0.77 for each clause; checked in Node). */
 const PARAPHRASE_SKILL = { uri: 'http://data.europa.eu/esco/skill/cace7a77-38b7-4cdf-8171-e17692bef5f6', label: "respond to customers' inquiries" };
 
-async function pickPreset(page: Page, label: RegExp): Promise<void> {
-  const picker = page.getByTestId('preset-picker');
-  await picker.getByLabel(label).check();
-  await expect(picker.getByLabel(label)).toBeChecked();
-}
 
 async function expectRealModelReady(page: Page, backend: 'WASM' | 'WebGPU', dtype: string): Promise<string> {
   await waitDenseReady(page);

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Dtype, EmbedderSpec } from '../src/core/models.ts';
+import type { Taxonomy } from '../src/core/taxonomy.ts';
 import { buildLabelPackAssets, buildTaxonomyAsset, defaultLanguageSourceDirs, formatCoverage, locateLanguageSources, locateSources, TAXONOMY_DIR, taxonomyIsUpToDate } from './build-taxonomy.ts';
 
 export async function prepareTaxonomy(): Promise<void> {
@@ -23,9 +24,8 @@ export async function prepareTaxonomy(): Promise<void> {
 
 /** The per-language label packs, rebuilt when missing or joined to another taxonomy version. */
 async function prepareLabelPacks(englishDir: string, language: string): Promise<void> {
-  const { loadTaxonomyAsset } = await import('./precompute.ts');
   const { LABEL_PACK_INDEX_PATH } = await import('../src/core/labelPacks.ts');
-  const taxonomy = loadTaxonomyAsset();
+  const taxonomy = await taxonomyAsset();
   const indexFile = join(TAXONOMY_DIR, '..', LABEL_PACK_INDEX_PATH);
   try {
     if ((JSON.parse(readFileSync(indexFile, 'utf8')) as { taxonomyHash?: string }).taxonomyHash === taxonomy.contentHash) return;
@@ -51,17 +51,24 @@ export async function prepareAssets(options: { testModels?: boolean; realModels?
  * user cache, so switching back is cheap).
  */
 async function pruneStaleAssets(): Promise<void> {
-  const { EMBEDDINGS_DIR, loadTaxonomyAsset } = await import('./precompute.ts');
+  const { EMBEDDINGS_DIR } = await import('./precompute.ts');
   const { PRESETS } = await import('../src/core/models.ts');
   const { modelHash, modelHashInputs } = await import('../src/core/modelHash.ts');
   if (!existsSync(EMBEDDINGS_DIR)) return;
-  const taxonomy = loadTaxonomyAsset();
+  const taxonomy = await taxonomyAsset();
   const current = new Set(await Promise.all(Object.values(PRESETS).map((p) => modelHash(modelHashInputs(p.embedder, taxonomy)))));
   for (const dir of readdirSync(EMBEDDINGS_DIR)) {
     if (current.has(dir)) continue;
     rmSync(join(EMBEDDINGS_DIR, dir), { recursive: true, force: true });
     console.log(`removed the stale embedding asset public/embeddings/${dir}`);
   }
+}
+
+let taxonomyCache: Taxonomy | undefined;
+/** The taxonomy asset, parsed once per run (label packs, each shipped asset and the pruning all need it). */
+async function taxonomyAsset(): Promise<Taxonomy> {
+  const { loadTaxonomyAsset } = await import('./precompute.ts');
+  return (taxonomyCache ??= loadTaxonomyAsset());
 }
 
 /**
@@ -79,12 +86,12 @@ export function userCacheDir(): string {
  * recomputed when it does not match.
  */
 export async function ensureShippedAsset(spec: EmbedderSpec, o: { localModelPath: string; dtype: Dtype; batchSize?: number; quiet?: boolean }): Promise<string> {
-  const { precompute, loadShippedAsset, loadTaxonomyAsset, EMBEDDINGS_DIR } = await import('./precompute.ts');
+  const { precompute, loadShippedAsset, EMBEDDINGS_DIR } = await import('./precompute.ts');
   const { modelHash, modelHashInputs } = await import('../src/core/modelHash.ts');
   const { conceptText } = await import('../src/core/conceptText.ts');
   const { cosine, getRow } = await import('../src/core/vectors.ts');
   const { configureTransformers, loadEmbedder } = await import('../src/runtime/transformersModels.ts');
-  const taxonomy = loadTaxonomyAsset();
+  const taxonomy = await taxonomyAsset();
   const hash = await modelHash(modelHashInputs(spec, taxonomy));
   const target = join(EMBEDDINGS_DIR, hash);
   const kept = join(userCacheDir(), 'embeddings', hash);

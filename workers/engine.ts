@@ -353,7 +353,8 @@ export class Engine implements EngineApi {
     try {
       return await work();
     } catch (err) {
-      if (this.s.backend !== 'webgpu') throw err;
+      // extract() runs embed() inside: an error already marked once is passed on as it is.
+      if (this.s.backend !== 'webgpu' || errorMessage(err).startsWith(ENGINE_WEBGPU_LOST)) throw err;
       throw new Error(`${ENGINE_WEBGPU_LOST}: ${errorMessage(err)}`);
     }
   }
