@@ -1,6 +1,6 @@
 // Tests of `npm run extract`: a run killed with SIGKILL mid-way resumes with --resume into exactly
 // the output of an uninterrupted run (no duplicates, no gaps), two shards give the lines of one
-// run, CSV and JSONL outputs (shown and ranked) parse back and point at the right text, and bad
+// run (and their summaries add up to its summary), CSV and JSONL outputs (shown and ranked) parse back and point at the right text, and bad
 // input fails with a clear message and a non-zero exit code, or is reported per row. Inputs are
 // generated from taxonomy labels; models: `none` and the generated test models (fast).
 import { spawn } from 'node:child_process';
@@ -11,6 +11,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './build-taxonomy.ts';
 import { runExtract, type ExtractRun } from './extract.ts';
+import { mergeSummaries } from './extract/summary.ts';
 import { loadTaxonomyAsset } from './precompute.ts';
 
 let dir: string;
@@ -120,6 +121,18 @@ describe('extract CLI', () => {
       expect(new Set(union)).toEqual(new Set(body(one)));
       expect(new Set([...lines(a.skippedFile), ...lines(b.skippedFile)])).toEqual(new Set(lines(one.skippedFile)));
       expect(a.outcome.checkpoint.documents + b.outcome.checkpoint.documents).toBe(one.outcome.checkpoint.documents);
+      if (format === 'jsonl') {
+        // the shards' summaries add up to the single run's
+        const read = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as { documents: number; skipped: number; aggregates: unknown; top: unknown };
+        const merged = await mergeSummaries([a.summaryFile, b.summaryFile], join(dir, 'merged.summary.json'));
+        const single = read(one.summaryFile);
+        expect(read(join(dir, 'merged.summary.json'))).toEqual(JSON.parse(JSON.stringify(merged)));
+        expect(merged.aggregates).toEqual(single.aggregates);
+        expect(merged.top).toEqual(single.top);
+        expect([merged.documents, merged.skipped]).toEqual([single.documents, single.skipped]);
+        await expect(mergeSummaries([a.summaryFile, a.summaryFile], join(dir, 'twice.json'))).rejects.toThrow(/given twice/);
+        await expect(mergeSummaries([a.summaryFile, one.output], join(dir, 'bad.json'))).rejects.toThrow(/not a .*summary/);
+      }
     }
   });
 

@@ -14,7 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { formatTopTable, type Aggregator } from '../src/core/batch/aggregate.ts';
+import { formatTopTable } from '../src/core/batch/aggregate.ts';
 import type { OutputFormat, OutputMode } from '../src/core/batch/rows.ts';
 import { runBatch, type BatchOutcome, type BatchProgress } from '../src/core/batch/runner.ts';
 import { parseShard, type Shard } from '../src/core/batch/shard.ts';
@@ -26,6 +26,7 @@ import type { ConceptKind } from '../src/core/taxonomy.ts';
 import { defaultThresholds, type ThresholdSettings } from '../src/core/thresholds.ts';
 import { buildAnalyser, defaultQueryDtype, loadTaxonomyAndLexical } from './extract/context.ts';
 import { FileCheckpointStore, writeJsonAtomic } from './extract/fileStore.ts';
+import { mergeSummaries, summaryOf } from './extract/summary.ts';
 import { openInput } from './extract/input.ts';
 
 export const USAGE = `usage: npm run extract -- --input FILE --output FILE [options]
@@ -57,6 +58,8 @@ runs
   --commit-every N          documents per checkpoint commit (default 50; also every 2 s)
   --limit N                 stop after N documents in this session (a sample; continue later with --resume)
   --quiet                   no progress lines
+  --merge-summaries --output ALL.summary.json A.summary.json B.summary.json ...
+                            add up the summaries of a run's shards into one
 `;
 
 export class UsageError extends Error {
@@ -263,22 +266,6 @@ export async function runExtract(argv: string[], io: ExtractIO = { log: (l) => c
   return { outcome, output, skippedFile: store.skippedFile, summaryFile, format, mode };
 }
 
-/** The summary file: counts, throughput, and the full per-concept document counts (shard summaries add up). */
-export function summaryOf(agg: Aggregator, documents: number, skipped: number, rows: number, elapsedMs: number, meta: Record<string, unknown>) {
-  const state = agg.state();
-  return {
-    ...meta,
-    documents,
-    skipped,
-    rows,
-    elapsedMs: Math.round(elapsedMs),
-    docsPerMinute: elapsedMs > 0 ? Math.round((documents / elapsedMs) * 60_000) : null,
-    shareWithAny: { skill: agg.shareWithAny('skill'), occupation: agg.shareWithAny('occupation') },
-    top: { skill: agg.top('skill', 50), occupation: agg.top('occupation', 50) },
-    aggregates: state,
-  };
-}
-
 async function main() {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -296,6 +283,13 @@ async function main() {
     });
   }
   try {
+    if (argv.includes('--merge-summaries')) {
+      const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { 'merge-summaries': { type: 'boolean' }, output: { type: 'string' } } });
+      if (!values.output) throw new UsageError('--merge-summaries needs --output FILE for the merged summary');
+      const merged = await mergeSummaries(positionals, values.output);
+      console.error(`merged ${positionals.length} summaries: ${fmtInt(merged.documents)} documents, ${fmtInt(merged.skipped)} skipped -> ${values.output}`);
+      return;
+    }
     const run = await runExtract(argv, { log: (l) => console.error(l), signal: stop.signal });
     if (run.outcome.status !== 'done' && stop.signal.aborted) process.exit(130);
   } catch (e) {
