@@ -1,11 +1,13 @@
 // `npm run eval` end to end in lexical mode: Decorte-format labels are mapped to URIs through the
-// v1.1.1 skills file, the pipeline runs, and the metrics table is printed.
+// v1.1.1 skills file, the pipeline runs, and the metrics table is printed. Also the title-line rule
+// and the occupation-inference run (`--kind inference`) on a small SkillSpan-format file.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './build-taxonomy.ts';
+import { postingTitle } from './eval/inference.ts';
 
 function runEval(args: string[]): string {
   return execFileSync('npx', ['tsx', join(ROOT, 'scripts', 'eval.ts'), ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -40,4 +42,65 @@ describe('eval CLI', () => {
   it('fails with a message when there is no evaluation data', () => {
     expect(() => runEval(['--data', '/no/such/file.csv'])).toThrow(/eval failed: .*no such file/);
   }, 60_000);
+});
+
+describe('posting title line (--kind inference)', () => {
+  it('takes a title-case first line, without placeholders and bracketed asides, and the rest as the body', () => {
+    expect(postingTitle('Senior Fullstack Engineer ( m/f/d ) - OMS\nWe build things .')).toEqual({ raw: 'Senior Fullstack Engineer ( m/f/d ) - OMS', title: 'Senior Fullstack Engineer - OMS', body: 'We build things .' });
+    expect(postingTitle('Java Developer – Full-time job – <LOCATION>\nx').title).toBe('Java Developer – Full-time job');
+    expect(postingTitle('Frontend-Developer ( m/f/d ) <ORGANIZATION>\nx').title).toBe('Frontend-Developer');
+    expect(postingTitle('DevOps Engineer ( CI CD Cloud Docker Jenkins ) <ORGANIZATION>').title).toBe('DevOps Engineer');
+    expect(postingTitle('Java Backend Engineer with Integration Expertise').title).toBe('Java Backend Engineer with Integration Expertise');
+  });
+
+  it('rejects sentences, headings, key-value lines, single words and lines not in title case, saying why', () => {
+    const why = (line: string) => postingTitle(`${line}\nbody`);
+    expect(why('At the <ORGANIZATION> we give you the chance to grow .')).toMatchObject({ title: null, reason: 'a sentence' });
+    expect(why('Looking for a job where you do not have to speak Danish?').reason).toBe('a sentence');
+    expect(why('About Us').reason).toBe('a section heading');
+    expect(why('Organization Name: Cement Division').reason).toBe('a "key: value" line');
+    expect(why('Description').reason).toBe('one word');
+    expect(why('<ORGANIZATION> <ORGANIZATION>').reason).toBe('placeholders only');
+    expect(why('challenging position with great career opportunities').reason).toBe('not in title case');
+    expect(why('Pioneer a brighter future').reason).toBe('not in title case');
+    expect(why('Senior Java Developer Kotlin Spring Boot Kafka Docker Kubernetes AWS Azure GCP Terraform').reason).toBe('too long for a title');
+    expect(why('Description').body).toBe('body');
+  });
+});
+
+describe('eval CLI --kind inference', () => {
+  it('scores postings with a title line and reports agreement per ranking, with examples', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eval-inference-'));
+    const file = join(dir, 'mini.json');
+    const line = (idx: number, source: string, text: string) => {
+      const tokens = text.split(' ');
+      return JSON.stringify({ idx, source, tokens, tags_skill: tokens.map(() => 'O'), tags_knowledge: tokens.map(() => 'O') });
+    };
+    writeFileSync(
+      file,
+      [
+        line(1, 'tech', 'Software Developer ( m/f/d ) <ORGANIZATION>'),
+        line(1, 'tech', 'We are looking for a software developer .'),
+        line(1, 'tech', 'You know Java and SQL and JavaScript .'),
+        line(2, 'house', 'We are hiring cooks .'),
+        line(2, 'house', 'You bake bread .'),
+        line(3, 'tech', 'Baker'),
+        line(3, 'tech', 'You bake bread .'),
+      ].join('\n'),
+    );
+    const md = join(dir, 'section.md');
+    const out = runEval(['--kind', 'inference', '--model', 'none', '--data', file, '--markdown', md]);
+    expect(readFileSync(md, 'utf8')).toBe(`${out.trimEnd()}\n`);
+    expect(out).toMatch(/^## Occupations inferred from skills/m);
+    expect(out).toContain('title-like first line: 1 of 3 (1 tech); excluded: 1 a sentence, 1 one word.');
+    const row = (label: string) => out.split('\n').find((l) => l.startsWith(`| none (labels only) | ${label} |`))?.split('|').map((c) => c.trim());
+    // The body names the title's occupation: the direct ranking agrees with the title.
+    const direct = row('direct from body only (full ranking)');
+    expect(direct?.slice(3, 6)).toEqual(['1', '100.0', '100.0']);
+    const skills = row('inferred from skills only');
+    expect(skills?.[3]).toBe('1');
+    expect(Number(skills?.[4])).toBeGreaterThanOrEqual(0);
+    expect(out).toMatch(/\*\*tech 1\*\* "Software Developer" → title top-1: software developer \(1\.00\)/);
+    expect(out).toMatch(/\n {2}1\. .+: coverage 0\.\d{3}; \d+ of \d+ essential skills found: /);
+  }, 120_000);
 });

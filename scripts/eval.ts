@@ -3,6 +3,10 @@
 //   [--granularity pieces|pieces+sentences|sentences] [--fusion max|confirm|dense] [--occupation-fusion ...] [--instruction on|off]
 //   [--sections on|off] [--title on|off] [--body-discount 0.05] [--threshold t] [--query-dtype fp32|q8]
 //   [--report [EVAL.md]]`
+// `npm run eval -- --kind inference [--model bge-small-en,none] [--data skillspan.json] [--limit n] [--markdown file.md]`: occupations
+//   inferred from each SkillSpan posting's body (skills, direct matches, both) against its title line's
+//   top occupation, with the app's shipped concept texts and thresholds (scripts/eval/inference.ts);
+//   --model takes a comma list here, --markdown writes the EVAL.md section. Only run when asked.
 // Measures extraction quality in Node on the labelled validation data in ../shared/eval:
 // - skills (decorte/*.csv, or --data / a generic text,uri file with --kind skill): MRR, RP@1/5/10,
 //   P/R/F1 at the default threshold and the F1-best threshold;
@@ -17,7 +21,7 @@
 // cut ("upstream ranked", the fair reading for RP@k and MRR). --report runs the whole suite
 // (baseline, pipeline, ablations, calibration) and writes EVAL.md. --model none evaluates the
 // lexical matcher alone.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EvalMetrics, OccupationMetrics } from '../src/core/evaluation.ts';
@@ -31,7 +35,7 @@ import { formatAdTable, formatMetricsTable, formatOccupationTable } from './eval
 
 export { formatMetricsTable };
 
-type Kind = 'skill' | 'occupation' | 'ads';
+type Kind = 'skill' | 'occupation' | 'ads' | 'inference';
 
 async function main() {
   const { values } = parseArgs({
@@ -57,6 +61,7 @@ async function main() {
       report: { type: 'boolean', default: false },
       out: { type: 'string' },
       presets: { type: 'string' },
+      markdown: { type: 'string' },
     },
   });
   await prepareAssets();
@@ -67,9 +72,26 @@ async function main() {
     return;
   }
 
+  if (values.kind === 'inference') {
+    const { inferenceSection } = await import('./eval/inference.ts');
+    const presets = values.model!.split(',').map((m) => (m === 'none' ? 'none' : findPreset(m).id));
+    const file = values.data ? resolve(values.data) : SKILLSPAN_DEV;
+    if (!existsSync(file)) throw new Error(`${file}: no such file`);
+    const postings = loadPostings(file).slice(0, values.limit ? Number(values.limit) : Infinity);
+    const env = new EvalEnv(taxonomy);
+    const md = await inferenceSection(env, postings, presets);
+    env.saveCaches();
+    console.log(md);
+    if (values.markdown) {
+      writeFileSync(resolve(values.markdown), md);
+      console.error(`wrote ${values.markdown}`);
+    }
+    return;
+  }
+
   const explicit = Boolean(values.data || values.generic);
   const kinds: Kind[] = values.kind && values.kind !== 'all' ? [values.kind as Kind] : explicit ? ['skill'] : ['skill', 'occupation', 'ads'];
-  for (const k of kinds) if (!['skill', 'occupation', 'ads'].includes(k)) throw new Error(`--kind must be skill, occupation, ads or all (got ${k})`);
+  for (const k of kinds) if (!['skill', 'occupation', 'ads'].includes(k)) throw new Error(`--kind must be skill, occupation, ads, inference or all (got ${k})`);
   const limit = values.limit ? Number(values.limit) : Infinity;
 
   const skillFiles: DataFile[] = [];

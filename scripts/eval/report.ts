@@ -13,6 +13,7 @@ import { DEFAULT_EXTRACT_OPTIONS } from '../../src/core/pipeline.ts';
 import { DEFAULT_THRESHOLDS, THRESHOLD_CALIBRATION } from '../../src/core/thresholds.ts';
 import { ROOT } from '../build-taxonomy.ts';
 import { defaultDecorteFiles, defaultMeloFiles, EvalEnv, loadDecorte, loadGeneric, loadPostings, type DataFile, type EvalConfig } from './harness.ts';
+import { inferenceSection } from './inference.ts';
 import { formatAdTable, formatMetricsTable, formatOccupationTable, pct } from './tables.ts';
 
 export const KEEP_RULE =
@@ -226,6 +227,8 @@ export async function writeReport(env: EvalEnv, o: { out: string; presets: strin
     );
   }
 
+  const inferenceMd = await inferenceSection(env, postings, [o.presets[0], 'none']);
+
   md.push(
     '# Extraction quality (EVAL.md)',
     '',
@@ -258,6 +261,8 @@ export async function writeReport(env: EvalEnv, o: { out: string; presets: strin
     '| preset | skill threshold (F1-best) | occupation threshold (F1-best) | in thresholds.ts (skill / occupation) | note |',
     '|---|---|---|---|---|',
     ...calibration,
+    '',
+    inferenceMd,
     '',
     '## Published anchors (test splits; from ../shared/eval/README.md)',
     '',
