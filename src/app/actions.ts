@@ -4,7 +4,7 @@
 import { PRESETS } from '../core/models.ts';
 import { activePresetId } from './config.ts';
 import { formatBytes } from './format.ts';
-import { downloadBlob, downloadText, isTextFile, MAX_TEXT_FILE_BYTES } from './download.ts';
+import { downloadBlob, downloadText } from './download.ts';
 import { errorText } from './engineClient.ts';
 import { defaultThresholds } from '../core/thresholds.ts';
 import { engine, reconfigureEngine } from './engineService.ts';
@@ -25,18 +25,6 @@ export function loadSample(): void {
 
 export function clearText(): void {
   get().setText('', 'clear');
-}
-
-/** Reads a dropped or picked text file into the input; returns an error message or null. */
-export async function loadTextFile(file: File): Promise<string | null> {
-  if (!isTextFile(file)) return `"${file.name}" is not a plain text file (.txt).`;
-  if (file.size > MAX_TEXT_FILE_BYTES) return `"${file.name}" is larger than ${MAX_TEXT_FILE_BYTES / 1024 / 1024} MB.`;
-  try {
-    get().setText(await file.text(), 'file');
-    return null;
-  } catch (e) {
-    return `"${file.name}" could not be read: ${errorText(e)}`;
-  }
 }
 
 // ---- model and engine ----

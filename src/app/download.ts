@@ -1,5 +1,5 @@
-// Browser file helpers: save bytes or text as a download (Blob + object URL) and read dropped or
-// picked files. The object URL is revoked after the click has been handled.
+// Browser download helpers: save bytes or text as a download (Blob + object URL). The object URL is
+// revoked after the click has been handled.
 export function downloadBlob(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
@@ -15,11 +15,4 @@ export function downloadBlob(blob: Blob, fileName: string): void {
 
 export function downloadText(text: string, fileName: string, type: string): void {
   downloadBlob(new Blob([text], { type }), fileName);
-}
-
-/** Plain-text files only; the limit keeps a wrong drop (a video) from freezing the tab. */
-export const MAX_TEXT_FILE_BYTES = 5 * 1024 * 1024;
-
-export function isTextFile(file: File): boolean {
-  return file.type.startsWith('text/') || /\.(txt|md|text|csv)$/i.test(file.name);
 }

@@ -1,89 +1,86 @@
-// The text input: a labelled textarea that takes typing, pasting and dropped .txt files, plus
-// buttons for a sample ad, opening a file (the keyboard route to file input) and clearing.
-import { useRef, useState, type DragEvent } from 'react';
-import { clearText, loadSample, loadTextFile } from '../actions.ts';
+// The text input: a labelled textarea that takes typing and pasting, and opens .txt, .pdf and .docx
+// files (read in the browser, nothing uploaded) from a button (the keyboard route) or by dropping
+// them on the pane, plus buttons for a sample ad and clearing. A file that cannot be read shows its
+// message here and leaves the current text as it was.
+import { useRef, useState } from 'react';
+import { clearText, loadSample } from '../actions.ts';
 import { useAppStore } from '../store.ts';
+import { DropZone, FileOpenButton, type DocumentFileHandlers } from './FileOpenButton.tsx';
+
+interface FileMessage {
+  error: boolean;
+  text: string;
+}
 
 export function InputPanel() {
   const text = useAppStore((s) => s.text);
   const setText = useAppStore((s) => s.setText);
-  const [fileError, setFileError] = useState<string | null>(null);
-  const [dragging, setDragging] = useState(false);
+  const [fileMessages, setFileMessages] = useState<FileMessage[]>([]);
   const pasted = useRef(false);
-  const fileInput = useRef<HTMLInputElement>(null);
 
-  const takeFile = async (file: File | undefined) => {
-    if (!file) return;
-    setFileError(await loadTextFile(file));
-  };
-
-  const onDrop = (e: DragEvent<HTMLTextAreaElement>) => {
-    setDragging(false);
-    if (e.dataTransfer.files.length === 0) return; // dropped text: the textarea inserts it itself
-    e.preventDefault();
-    void takeFile(e.dataTransfer.files[0]);
+  const fileHandlers: DocumentFileHandlers = {
+    onText: (fileText, _name, doc) => {
+      setText(fileText, 'file');
+      setFileMessages(doc.notes.map((note) => ({ error: false, text: note })));
+    },
+    onError: (message) => setFileMessages([{ error: true, text: message }]),
   };
 
   return (
     <section className="panel input-panel" aria-labelledby="input-heading">
       <h2 id="input-heading">Your text</h2>
       <label htmlFor="source-text" className="field-label">
-        Job ad or CV <span className="hint">(paste it here, or drop a .txt file; it never leaves this device)</span>
+        Job ad or CV{' '}
+        <span className="hint">(paste it here, or open or drop a .txt, .pdf or .docx file; it never leaves this device)</span>
       </label>
-      <textarea
-        id="source-text"
-        className={dragging ? 'source-text dragging' : 'source-text'}
-        value={text}
-        spellCheck={false}
-        placeholder="Paste a job ad or CV in any language…"
-        onChange={(e) => {
-          setText(e.target.value, pasted.current ? 'paste' : 'typing');
-          pasted.current = false;
-        }}
-        onPaste={() => {
-          // The change event that follows is the paste: extract at once instead of debouncing.
-          pasted.current = true;
-          setTimeout(() => (pasted.current = false), 0);
-        }}
-        onDragOver={(e) => {
-          if (e.dataTransfer.types.includes('Files')) {
-            e.preventDefault();
-            setDragging(true);
-          }
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
-      />
+      <DropZone {...fileHandlers}>
+        <textarea
+          id="source-text"
+          className="source-text"
+          value={text}
+          spellCheck={false}
+          placeholder="Paste a job ad or CV in any language…"
+          onChange={(e) => {
+            setText(e.target.value, pasted.current ? 'paste' : 'typing');
+            pasted.current = false;
+          }}
+          onPaste={() => {
+            // The change event that follows is the paste: extract at once instead of debouncing.
+            pasted.current = true;
+            setTimeout(() => (pasted.current = false), 0);
+          }}
+        />
+      </DropZone>
       <div className="button-row">
         <button type="button" onClick={loadSample}>
           Try a sample job ad
         </button>
-        <button type="button" onClick={() => fileInput.current?.click()}>
-          Open .txt file…
-        </button>
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".txt,.md,text/plain"
-          className="visually-hidden"
-          tabIndex={-1}
-          aria-label="Text file to analyse"
-          onChange={(e) => {
-            void takeFile(e.target.files?.[0]);
-            e.target.value = '';
+        {/* The input's name is kept from the .txt-only opener: the e2e specs pick the input by it. */}
+        <FileOpenButton label="Open file…" inputLabel="Text file to analyse" {...fileHandlers} />
+        <button
+          type="button"
+          onClick={() => {
+            clearText();
+            setFileMessages([]);
           }}
-        />
-        <button type="button" onClick={clearText} disabled={!text}>
+          disabled={!text}
+        >
           Clear
         </button>
         <span className="muted char-count" aria-live="off">
           {text.length.toLocaleString()} characters
         </span>
       </div>
-      {fileError && (
-        <p className="message error" role="alert">
-          {fileError}
-        </p>
+      {fileMessages.map((m) =>
+        m.error ? (
+          <p key={m.text} className="message error" role="alert">
+            {m.text}
+          </p>
+        ) : (
+          <p key={m.text} className="message warn" role="status">
+            {m.text}
+          </p>
+        ),
       )}
     </section>
   );
