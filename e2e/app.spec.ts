@@ -41,7 +41,7 @@ test('pasting a job ad shows lexical results at once, then final results with hi
   // Space for results is reserved: the panels do not move when results arrive.
   expect(await layoutMarks(page)).toEqual(layoutBefore);
 
-  // Real ESCO labels found in the sample by the generated models (the reranker is off by default on WASM).
+  // Real ESCO labels found in the sample by the generated models (refined by the test reranker, which the automatic setting turns on: it is fast).
   for (const label of ['SQL', 'PostgreSQL', 'project management', 'English', 'database', 'Java (computer programming)', 'Python (computer programming)']) {
     await expect(skills.getByRole('link', { name: label, exact: true })).toBeVisible();
   }
@@ -271,7 +271,7 @@ test('after one visit with the model loaded, the app works offline', async ({ br
     await page.goto(server.url);
     await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: 60_000 });
     await waitDenseReady(page);
-    // The reranker is off by default on WASM: turn it on so its model is fetched on this visit too.
+    // The reranker on explicitly (whatever the automatic setting decides), so its model is fetched on this visit too.
     await page.getByLabel('Rerank matches with the cross-encoder').check();
     await page.getByRole('button', { name: 'Try a sample job ad' }).click();
     await waitFinal(page);

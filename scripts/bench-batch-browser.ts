@@ -127,6 +127,10 @@ async function main(): Promise<void> {
       writeFileSync(file, csvOf(n));
       const context = await browser.newContext();
       const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('worker', (w) => w.on('console', (m) => m.type() === 'error' && errors.push(`worker: ${m.text()}`)));
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
       const cdp = await context.newCDPSession(page);
       await cdp.send('Performance.enable');
       await page.goto(app.url);
@@ -137,11 +141,12 @@ async function main(): Promise<void> {
       await mem.waitForWorker();
       const t0 = Date.now();
       let peak = { page: 0, perfPage: 0, worker: 0, backing: 0 };
+      let state: string | null = null;
       for (;;) {
         const [p, w, metrics] = await Promise.all([mem.page(), mem.workerUsage().catch(() => null), cdp.send('Performance.getMetrics')]);
         const jsHeap = metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
         peak = { page: Math.max(peak.page, p.usedSize), perfPage: Math.max(peak.perfPage, jsHeap), worker: Math.max(peak.worker, w?.usedSize ?? 0), backing: Math.max(peak.backing, w?.backingStorageSize ?? 0) };
-        const state = await page.getByTestId('batch-progress').getAttribute('data-state');
+        state = await page.getByTestId('batch-progress').getAttribute('data-state');
         if (state === 'done' || state === 'failed') break;
         await new Promise((r) => setTimeout(r, 1000));
       }
@@ -155,7 +160,7 @@ async function main(): Promise<void> {
         pagePeakMb: peak.page / MB,
         workerPeakMb: peak.worker / MB,
         workerBackingPeakMb: peak.backing / MB,
-        notes: `page JSHeapUsedSize peak (Performance.getMetrics) ${(peak.perfPage / MB).toFixed(1)} MB`,
+        notes: `ended ${state}, ${await page.getByTestId('batch-skipped-count').textContent().catch(() => '?')} rows skipped${state === 'done' ? '' : `: ${await page.getByTestId('batch-failure').textContent().catch(() => '')} ${errors.slice(-3).join(' | ')}`}; page JSHeapUsedSize peak (Performance.getMetrics) ${(peak.perfPage / MB).toFixed(1)} MB`,
       });
       await mem.detach();
       await context.close();

@@ -29,7 +29,7 @@ import { runBatch } from './bench/batch.ts';
 import { fmtBytes, markdownTable, type Table } from './bench/stats.ts';
 import { summaryLines } from './bench/summary.ts';
 
-const SECTIONS = ['search', 'inference', 'realmodel', 'startup', 'interaction', 'memory', 'precompute', 'batch'] as const;
+const SECTIONS = ['search', 'inference', 'realmodel', 'ortweb', 'startup', 'interaction', 'memory', 'precompute', 'batch'] as const;
 type Section = (typeof SECTIONS)[number];
 const APP_SECTIONS: readonly AppSection[] = ['startup', 'interaction', 'memory'];
 
@@ -149,6 +149,7 @@ async function main(): Promise<void> {
     if (app.size) await section([...app].join(', '), () => runAppSections(ctx, app, o.appPresets));
     if (o.sections.has('precompute')) await section('precompute', () => runPrecomputeTime(ctx));
     if (o.sections.has('batch')) await section('batch', () => runBatch(ctx));
+    if (o.sections.has('ortweb')) await section('ortweb', async () => (await import('./bench/ortWebOptions.ts')).runOrtWebOptions(ctx));
   } finally {
     await ctx.close();
     rmSync(filesDir, { recursive: true, force: true });

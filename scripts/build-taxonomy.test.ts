@@ -1,10 +1,13 @@
-// The taxonomy build on the real ESCO files in ../shared/esco, and its refusal of bad input.
+// The taxonomy build on the real ESCO files in ../shared/esco, and its refusal of bad input; the
+// skill hierarchy fields, and that they leave the content hash (the embedding caches' key) alone.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTaxonomy, EscoInputError, splitLabels } from '../src/core/escoCsv.ts';
-import { validateTaxonomy, type Taxonomy } from '../src/core/taxonomy.ts';
+import { canonicalJson, sha256Hex } from '../src/core/hash.ts';
+import { primaryGroupPath, skillGroupAt } from '../src/core/skillHierarchy.ts';
+import { hashedTaxonomyContent, validateTaxonomy, type Taxonomy } from '../src/core/taxonomy.ts';
 import { buildLabelPackAssets, buildTaxonomyAsset, defaultLanguageSourceDirs, formatCoverage, locateLanguageSources, locateSources, ROOT } from './build-taxonomy.ts';
 import { validateLabelPack, type LabelPackIndex } from '../src/core/labelPacks.ts';
 import { mkdirSync } from 'node:fs';
@@ -63,6 +66,26 @@ describe('taxonomy build on ESCO v1.2.0', () => {
     expect(java.groups.map((g) => t.skillGroups[g].label)).toContain('software and applications development and analysis');
     expect(t.skills.filter((s) => s.groups.length > 0).length).toBeGreaterThan(13_000);
   });
+
+  it('keeps the skill hierarchy: broader skills, and broader groups up to the four pillar roots', () => {
+    const skill = (label: string) => t.skills.findIndex((s) => s.label === label);
+    expect(t.skills[skill('Haskell')].broaderSkills!.map((b) => t.skills[b].label)).toEqual(['computer programming']);
+    expect(t.skills.reduce((n, s) => n + s.broaderSkills!.length, 0)).toBe(6_463);
+    expect(t.skillGroups.reduce((n, g) => n + g.parents!.length, 0)).toBe(636);
+    const roots = t.skillGroups.filter((g) => g.parents!.length === 0).map((g) => g.code).sort();
+    expect(roots).toEqual(['K', 'L', 'S', 'T']);
+    const java = skill('Java (computer programming)');
+    expect(primaryGroupPath(t, java).map((g) => t.skillGroups[g].code)).toEqual(['K', '06', '061', '0613']);
+    expect(t.skillGroups[skillGroupAt(t, skill('manage musical staff'))].code).toBe('S4');
+    // every skill reaches a pillar root, through its own groups or a broader skill's
+    expect(t.skills.filter((_, i) => primaryGroupPath(t, i).length === 0)).toHaveLength(0);
+  });
+
+  it('has the content hash it had before the hierarchy fields were added (the shipped embedding caches are keyed by it)', async () => {
+    // ESCO v1.2.0 (en) as built before broaderSkills/parents existed; the label packs carry it too.
+    expect(t.contentHash).toBe('f9600eecdd433e2889bb1573bfefec956eefe09b5a33a675e61469c34093691a');
+    expect(await sha256Hex(canonicalJson(hashedTaxonomyContent(t)))).toBe(t.contentHash);
+  });
 });
 
 describe('taxonomy build on ESCO v1.1.1', () => {
@@ -90,6 +113,39 @@ describe('bad input', () => {
     expect(t.skills[0].uri).toBe('http://data.europa.eu/esco/skill/a');
     expect(t.skills[0].altLabels).toEqual(['x', 'y']);
     expect(t.occupations[1].essentialSkills).toEqual([0]);
+  });
+
+  it('leaves the hierarchy out of the content hash: broader skills and groups do not change it, a label does', async () => {
+    const groups = {
+      name: 'skillGroups_en.csv',
+      text: 'conceptUri,preferredLabel,code\nhttp://data.europa.eu/esco/skill/root,skills,S\nhttp://data.europa.eu/esco/skill/g1,communication,S1\n',
+    };
+    const skills = {
+      name: 'skills_en.csv',
+      text: 'conceptUri,preferredLabel,description\nhttp://data.europa.eu/esco/skill/a,do things,Does things\nhttp://data.europa.eu/esco/skill/b,do one thing,Does one thing\n',
+    };
+    const skillToGroup = 'conceptType,conceptUri,broaderType,broaderUri\nKnowledgeSkillCompetence,http://data.europa.eu/esco/skill/a,SkillGroup,http://data.europa.eu/esco/skill/g1\n';
+    const hierarchy =
+      'KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/b,KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/a\n' +
+      'SkillGroup,http://data.europa.eu/esco/skill/g1,SkillGroup,http://data.europa.eu/esco/skill/root\n';
+    const flat = await buildTaxonomy({ ...minimal, skills, skillGroups: groups, broaderSkillRelations: { name: 'b.csv', text: skillToGroup } });
+    const full = await buildTaxonomy({ ...minimal, skills, skillGroups: groups, broaderSkillRelations: { name: 'b.csv', text: skillToGroup + hierarchy } });
+    expect(full.skills[1].broaderSkills).toEqual([0]);
+    expect(full.skillGroups[1].parents).toEqual([0]);
+    expect(full.skills[0].groups).toEqual([1]);
+    // empty lists stay out of the asset
+    expect('broaderSkills' in full.skills[0]).toBe(false);
+    expect('parents' in full.skillGroups[0]).toBe(false);
+    expect(flat.skills[1].broaderSkills).toBeUndefined();
+    expect(full.contentHash).toBe(flat.contentHash);
+    // validated (loaded) assets fill the missing fields with empty lists, and still hash the same
+    const loaded = validateTaxonomy(JSON.parse(JSON.stringify(flat)));
+    expect(loaded.skills[0].broaderSkills).toEqual([]);
+    expect(loaded.skillGroups[1].parents).toEqual([]);
+    expect(await sha256Hex(canonicalJson(hashedTaxonomyContent(loaded)))).toBe(flat.contentHash);
+    // what the hash does cover still changes it
+    const relabelled = await buildTaxonomy({ ...minimal, skills: { ...skills, text: skills.text.replace('do one thing', 'do another thing') }, skillGroups: groups, broaderSkillRelations: { name: 'b.csv', text: skillToGroup + hierarchy } });
+    expect(relabelled.contentHash).not.toBe(full.contentHash);
   });
 
   it('names the file and the column when a column is missing', async () => {

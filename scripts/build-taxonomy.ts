@@ -96,7 +96,10 @@ export function taxonomyIsUpToDate(source: TaxonomySource): boolean {
 
 const read = (p: string | undefined): CsvInput | undefined => (p ? { name: p, text: readFileSync(p, 'utf8') } : undefined);
 
-export async function buildTaxonomyAsset(source: TaxonomySource, outFile = TAXONOMY_FILE): Promise<{ bytes: number; gzipBytes: number; ms: number; skills: number; occupations: number }> {
+export async function buildTaxonomyAsset(
+  source: TaxonomySource,
+  outFile = TAXONOMY_FILE,
+): Promise<{ bytes: number; gzipBytes: number; ms: number; skills: number; occupations: number; broaderSkillLinks: number; groupLinks: number }> {
   const t0 = performance.now();
   const taxonomy = await buildTaxonomy({
     escoVersion: source.escoVersion,
@@ -138,6 +141,8 @@ export async function buildTaxonomyAsset(source: TaxonomySource, outFile = TAXON
     ms: performance.now() - t0,
     skills: taxonomy.skills.length,
     occupations: taxonomy.occupations.length,
+    broaderSkillLinks: taxonomy.skills.reduce((n, s) => n + (s.broaderSkills?.length ?? 0), 0),
+    groupLinks: taxonomy.skillGroups.reduce((n, g) => n + (g.parents?.length ?? 0), 0),
   };
 }
 
@@ -289,6 +294,7 @@ async function main() {
     const r = await buildTaxonomyAsset(source);
     console.log(
       `wrote ${basename(TAXONOMY_FILE)}: ${r.skills} skills, ${r.occupations} occupation-kind concepts; ` +
+        `hierarchy: ${r.broaderSkillLinks} skill -> broader skill, ${r.groupLinks} group -> broader group links (not in the content hash); ` +
         `${(r.bytes / 1e6).toFixed(2)} MB raw, ${(r.gzipBytes / 1e6).toFixed(2)} MB gzipped; built in ${(r.ms / 1000).toFixed(2)} s`,
     );
     const langSources = locateLanguageSources(defaultLanguageSourceDirs(source.dir), source.language);

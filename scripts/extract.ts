@@ -179,7 +179,11 @@ export async function runExtract(argv: string[], io: ExtractIO = { log: (l) => c
   if (ms !== undefined) settings.maxSkills = ms;
   if (mo !== undefined) settings.maxOccupations = mo;
   if (values['include-isco-groups']) settings.includeIscoGroups = true;
-  const extractOptions: Partial<ExtractOptions> = values['all-sections'] ? { analyseAllSections: true } : {};
+  const extractOptions: Partial<ExtractOptions> = {
+    ...(values['all-sections'] ? { analyseAllSections: true } : {}),
+    // The reranker's shortlist scores first what lies nearest to this run's cuts.
+    rerankFocus: { skill: settings.skillThreshold, occupation: settings.occupationThreshold },
+  };
   const choice = { model, local: values.local, host: values.host, dtype: dtype ?? defaultQueryDtype(model), rerank: values.rerank === 'on' };
 
   const fingerprint = createHash('sha256')

@@ -57,8 +57,10 @@ async function* textFiles(files: { name: string; file: Blob }[], onBytes: (n: nu
   }
 }
 
+/** A DOMException from IndexedDB or a file read may carry only its name (e.g. "NotReadableError"). */
 function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  if (!(e instanceof Error)) return String(e);
+  return e.message ? (e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message) : e.name || 'unknown error';
 }
 
 export class BatchJobs {

@@ -8,7 +8,9 @@ import { SELF_CHECK_TEXTS } from '../src/core/embeddingManifest.ts';
 import { buildLexicalIndex, type LexicalIndex, type LexicalMatch } from '../src/core/lexical.ts';
 import { dtypeFor, findPreset, PRESETS, queryEmbedder, type ModelPreset } from '../src/core/models.ts';
 import { modelHash, modelHashInputs } from '../src/core/modelHash.ts';
-import { extract, type ExtractOptions, type ExtractionResult } from '../src/core/pipeline.ts';
+import { DEFAULT_EXTRACT_OPTIONS, extract, rerankPassage, type ExtractionProgress, type ExtractOptions, type ExtractionResult } from '../src/core/pipeline.ts';
+import { automaticReranker, RERANK_BUDGET_MS } from '../src/core/rerankShortlist.ts';
+import { defaultThresholds } from '../src/core/thresholds.ts';
 import { SerialQueue } from '../src/core/serialQueue.ts';
 import { validateTaxonomy, type Taxonomy } from '../src/core/taxonomy.ts';
 import {
@@ -29,6 +31,12 @@ import { BatchJobs } from './batchJobs.ts';
 import { ENGINE_WEBGPU_LOST, type BatchView, type CacheView, type EngineApi, type EngineConfig, type EngineStatus, type ExtractRequest, type RegenerationView, type StaleCacheView } from './engineApi.ts';
 
 const DEFAULT_STORAGE = 'int8' as const;
+/** The least time between two partial results sent to the page while the reranker refines one text. */
+const PARTIAL_MIN_INTERVAL_MS = 250;
+/** How long an automatic-mode extraction waits for the reranker's first timing before finishing without it. */
+const RERANK_DECISION_WAIT_MS = 10_000;
+/** Pairs timed after the reranker loads (two queries of two passages, as the shortlist's calls are small). */
+const RERANK_TIMING_PAIRS = 4;
 
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -71,6 +79,8 @@ export class Engine implements EngineApi {
   private tabChannel?: BroadcastChannel;
   /** e2e hook: a pause per regeneration chunk, so a test can act while a (fast test-model) job runs. */
   testRegenerationDelayMs = 0;
+  /** e2e hook: a pause per reranked pair, so a test can make the (fast) test reranker as slow as a real one. */
+  testRerankDelayMsPerPair = 0;
   private following = false;
   private gpu?: GpuProbe;
 
@@ -83,8 +93,8 @@ export class Engine implements EngineApi {
       taxonomy: 'loading',
       embedder: { id: this.preset.embedder.id, displayName: this.preset.embedder.displayName, isTestModel: this.preset.embedder.isTestModel, phase: 'idle' },
       reranker: this.preset.reranker
-        ? { id: this.preset.reranker.id, displayName: this.preset.reranker.displayName, isTestModel: this.preset.reranker.isTestModel, available: true, enabled: false, automatic: config.rerankerEnabled === 'auto', phase: 'idle' }
-        : { id: '', displayName: 'none for this preset', isTestModel: false, available: false, enabled: false, automatic: false, phase: 'idle' },
+        ? { id: this.preset.reranker.id, displayName: this.preset.reranker.displayName, isTestModel: this.preset.reranker.isTestModel, available: true, enabled: false, automatic: config.rerankerEnabled === 'auto', phase: 'idle', budgetMs: RERANK_BUDGET_MS, limit: DEFAULT_EXTRACT_OPTIONS.rerankLimit }
+        : { id: '', displayName: 'none for this preset', isTestModel: false, available: false, enabled: false, automatic: false, phase: 'idle', budgetMs: RERANK_BUDGET_MS, limit: DEFAULT_EXTRACT_OPTIONS.rerankLimit },
       backend: null,
       dtype: null,
       threads: wasmThreads(globalThis.navigator?.hardwareConcurrency, isolated),
@@ -143,7 +153,18 @@ export class Engine implements EngineApi {
     // The page has its own label index for instant results; this one (merged into dense results)
     // is built after start-up so it does not delay it. extract() waits for it if it comes first.
     this.lexical = time('lexicalIndex', async () => buildLexicalIndex(taxonomy));
+    this.timeRerankerIfAutomatic();
     return this.s;
+  }
+
+  /**
+   * The automatic setting decides on a measurement: after start-up the reranker is loaded in the
+   * background and timed (rerankerModel()), then resolveRerankerSetting() turns it on or leaves the
+   * page to offer it. Extractions meanwhile show their embedding-stage results and wait a little for
+   * the decision (rerankerDecided()); the page refines a text left unrefined once it turns on.
+   */
+  private timeRerankerIfAutomatic(): void {
+    if (this.config.rerankerEnabled === 'auto' && this.preset.reranker && this.s.backend && !this.s.reranker.timing) void this.rerankerModel();
   }
 
   async status(): Promise<EngineStatus> {
@@ -306,7 +327,28 @@ export class Engine implements EngineApi {
   }
 
   private async rerankerIfEnabled(): Promise<LoadedReranker | undefined> {
-    if (!this.s.reranker.enabled || !this.s.backend) return undefined;
+    if (!this.s.reranker.enabled) return undefined;
+    return this.rerankerModel();
+  }
+
+  /**
+   * The reranker for an extraction under the current setting. Automatic and still being loaded and
+   * timed: waits for the decision up to RERANK_DECISION_WAIT_MS (the embedding-stage results are on
+   * screen meanwhile); a decision that comes later re-runs the text from the page.
+   */
+  private async rerankerDecided(): Promise<LoadedReranker | undefined> {
+    const pending = this.config.rerankerEnabled === 'auto' && !this.s.reranker.timing ? this.rerankerLoad : undefined;
+    if (pending) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([pending, new Promise((r) => (timer = setTimeout(r, RERANK_DECISION_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
+    return this.rerankerIfEnabled();
+  }
+
+  /** Loads the reranker once (following the embedder's device) and times it; undefined when it cannot load. */
+  private async rerankerModel(): Promise<LoadedReranker | undefined> {
+    if (!this.preset.reranker || !this.s.backend) return undefined;
     if (this.reranker) return this.reranker;
     this.rerankerLoad ??= (async () => {
       this.s.reranker.phase = 'loading';
@@ -317,7 +359,15 @@ export class Engine implements EngineApi {
         // The reranker follows the embedder's device; WASM when it cannot run on this adapter.
         const onGpu = this.s.backend === 'webgpu' ? dtypeFor(spec, 'webgpu', this.gpu?.hasShaderF16) : null;
         const choice = onGpu ? { backend: 'webgpu' as const, dtype: onGpu } : { backend: 'wasm' as const, dtype: spec.dtype.wasm };
-        this.reranker = await loadReranker(spec, { ...choice, modelHost: this.config.modelHost, onProgress: this.onProgress });
+        const loaded = await loadReranker(spec, { ...choice, modelHost: this.config.modelHost, onProgress: this.onProgress });
+        this.reranker = {
+          ...loaded,
+          rerank: async (q, p) => {
+            if (this.testRerankDelayMsPerPair) await new Promise((r) => setTimeout(r, this.testRerankDelayMsPerPair * p.length));
+            return loaded.rerank(q, p);
+          },
+        };
+        await this.measureReranker();
         this.s.reranker.phase = 'ready';
         return this.reranker;
       } catch (e) {
@@ -331,16 +381,56 @@ export class Engine implements EngineApi {
     return this.rerankerLoad;
   }
 
-  async extract(text: string, request?: ExtractRequest): Promise<ExtractionResult> {
+  /**
+   * Times the loaded reranker on RERANK_TIMING_PAIRS realistic pairs (sentences of an ad against the
+   * passages the pipeline sends: label, alternative labels and description), after one untimed pair
+   * that pays the first run's set-up. The result goes to the status and decides the automatic setting.
+   * Public for the e2e suite (re-measure after setting testRerankDelayMsPerPair).
+   */
+  async measureReranker(): Promise<void> {
+    const r = this.reranker;
+    if (!r) return;
+    const skills = this.taxonomy?.skills ?? [];
+    const passages = Array.from({ length: RERANK_TIMING_PAIRS }, (_, i) =>
+      skills.length ? rerankPassage(skills[Math.floor(((i + 0.5) * skills.length) / RERANK_TIMING_PAIRS)]) : SELF_CHECK_TEXTS[i % SELF_CHECK_TEXTS.length],
+    );
+    const queries = [SELF_CHECK_TEXTS[0], SELF_CHECK_TEXTS[2]];
+    await this.queue.run(() => r.rerank(queries[0], passages.slice(0, 1)));
+    const t0 = performance.now();
+    const half = RERANK_TIMING_PAIRS / 2;
+    for (let q = 0; q < queries.length; q++) await this.queue.run(() => r.rerank(queries[q], passages.slice(q * half, (q + 1) * half)));
+    const ms = performance.now() - t0;
+    this.s.reranker.timing = { perPairMs: ms / RERANK_TIMING_PAIRS, pairs: RERANK_TIMING_PAIRS, backend: r.device === 'webgpu' ? 'webgpu' : 'wasm', dtype: r.dtype };
+    this.resolveRerankerSetting();
+    this.emit(true);
+  }
+
+  async extract(text: string, request?: ExtractRequest, onProgress?: ExtractionProgress): Promise<ExtractionResult> {
     if (!this.taxonomy) throw new Error('the taxonomy is not loaded yet');
     const lexical = await (this.lexical ??= Promise.resolve(buildLexicalIndex(this.taxonomy)));
     const dense = this.s.denseReady && this.embedder && this.cache;
-    const reranker = dense ? await this.rerankerIfEnabled() : undefined;
     // The page's mentions (text's language + English) replace the English-only label stage; the
     // pipeline may analyse a prefix of the text, so spans beyond it are dropped there.
-    const { mentions, ...options } = request ?? {};
+    const { mentions, refine, ...options } = request ?? {};
+    // Asked for after the embedding-stage result went out: semantic results never wait for the reranker.
+    const reranker = dense ? () => (refine ? this.rerankerModel() : this.rerankerDecided()) : undefined;
     const given = mentions ? (t: string) => mentions.filter((m) => m.end <= t.length) : undefined;
-    return this.onWebGpu(() => this.extractWith(text, lexical, dense ? this.cache! : undefined, reranker, options, given));
+    // The shortlist centres on the preset's cuts unless the page sends the user's.
+    const cuts = defaultThresholds(this.preset.id);
+    const withFocus = { rerankFocus: { skill: cuts.skillThreshold, occupation: cuts.occupationThreshold }, ...options };
+    // Over comlink the callback returns a promise; a page that went away must not leave it unhandled.
+    // A fast reranker finishes batches faster than the page can render them: at most one partial per
+    // PARTIAL_MIN_INTERVAL_MS after the embedding-stage one.
+    let last = -Infinity;
+    const progress: ExtractionProgress | undefined =
+      onProgress &&
+      ((p, d, t) => {
+        const at = performance.now();
+        if (d > 0 && at - last < PARTIAL_MIN_INTERVAL_MS) return;
+        last = at;
+        void Promise.resolve(onProgress(p, d, t) as unknown).catch(() => {});
+      });
+    return this.onWebGpu(() => this.extractWith(text, lexical, dense ? this.cache! : undefined, reranker, withFocus, given, progress));
   }
 
   /**
@@ -363,9 +453,10 @@ export class Engine implements EngineApi {
     text: string,
     lexical: LexicalIndex,
     cache: ActiveCache | undefined,
-    reranker: LoadedReranker | undefined,
+    reranker: (() => Promise<LoadedReranker | undefined>) | undefined,
     options?: Partial<ExtractOptions>,
     mentions?: (text: string) => LexicalMatch[],
+    onProgress?: ExtractionProgress,
   ): Promise<ExtractionResult> {
     const dense = Boolean(cache);
     return extract(
@@ -375,10 +466,16 @@ export class Engine implements EngineApi {
         lexical,
         matrices: cache?.matrices,
         embedder: dense ? queryEmbedder({ dims: this.preset.embedder.dims, embed: (t) => this.embed(t) }, this.preset.embedder) : undefined,
-        reranker: reranker ? { rerank: (q, p) => this.queue.run(() => reranker.rerank(q, p)) } : undefined,
+        rerankerWhenReady: reranker
+          ? async () => {
+              const r = await reranker();
+              return r ? { rerank: (q, p) => this.queue.run(() => r.rerank(q, p)) } : undefined;
+            }
+          : undefined,
         ...(mentions ? { mentions } : {}),
       },
       options,
+      onProgress,
     );
   }
 
@@ -410,14 +507,16 @@ export class Engine implements EngineApi {
   async setRerankerEnabled(enabled: boolean | 'auto'): Promise<void> {
     this.config = { ...this.config, rerankerEnabled: enabled };
     this.resolveRerankerSetting();
-    if (this.s.reranker.enabled && this.s.reranker.phase === 'failed') this.rerankerLoad = undefined;
+    if ((this.s.reranker.enabled || enabled === 'auto') && this.s.reranker.phase === 'failed') this.rerankerLoad = undefined;
+    this.timeRerankerIfAutomatic();
     this.emit(true);
   }
 
   private resolveRerankerSetting(): void {
     const setting = this.config.rerankerEnabled;
     this.s.reranker.automatic = setting === 'auto';
-    this.s.reranker.enabled = Boolean(this.preset.reranker) && (setting === 'auto' ? this.s.backend === 'webgpu' : setting);
+    const automatic = automaticReranker(this.s.reranker.timing, this.s.reranker.limit, this.s.reranker.budgetMs) === true;
+    this.s.reranker.enabled = Boolean(this.preset.reranker) && (setting === 'auto' ? automatic : setting);
   }
 
   async retryModels(): Promise<void> {
@@ -428,6 +527,7 @@ export class Engine implements EngineApi {
     if (this.s.cache.state !== 'ready') await this.loadCache();
     if (!this.embedder) await (this.modelsLoading = this.loadModels());
     await this.runSelfCheck();
+    this.timeRerankerIfAutomatic();
   }
 
   private regen(view: Partial<RegenerationView>): RegenerationView {

@@ -1,7 +1,8 @@
 // The engine worker entry: exposes one Engine over comlink. All logic is in workers/engine.ts.
 // Out-of-memory is fatal for a worker: a call that fails with an allocation error is answered with
 // an "engine out of memory" error and the worker closes, so the page restarts a fresh one (lexical
-// results on the page are not affected).
+// results on the page are not affected). A progress callback the page passes to extract() (a comlink
+// proxy) is released when the call ends, so its message port does not outlive the request.
 import * as Comlink from 'comlink';
 import { Engine } from './engine.ts';
 import { ENGINE_OUT_OF_MEMORY, isOutOfMemory } from './engineApi.ts';
@@ -33,10 +34,17 @@ const guarded = new Proxy(engine, {
         // Answer first, then stop: the page sees the reason and starts a new worker.
         setTimeout(() => self.close(), 0);
         throw new Error(`${ENGINE_OUT_OF_MEMORY}: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        if (prop === 'extract') releaseCallback(args[2]);
       }
     };
   },
 });
+
+function releaseCallback(callback: unknown): void {
+  const release = (callback as { [Comlink.releaseProxy]?: () => void } | undefined)?.[Comlink.releaseProxy];
+  if (typeof release === 'function') release();
+}
 
 // e2e builds only: lets Playwright call the engine inside the worker (worker.evaluate).
 if (import.meta.env.MODE === 'e2e') Object.assign(self, { __engine: engine, __engineTestHooks: testHooks });

@@ -1,8 +1,9 @@
 // The engine worker's typed API, shared by the worker (workers/engine.worker.ts) and the app's
 // comlink client (src/app/engineClient.ts). Types, plus the out-of-memory check both sides share.
-import type { ExtractOptions, ExtractionResult } from '../src/core/pipeline.ts';
+import type { ExtractionProgress, ExtractOptions, ExtractionResult } from '../src/core/pipeline.ts';
 import type { CacheSource } from '../src/db/cacheStore.ts';
 import type { LexicalMatch } from '../src/core/lexical.ts';
+import type { RerankTiming } from '../src/core/rerankShortlist.ts';
 
 export type EngineBackend = 'webgpu' | 'wasm';
 
@@ -11,7 +12,11 @@ export type EngineBackend = 'webgpu' | 'wasm';
  * plus English (src/app/languages.ts); the worker uses them as its lexical stage instead of its
  * English-only matcher, so it never loads label packs itself. Offsets refer to the text sent.
  */
-export type ExtractRequest = Partial<ExtractOptions> & { mentions?: LexicalMatch[] };
+/**
+ * `refine`: score the shortlist with the reranker even though the automatic setting left it off on
+ * this device (the "Refine with the reranker" button); loads the reranker if needed.
+ */
+export type ExtractRequest = Partial<ExtractOptions> & { mentions?: LexicalMatch[]; refine?: boolean };
 
 export interface EngineConfig {
   /** Model preset id from src/core/models.ts PRESETS ('bge-m3' by default; chosen by the user in the model panel). */
@@ -28,8 +33,17 @@ export interface EngineConfig {
   webgpuFailure?: string;
   /** Skip WebGPU even when an adapter exists (user setting and tests). */
   forceWasm?: boolean;
-  /** 'auto': on with WebGPU, off on WASM (a cross-encoder pass per candidate costs seconds there). */
+  /**
+   * 'auto': the reranker is loaded and timed on this device after start-up, and used when refining a
+   * full shortlist takes under RERANK_BUDGET_MS (src/core/rerankShortlist.ts); else the page offers it.
+   */
   rerankerEnabled: boolean | 'auto';
+}
+
+/** The reranker timed on a small batch of realistic pairs right after it loaded (workers/engine.ts). */
+export interface RerankerTiming extends RerankTiming {
+  backend: EngineBackend;
+  dtype: string;
 }
 
 export interface FileProgressView {
@@ -81,7 +95,21 @@ export interface EngineStatus {
   escoVersion?: string;
   embedder: { id: string; displayName: string; isTestModel: boolean; phase: LoadPhase; error?: string };
   /** `available: false`: the preset has no cross-encoder (the small English presets). */
-  reranker: { id: string; displayName: string; isTestModel: boolean; available: boolean; enabled: boolean; automatic: boolean; phase: LoadPhase; error?: string };
+  reranker: {
+    id: string;
+    displayName: string;
+    isTestModel: boolean;
+    available: boolean;
+    enabled: boolean;
+    automatic: boolean;
+    phase: LoadPhase;
+    error?: string;
+    /** Measured once the reranker loaded: milliseconds per (segment, concept) pair on this device. */
+    timing?: RerankerTiming;
+    /** The automatic setting's budget for refining one text, and the shortlist cap it is costed at. */
+    budgetMs: number;
+    limit: number;
+  };
   backend: EngineBackend | null;
   dtype: string | null;
   threads: number;
@@ -128,8 +156,11 @@ export interface BatchView {
 export interface EngineApi {
   init(config: EngineConfig, onStatus: (status: EngineStatus) => void): Promise<EngineStatus>;
   status(): Promise<EngineStatus>;
-  /** Full extraction (lexical + dense + rerank as available); candidate indices refer to the taxonomy. */
-  extract(text: string, options?: ExtractRequest): Promise<ExtractionResult>;
+  /**
+   * Full extraction (lexical + dense + rerank as available); candidate indices refer to the taxonomy.
+   * `onProgress` (a comlink proxy) gets the partial results while the reranker refines them.
+   */
+  extract(text: string, options?: ExtractRequest, onProgress?: ExtractionProgress): Promise<ExtractionResult>;
   embed(texts: string[]): Promise<Float32Array>;
   rerank(query: string, passages: string[]): Promise<Float32Array>;
   setRerankerEnabled(enabled: boolean | 'auto'): Promise<void>;

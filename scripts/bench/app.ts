@@ -6,7 +6,9 @@
 //      app, ORT WASM, taxonomy, test model and shipped embedding asset all downloaded) and on a
 //      returning visit (same context: service worker cache, cache matrices read from IndexedDB);
 //   4. interaction: paste to first (lexical) and final results for a 500-word ad, from the app's own
-//      e2e marks (window.__perf); threshold slider move to re-rendered results for a 1,000-word ad;
+//      e2e marks (window.__perf); threshold slider move to re-rendered results for a 1,000-word ad
+//      (wall clock, then main-thread CPU time per move from a trace; BENCH_CPU_THROTTLE=N runs the
+//      moves on a CPU throttled N times instead);
 //   5. memory: JS heap and ArrayBuffer backing stores of page and engine worker after loading the
 //      cache and at their peak during the extraction of a 1,000-word ad (CDP, see cdpMemory.ts).
 // The UI is still changing: a missing selector or hook turns its row into "n/a: <reason>" instead
@@ -356,10 +358,15 @@ async function interactionRows(ctx: BenchContext, browser: Browser, app: AppServ
       ctx.log(`interaction (${v.preset}, paste): n/a: ${reason(e)}`);
     }
 
-    // Slider -> re-rendered results, on a 1,000-word ad's final results.
+    // Slider -> re-rendered results, on a 1,000-word ad's final results. BENCH_CPU_THROTTLE=N slows
+    // the page's CPU N times (CDP) for these moves only: on an idle fast machine the re-render sits
+    // well under a frame, and a throttled run shows what a slower or busy machine pays.
+    const throttle = Number(process.env.BENCH_CPU_THROTTLE ?? '1') || 1;
+    const throttled = throttle > 1 ? ` (CPU throttled ${throttle}x)` : '';
     try {
       await paste(context, page, ad1000);
       await waitFinalMarks(page);
+      if (throttle > 1) await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: throttle });
       const move = async (value: number, timeoutMs = 5000): Promise<SliderTiming> => {
         const args = { id: SKILL_SLIDER_ID, value, keptSelector: SKILL_KEPT, watchSelectors: [SKILL_RESULTS, SKILL_KEPT], timeoutMs };
         const r = (await page.evaluate(
@@ -402,12 +409,29 @@ async function interactionRows(ctx: BenchContext, browser: Browser, app: AppServ
       }
       const fr = summarize(frame);
       rows.push([
-        `${tag}skill threshold slider move (${values.join(' <-> ')}) -> results re-rendered, ${wordCount(ad1000)}-word ad`,
+        `${tag}skill threshold slider move (${values.join(' <-> ')}) -> results re-rendered, ${wordCount(ad1000)}-word ad${throttled}`,
         `DOM commit ${fmtSample(summarize(commit))} ms; result set changed in ${changed}/${frame.length} moves${timeouts ? `; ${timeouts} moves changed nothing within 5 s (no re-render)` : ''}`,
         fmtSample(fr),
         String(frame.length),
       ]);
-      facts[`interaction.${v.factKey}slider.ms`] = fr.median;
+      facts[`interaction.${v.factKey}slider${throttle > 1 ? `.throttled${throttle}x` : ''}.ms`] = fr.median;
+      // The same moves again under a trace: main-thread CPU time per move, which other work on a
+      // shared machine does not inflate as it does the wall-clock figure above.
+      if (throttle === 1) {
+        try {
+          const cpu = await sliderCpu(context, page, () => move(values[0]).then(() => move(values[1])), runs);
+          rows.push([
+            `${tag}skill threshold slider move -> main-thread CPU per move (trace thread time), ${wordCount(ad1000)}-word ad`,
+            `input event (React render + commit) ${fmtMs(cpu.script)}; style + layout ${fmtMs(cpu.layout)}; pre-paint + paint + layerize ${fmtMs(cpu.paint)} ms; ${cpu.moves} moves`,
+            fmtMs(cpu.script + cpu.layout + cpu.paint),
+            String(cpu.moves),
+          ]);
+          facts[`interaction.${v.factKey}sliderCpu.ms`] = cpu.script + cpu.layout + cpu.paint;
+        } catch (e) {
+          rows.push(naRow(`${tag}slider move -> main-thread CPU per move`, reason(e), head.length));
+          ctx.log(`interaction (${v.preset}, slider CPU): n/a: ${reason(e)}`);
+        }
+      }
     } catch (e) {
       rows.push(naRow(`${tag}slider move -> results re-rendered`, reason(e), head.length));
       ctx.log(`interaction (${v.preset}, slider): n/a: ${reason(e)}`);
@@ -418,6 +442,48 @@ async function interactionRows(ctx: BenchContext, browser: Browser, app: AppServ
   } finally {
     await context.close();
   }
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  /** Thread (CPU) time of a complete event, microseconds. */
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string; data?: { type?: string } };
+}
+
+/**
+ * Main-thread CPU time (trace events' thread durations) per slider move, by phase: the input
+ * event (the app's handler, thresholds and React's synchronous render and commit), style and
+ * layout, pre-paint, paint and layerize. Events nested in the input event count once, in it.
+ */
+async function sliderCpu(context: BrowserContext, page: Page, movePair: () => Promise<unknown>, pairs: number): Promise<{ script: number; layout: number; paint: number; moves: number }> {
+  const cdp = await context.newCDPSession(page);
+  const events: TraceEvent[] = [];
+  // The protocol types trace events as string maps; they are the Trace Event Format's objects.
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline', transferMode: 'ReportEvents' });
+  for (let i = 0; i < pairs; i++) await movePair();
+  await cdp.send('Tracing.end');
+  await complete;
+  await cdp.detach();
+  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const onMain = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`));
+  const inputs = onMain.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'input');
+  if (inputs.length === 0) throw new Error('no input events in the trace');
+  const nested = (e: TraceEvent) => inputs.some((x) => e.ts >= x.ts && e.ts + (e.dur ?? 0) <= x.ts + (x.dur ?? 0));
+  const cpu = (names: string[]) => onMain.filter((e) => names.includes(e.name) && !nested(e)).reduce((n, e) => n + (e.tdur ?? e.dur ?? 0), 0) / 1000 / inputs.length;
+  return {
+    script: inputs.reduce((n, e) => n + (e.tdur ?? e.dur ?? 0), 0) / 1000 / inputs.length,
+    layout: cpu(['UpdateLayoutTree', 'Layout']),
+    paint: cpu(['PrePaint', 'Paint', 'Layerize']),
+    moves: inputs.length,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 // Token counts of the work bge-m3 would do in the app, measured on real text with the project's own
 // code: the 500-word ad goes through src/core/pipeline.ts's extract() with a recording embedder and
 // reranker (so the texts embedded, segments plus whole-document chunks, and every (segment, concept)
-// pair sent to the reranker are exactly what the pipeline produces), and every concept text of the
+// pair sent to the reranker, its shortlist batch by batch, are exactly what the pipeline produces;
+// the pairs of the scheme before the shortlist, every segment's top 5, are rebuilt from the same
+// retrieval for comparison), and every concept text of the
 // taxonomy asset (conceptText) is measured for the cache regeneration. Token counts come from the BERT
 // WordPiece tokenizer of the generated test model (.generated/models/esco-test/...) by default;
 // bge-m3's XLM-R SentencePiece tokenizer gives similar counts on English text (not identical). The
@@ -10,8 +12,8 @@ import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transforme
 import { conceptText } from '../../src/core/conceptText.ts';
 import { buildLexicalIndex } from '../../src/core/lexical.ts';
 import { TEST_EMBEDDER } from '../../src/core/models.ts';
-import { extract } from '../../src/core/pipeline.ts';
-import { conceptsOf, type Taxonomy } from '../../src/core/taxonomy.ts';
+import { DEFAULT_EXTRACT_OPTIONS, extract, rerankPassage, type ExtractionResult } from '../../src/core/pipeline.ts';
+import { conceptsOf, type ConceptKind, type Taxonomy } from '../../src/core/taxonomy.ts';
 import { quantizeMatrix } from '../../src/core/vectors.ts';
 import { configureTransformers } from '../../src/runtime/transformersModels.ts';
 import { generateTestModels } from '../generate-test-models.ts';
@@ -24,8 +26,16 @@ export interface TextWorkloads {
   documentChunks: number;
   /** One per text the pipeline embeds for the ad (segments, then document chunks). */
   embedLengths: number[];
-  /** One entry per reranker call (one segment and kind): the pair lengths of its passages. */
+  /**
+   * The scheme before the shortlist (every segment's top 5 per kind, each concept once against its
+   * best segment): one entry per reranker call (one segment and kind), the pair lengths of its passages.
+   */
   rerankCalls: number[][];
+  /** The pipeline's shortlist as it refines it: per progress batch, per reranker call, the pair lengths. */
+  shortlistBatches: number[][][];
+  /** The shortlist's cap and batch size the pipeline ran with. */
+  shortlistLimit: number;
+  shortlistBatch: number;
   /** One per concept (skills then occupation-kind concepts). */
   conceptLengths: number[];
   tokenizer: string;
@@ -68,6 +78,36 @@ function randomRows(rows: number, dims: number, seed: number): Float32Array {
   return out;
 }
 
+/** Segments' top hits per kind: how many of each segment's candidates the scheme before the shortlist reranked. */
+const PER_SEGMENT_TOP = 5;
+
+/**
+ * The (segment, concept) pairs of the scheme before the shortlist, from the retrieval evidence: the
+ * concepts in any segment's top PER_SEGMENT_TOP, each against the segment that retrieved it best,
+ * one call per segment and kind.
+ */
+function perSegmentTopCalls(text: string, result: ExtractionResult, taxonomy: Taxonomy, len: (q: string, p: string) => number): number[][] {
+  const calls: number[][] = [];
+  for (const kind of ['skill', 'occupation'] as ConceptKind[]) {
+    const spans = new Map<string, { index: number; score: number }[]>();
+    for (const c of result.candidates) {
+      if (c.kind !== kind) continue;
+      for (const e of c.evidence) if (e.signal === 'embedding') spans.set(`${e.start}:${e.end}`, [...(spans.get(`${e.start}:${e.end}`) ?? []), { index: c.index, score: e.score }]);
+    }
+    const chosen = new Set<number>();
+    for (const hits of spans.values()) for (const h of [...hits].sort((a, b) => b.score - a.score).slice(0, PER_SEGMENT_TOP)) chosen.add(h.index);
+    const best = new Map<number, { span: string; score: number }>();
+    for (const [span, hits] of spans) for (const h of hits) if (chosen.has(h.index) && h.score > (best.get(h.index)?.score ?? -Infinity)) best.set(h.index, { span, score: h.score });
+    const bySpan = new Map<string, number[]>();
+    for (const [index, { span }] of best) bySpan.set(span, [...(bySpan.get(span) ?? []), index]);
+    for (const [span, indices] of bySpan) {
+      const [start, end] = span.split(':').map(Number);
+      calls.push(indices.map((i) => len(text.slice(start, end), rerankPassage(kind === 'skill' ? taxonomy.skills[i] : taxonomy.occupations[i]))));
+    }
+  }
+  return calls;
+}
+
 /** `tokenizerId`: whose tokenizer counts the tokens (default the test model's BERT WordPiece). */
 export async function measureTextWorkloads(words = 500, taxonomy: Taxonomy = loadTaxonomyAsset(), tokenizerId: string = TEST_EMBEDDER.id): Promise<TextWorkloads> {
   const tok = await tokenizer(tokenizerId);
@@ -76,7 +116,8 @@ export async function measureTextWorkloads(words = 500, taxonomy: Taxonomy = loa
   const ad = adOfWords(words);
   const dims = 8;
   const embedded: string[][] = [];
-  const rerankCalls: number[][] = [];
+  // A new batch starts at each progress report (the first comes before any pair is scored).
+  const shortlistBatches: number[][][] = [[]];
   const result = await extract(ad, {
     taxonomy,
     lexical: buildLexicalIndex(taxonomy),
@@ -93,10 +134,12 @@ export async function measureTextWorkloads(words = 500, taxonomy: Taxonomy = loa
     },
     reranker: {
       rerank: async (query, passages) => {
-        rerankCalls.push(passages.map((p) => len(query, p)));
+        shortlistBatches[shortlistBatches.length - 1].push(passages.map((p) => len(query, p)));
         return new Float32Array(passages.length);
       },
     },
+  }, {}, (_, done) => {
+    if (done > 0) shortlistBatches.push([]);
   });
   const texts = embedded.flat();
   const segments = result.segments.length;
@@ -106,7 +149,10 @@ export async function measureTextWorkloads(words = 500, taxonomy: Taxonomy = loa
     segments,
     documentChunks: texts.length - segments,
     embedLengths: texts.map((t) => len(t)),
-    rerankCalls,
+    rerankCalls: perSegmentTopCalls(ad, result, taxonomy, len),
+    shortlistBatches: shortlistBatches.filter((b) => b.length),
+    shortlistLimit: DEFAULT_EXTRACT_OPTIONS.rerankLimit,
+    shortlistBatch: DEFAULT_EXTRACT_OPTIONS.rerankBatch,
     conceptLengths,
     tokenizer: tokenizerId === TEST_EMBEDDER.id ? `BERT WordPiece (${TEST_EMBEDDER.id})` : `${tokenizerId}'s tokenizer`,
     tokenizeMs: performance.now() - t0,

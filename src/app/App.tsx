@@ -13,11 +13,21 @@ import { ResultsPanel } from './components/ResultsPanel.tsx';
 import { StatusLine } from './components/StatusLine.tsx';
 import { ThresholdPanel } from './components/ThresholdPanel.tsx';
 import { BatchView } from './components/batch/BatchView.tsx';
-import { ViewTabs } from './components/batch/ViewTabs.tsx';
+import { ViewTabs } from './components/ViewTabs.tsx';
+import { CompareView } from './components/compare/CompareView.tsx';
+import { GapReport } from './components/gap/GapReport.tsx';
+import { SkillGapPanel } from './components/gap/SkillGapPanel.tsx';
 import { useAppStore } from './store.ts';
 
 export function App() {
   const view = useAppStore((s) => s.view);
+  if (view === 'gap-report') {
+    return (
+      <main id="main" className="app report">
+        <GapReport />
+      </main>
+    );
+  }
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -35,6 +45,10 @@ export function App() {
         <main id="main">
           <BatchView />
         </main>
+      ) : view === 'compare' ? (
+        <main id="main">
+          <CompareView />
+        </main>
       ) : (
         <main id="main" className="layout">
           <div className="column column-input">
@@ -47,6 +61,7 @@ export function App() {
             <ThresholdPanel />
             <ResultsPanel />
             <ExportPanel />
+            <SkillGapPanel />
             <OccupationSearch />
           </div>
           <div className="column-wide">

@@ -36,7 +36,7 @@ export function retryModels(): void {
   client.retryModels().catch((e: unknown) => set((s) => ({ engine: { ...s.engine, error: `Retry failed: ${errorText(e)}` } })));
 }
 
-/** null returns to the automatic choice (on with WebGPU, off on WASM). */
+/** null returns to the automatic choice (on where the measured refinement time fits the budget). */
 export function setRerankerEnabled(enabled: boolean | null): void {
   get().setSettings({ rerankerEnabled: enabled });
   engine()

@@ -35,13 +35,6 @@ function say(kind: 'ok' | 'error', text: string): void {
   patchBatch({ message: { kind, text } });
 }
 
-export function setView(view: 'single' | 'batch'): void {
-  set({ view });
-  // The hash keeps the view across a reload (a resumed job is one click away).
-  history.replaceState(null, '', view === 'batch' ? '#batch' : location.pathname + location.search);
-  if (view === 'batch') void refreshJobs();
-}
-
 export async function refreshJobs(): Promise<void> {
   try {
     const jobs = await (await batchStore()).listJobs();

@@ -26,9 +26,11 @@ export interface BatchUiState {
 
 export const initialBatchUiState: BatchUiState = { jobs: [], selectedJobId: null, draft: null, message: null };
 
-export type AppView = 'single' | 'batch';
+/** 'gap-report': the printable skill gap of the single-text view (not restored on reload: the text is not kept). */
+export type AppView = 'single' | 'compare' | 'batch' | 'gap-report';
 
-/** The view from the URL (#batch), so a reload stays on the batch view. */
+/** The view from the URL (#compare, #batch), so a reload stays on it. */
 export function initialView(): AppView {
-  return globalThis.location?.hash === '#batch' ? 'batch' : 'single';
+  const hash = globalThis.location?.hash;
+  return hash === '#batch' ? 'batch' : hash === '#compare' ? 'compare' : 'single';
 }

@@ -6,6 +6,7 @@ import { TAXONOMY_ASSET_PATH, validateTaxonomy } from '../core/taxonomy.ts';
 import { assetUrl } from './config.ts';
 import { errorText } from './engineClient.ts';
 import { startEngine } from './engineService.ts';
+import { startCompare } from './compare.ts';
 import { startExtraction } from './extraction.ts';
 import { startLanguages } from './languages.ts';
 import { startPwa } from './pwa.ts';
@@ -32,6 +33,7 @@ export function bootstrap(): void {
   started = true;
   startLanguages();
   startExtraction();
+  startCompare();
   void loadTaxonomy();
   startEngine();
   startPwa();

@@ -5,7 +5,7 @@
 // rejected with EngineRestartedError rather than left hanging.
 import * as Comlink from 'comlink';
 import { ENGINE_OUT_OF_MEMORY, ENGINE_WEBGPU_LOST, type BatchView, type CacheView, type EngineApi, type EngineConfig, type EngineStatus, type ExtractRequest, type RegenerationView, type StaleCacheView } from '../../workers/engineApi.ts';
-import type { ExtractionResult } from '../core/pipeline.ts';
+import type { ExtractionProgress, ExtractionResult } from '../core/pipeline.ts';
 
 export class EngineRestartedError extends Error {
   override name = 'EngineRestartedError';
@@ -73,8 +73,9 @@ export class EngineClient {
     this.kill(new EngineRestartedError('the engine was stopped'));
   }
 
-  extract(text: string, options?: ExtractRequest): Promise<ExtractionResult> {
-    return this.invoke('extract', (r) => r.extract(text, options));
+  /** `onProgress` receives the partial results while the reranker refines them (the worker releases it when the call ends). */
+  extract(text: string, options?: ExtractRequest, onProgress?: ExtractionProgress): Promise<ExtractionResult> {
+    return this.invoke('extract', (r) => r.extract(text, options, onProgress ? Comlink.proxy(onProgress) : undefined));
   }
   status(): Promise<EngineStatus> {
     return this.invoke('status', (r) => r.status());

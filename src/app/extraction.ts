@@ -4,6 +4,9 @@
 // that arrive after a newer request was made. For text in another language the lexical stage uses
 // the mentions of that language plus English (languages.ts) on both sides: here, and in the worker,
 // which gets them with the request; the dense request waits for the language to be settled.
+// While the reranker refines a result the worker sends partial results: each replaces the shown one
+// (the request stays pending until the final one). refineCurrentText() asks for a refinement the
+// automatic setting did not run on this device (the "Refine with the reranker" button).
 import type { EngineStatus, ExtractRequest } from '../../workers/engineApi.ts';
 import { extractLexical } from '../core/pipeline.ts';
 import { IS_E2E } from './config.ts';
@@ -20,8 +23,18 @@ let requestId = 0;
 /** What a dense result depends on besides the text: a change re-runs extraction. */
 function denseKey(status: EngineStatus | null): string {
   if (!status?.denseReady) return '';
-  // Not the reranker's load phase: the first extraction loads it, and must not be re-run for that.
-  return [status.cache.hash, status.backend, status.reranker.enabled].join('|');
+  // Not the reranker: the user's switch re-runs on its own (settings), and the automatic setting's
+  // decision only re-runs a result it left unrefined (needsRefinement).
+  return [status.cache.hash, status.backend].join('|');
+}
+
+/**
+ * The shown result of the current text was finished without the reranker, which is on now (the
+ * automatic setting decided after the extraction gave up waiting for it): refine it.
+ */
+function needsRefinement(s: AppState): boolean {
+  const r = s.dense && s.dense.text === s.text ? s.dense.result : null;
+  return Boolean(r && !s.densePending && s.status?.denseReady && s.status.reranker.enabled && s.status.reranker.phase !== 'failed' && r.stage === 'embedding' && (r.refinement?.total ?? 0) > 0);
 }
 
 function runLexical(s: AppState): void {
@@ -49,7 +62,16 @@ function scheduleDense(immediate: boolean): void {
   timer = setTimeout(() => void runDense(), immediate ? 0 : TYPING_DEBOUNCE_MS);
 }
 
-async function runDense(): Promise<void> {
+/** Runs the reranker over the current text's shortlist, even where the automatic setting left it off. */
+export function refineCurrentText(): void {
+  const s = useAppStore.getState();
+  if (!s.status?.denseReady || !s.text.trim() || !engine()) return;
+  clearTimeout(timer);
+  useAppStore.setState({ densePending: true });
+  void runDense(true);
+}
+
+async function runDense(refine = false): Promise<void> {
   const client = engine();
   if (!client) return;
   const id = ++requestId;
@@ -60,9 +82,25 @@ async function runDense(): Promise<void> {
     await analyseCurrentText();
     if (id !== requestId) return;
     const mentions = activeMentions(useAppStore.getState());
-    const { analyseAllSections } = useAppStore.getState().settings;
-    const request: ExtractRequest = { analyseAllSections, ...(mentions ? { mentions: mentions(text) } : {}) };
-    const result = await client.extract(text, request);
+    const { analyseAllSections, thresholds } = useAppStore.getState().settings;
+    const request: ExtractRequest = {
+      analyseAllSections,
+      // The reranker scores first what lies nearest to the cuts the user has set.
+      rerankFocus: { skill: thresholds.skillThreshold, occupation: thresholds.occupationThreshold },
+      ...(refine ? { refine } : {}),
+      ...(mentions ? { mentions: mentions(text) } : {}),
+    };
+    // Partials come over their own message port, so one can arrive after the final result: once
+    // that is in, or a later partial was shown, a stale one is dropped.
+    let settled = false;
+    let shownDone = -1;
+    const result = await client.extract(text, request, (partial, done) => {
+      if (settled || id !== requestId || done <= shownDone) return;
+      shownDone = done;
+      useAppStore.setState({ dense: { text, result: partial } });
+    }).finally(() => {
+      settled = true;
+    });
     if (id !== requestId) return;
     useAppStore.setState({ dense: { text, result }, densePending: false, denseError: null });
   } catch (e) {
@@ -85,7 +123,9 @@ export function startExtraction(): () => void {
       runLexical(s);
       // while typing, a language change waits for the debounce like the text does
       scheduleDense(s.textSource !== 'typing');
-    } else if (denseKey(s.status) !== denseKey(prev.status)) {
+    } else if (denseKey(s.status) !== denseKey(prev.status) || s.settings.rerankerEnabled !== prev.settings.rerankerEnabled) {
+      scheduleDense(true);
+    } else if (needsRefinement(s) && !needsRefinement(prev)) {
       scheduleDense(true);
     }
   });

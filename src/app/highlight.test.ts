@@ -1,6 +1,6 @@
-// Unit tests of highlight runs: overlapping, nested and out-of-range evidence spans.
+// Unit tests of highlight runs: overlapping, nested and out-of-range evidence spans; their chunks by line.
 import { describe, expect, it } from 'vitest';
-import { buildRuns } from './highlight.ts';
+import { buildRuns, chunkRuns } from './highlight.ts';
 
 describe('buildRuns', () => {
   it('covers the whole text with plain and marked runs', () => {
@@ -45,5 +45,37 @@ describe('buildRuns', () => {
   it('returns one plain run for text without spans and none for empty text', () => {
     expect(buildRuns(4, [])).toEqual([{ start: 0, end: 4, keys: [], strong: false }]);
     expect(buildRuns(0, [])).toEqual([]);
+  });
+});
+
+describe('chunkRuns', () => {
+  const chunked = (text: string, spans: Parameters<typeof buildRuns>[1]) =>
+    chunkRuns(text, buildRuns(text.length, spans)).map((c) => c.runs.map((r) => `${r.keys.length ? '[' : ''}${text.slice(r.start, r.end)}${r.keys.length ? ']' : ''}`).join(''));
+
+  it('ends a chunk after every newline of plain text, keeping every offset once and in order', () => {
+    const text = 'Title\n\n- SQL\n- Java and more\nlast';
+    const spans = [{ start: 9, end: 12, key: 'a', strong: true }];
+    expect(chunked(text, spans)).toEqual(['Title\n', '\n', '- [SQL]\n', '- Java and more\n', 'last']);
+    const chunks = chunkRuns(text, buildRuns(text.length, spans));
+    expect(chunks.map((c) => [c.start, c.end])).toEqual([
+      [0, 6],
+      [6, 7],
+      [7, 13],
+      [13, 29],
+      [29, 33],
+    ]);
+    expect(chunks.flatMap((c) => c.runs.map((r) => text.slice(r.start, r.end))).join('')).toBe(text);
+  });
+
+  it('never cuts a marked run: a span over a newline keeps its lines in one chunk', () => {
+    const text = 'one\ntwo\nthree\nfour';
+    expect(chunked(text, [{ start: 2, end: 6, key: 'seg', strong: false }])).toEqual(['on[e\ntw]o\n', 'three\n', 'four']);
+    // a mark ending with the newline closes its chunk
+    expect(chunked(text, [{ start: 4, end: 8, key: 'seg', strong: false }])).toEqual(['one\n', '[two\n]', 'three\n', 'four']);
+  });
+
+  it('gives no chunk for an empty text and one for a text without newlines', () => {
+    expect(chunkRuns('', buildRuns(0, []))).toEqual([]);
+    expect(chunked('abc', [])).toEqual(['abc']);
   });
 });

@@ -53,3 +53,45 @@ export function buildRuns(textLength: number, spans: readonly HighlightSpan[]): 
 function sameKeys(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((k, i) => k === b[i]);
 }
+
+/** A line (or lines) of the text with its runs: the unit the evidence view lays out and re-renders. */
+export interface RunChunk {
+  start: number;
+  end: number;
+  runs: TextRun[];
+}
+
+/**
+ * Groups runs into chunks that end after a newline, so the document view can render each as its
+ * own block: a slider move then re-lays out and re-renders only the lines whose marks changed,
+ * not the whole text. A chunk never ends inside a marked run (a mark stays one element); plain runs
+ * are cut at their newlines. The chunks' runs cover the same offsets as `runs`, in order.
+ */
+export function chunkRuns(text: string, runs: readonly TextRun[]): RunChunk[] {
+  const chunks: RunChunk[] = [];
+  let current: TextRun[] = [];
+  const close = () => {
+    if (current.length === 0) return;
+    chunks.push({ start: current[0].start, end: current[current.length - 1].end, runs: current });
+    current = [];
+  };
+  // One pass over the newlines, in step with the runs (both are in text order).
+  let nl = text.indexOf('\n');
+  for (const r of runs) {
+    while (nl >= 0 && nl < r.start) nl = text.indexOf('\n', nl + 1);
+    if (r.keys.length > 0) {
+      current.push(r);
+      if (text.charCodeAt(r.end - 1) === 10) close();
+      continue;
+    }
+    let from = r.start;
+    for (; nl >= 0 && nl < r.end; nl = text.indexOf('\n', nl + 1)) {
+      current.push(from === r.start && nl + 1 === r.end ? r : { start: from, end: nl + 1, keys: r.keys, strong: false });
+      close();
+      from = nl + 1;
+    }
+    if (from < r.end) current.push(from === r.start ? r : { start: from, end: r.end, keys: r.keys, strong: false });
+  }
+  close();
+  return chunks;
+}

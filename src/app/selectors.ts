@@ -2,13 +2,14 @@
 // newer one is pending), the thresholded lists, histograms and highlight runs. Each memo keeps its
 // last inputs by identity, so selectors return stable references and a slider move recomputes only
 // applyThresholds and what depends on it, on the main thread, without any worker call.
-import type { Evidence } from '../core/pipeline.ts';
+import type { Candidate, Evidence } from '../core/pipeline.ts';
+import { collapseBroader, groupByHierarchy, groupByIsco, groupBySkillType, groupHeading, type Bucket, type CollapsedEntry, type TextSpan } from '../core/skillHierarchy.ts';
 import { applyThresholds, scoreHistogram, type ScoreBasis, type ShownCandidate, type ThresholdResult, type ThresholdSettings } from '../core/thresholds.ts';
 import type { ConceptKind, Taxonomy } from '../core/taxonomy.ts';
 import type { LocalizedLabels } from '../core/labelPacks.ts';
 import { conceptKey, shownLabel } from './concepts.ts';
-import { buildRuns, type HighlightSpan, type TextRun } from './highlight.ts';
-import type { AppState, SortBy, TextResult } from './store.ts';
+import { buildRuns, chunkRuns, type HighlightSpan, type RunChunk, type TextRun } from './highlight.ts';
+import type { AppState, ResultGrouping, SortBy, TextResult } from './store.ts';
 
 function memoize<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
   let lastArgs: A | null = null;
@@ -101,6 +102,8 @@ export const selectLists = (s: AppState): ShownLists => listsMemo(selectThreshol
 export interface HighlightModel {
   text: string;
   runs: TextRun[];
+  /** The same runs by line (chunkRuns), as the document view renders them. */
+  chunks: RunChunk[];
   /** Labels per concept key, for the tooltips of highlighted spans. */
   labels: Map<string, string>;
 }
@@ -110,35 +113,99 @@ function evidenceScore(e: Evidence, basis: ScoreBasis): number {
 }
 
 /**
- * Spans to highlight for the shown results: every label mention (strong), and the segments whose
- * own embedding score passes the cut; a dense-only result with no such segment shows its best one,
- * so every entry can point at its evidence.
+ * The evidence of a shown candidate that is highlighted: every label mention (strong), and the
+ * segments whose own embedding score passes the cut; a dense-only result with no such segment
+ * shows its best one, so every entry can point at its evidence.
  */
+export function shownEvidence(c: Candidate, thresholds: ThresholdSettings): { start: number; end: number; strong: boolean }[] {
+  const cut = c.kind === 'skill' ? thresholds.skillThreshold : thresholds.occupationThreshold;
+  const out: { start: number; end: number; strong: boolean }[] = [];
+  let best: Evidence | null = null;
+  for (const e of c.evidence) {
+    if (e.signal === 'lexical') out.push({ start: e.start, end: e.end, strong: true });
+    else if (evidenceScore(e, thresholds.scoreBasis) >= cut) out.push({ start: e.start, end: e.end, strong: false });
+    else if (!best || evidenceScore(e, thresholds.scoreBasis) > evidenceScore(best, thresholds.scoreBasis)) best = e;
+  }
+  if (out.length === 0 && best) out.push({ start: best.start, end: best.end, strong: false });
+  return out;
+}
+
+/**
+ * Shown labels by concept key, kept per taxonomy and label pack: a slider move only changes which
+ * concepts are shown, so their labels are looked up once, not on every move.
+ */
+const labelCache = new WeakMap<Taxonomy, { labels: LocalizedLabels | null; names: Map<string, string> }>();
+function shownName(taxonomy: Taxonomy, labels: LocalizedLabels | null, kind: ConceptKind, index: number, key: string): string {
+  let cache = labelCache.get(taxonomy);
+  if (!cache || cache.labels !== labels) labelCache.set(taxonomy, (cache = { labels, names: new Map() }));
+  let name = cache.names.get(key);
+  if (name === undefined) cache.names.set(key, (name = shownLabel(taxonomy, labels, kind, index).label));
+  return name;
+}
+
 const highlightMemo = memoize((shown: TextResult | null, t: ThresholdResult | null, thresholds: ThresholdSettings, taxonomy: Taxonomy | null, labels: LocalizedLabels | null): HighlightModel | null => {
   if (!shown || !taxonomy) return null;
   const spans: HighlightSpan[] = [];
   const names = new Map<string, string>();
   for (const { candidate: c } of t ? [...t.skills, ...t.occupations] : []) {
     const key = conceptKey(c.kind, c.index);
-    names.set(key, shownLabel(taxonomy, labels, c.kind, c.index).label);
-    const cut = c.kind === 'skill' ? thresholds.skillThreshold : thresholds.occupationThreshold;
-    let best: Evidence | null = null;
-    let added = false;
-    for (const e of c.evidence) {
-      if (e.signal === 'lexical') {
-        spans.push({ start: e.start, end: e.end, key, strong: true });
-        added = true;
-      } else if (evidenceScore(e, thresholds.scoreBasis) >= cut) {
-        spans.push({ start: e.start, end: e.end, key, strong: false });
-        added = true;
-      } else if (!best || evidenceScore(e, thresholds.scoreBasis) > evidenceScore(best, thresholds.scoreBasis)) {
-        best = e;
-      }
-    }
-    if (!added && best) spans.push({ start: best.start, end: best.end, key, strong: false });
+    names.set(key, shownName(taxonomy, labels, c.kind, c.index, key));
+    for (const e of shownEvidence(c, thresholds)) spans.push({ start: e.start, end: e.end, key, strong: e.strong });
   }
-  return { text: shown.text, runs: buildRuns(shown.text.length, spans), labels: names };
+  const runs = buildRuns(shown.text.length, spans);
+  return { text: shown.text, runs, chunks: chunkRuns(shown.text, runs), labels: names };
 });
 
 export const selectHighlight = (s: AppState): HighlightModel | null =>
   highlightMemo(selectDisplayed(s), selectThresholded(s), s.settings.thresholds, s.taxonomy.data, s.language.labels);
+
+/** One section of a grouped result list: a heading and its entries (broader skills folded in). */
+export interface ResultSection {
+  /** Stable key (Bucket.key): sections keep their open/closed state across slider moves. */
+  key: string;
+  /** "S1 communication, collaboration and creativity", "2 Professionals", "Knowledge". */
+  heading: string;
+  /** Language of the heading's label. */
+  language: string;
+  entries: CollapsedEntry[];
+}
+
+export interface GroupedLists {
+  grouping: Exclude<ResultGrouping, 'list'>;
+  skills: ResultSection[];
+  /** Occupations by ISCO major group in 'hierarchy'; null: shown as the flat list. */
+  occupations: ResultSection[] | null;
+}
+
+function sectionsOf(buckets: Bucket<CollapsedEntry>[], taxonomy: Taxonomy, labels: LocalizedLabels | null): ResultSection[] {
+  return buckets.map((b) => {
+    const localized = labels && b.index >= 0 ? (b.kind === 'skillGroup' ? labels.skillGroups[b.index] : b.kind === 'iscoGroup' ? labels.occupations[b.index] : undefined) : undefined;
+    return {
+      key: b.key,
+      heading: groupHeading(b.code, localized?.label ?? b.label),
+      language: localized ? labels!.language : b.kind === 'skillGroup' || b.kind === 'iscoGroup' ? taxonomy.language : 'en',
+      entries: b.items,
+    };
+  });
+}
+
+const groupedMemo = memoize((lists: ShownLists, grouping: ResultGrouping, thresholds: ThresholdSettings, taxonomy: Taxonomy | null, labels: LocalizedLabels | null): GroupedLists | null => {
+  if (!taxonomy || grouping === 'list' || (grouping !== 'hierarchy' && grouping !== 'skillType')) return null;
+  // Folded on the spans the document highlights, so "same evidence" is what the reader sees.
+  const entries = collapseBroader(taxonomy, lists.skills, (x): readonly TextSpan[] => shownEvidence(x.candidate, thresholds));
+  const skillOf = (e: CollapsedEntry) => e.shown.candidate.index;
+  const skills = grouping === 'hierarchy' ? groupByHierarchy(taxonomy, entries, skillOf) : groupBySkillType(taxonomy, entries, skillOf);
+  const occupations =
+    grouping === 'hierarchy'
+      ? groupByIsco(
+          taxonomy,
+          lists.occupations.map((shown): CollapsedEntry => ({ shown, context: [] })),
+          (e) => e.shown.candidate.index,
+        )
+      : null;
+  return { grouping, skills: sectionsOf(skills, taxonomy, labels), occupations: occupations && sectionsOf(occupations, taxonomy, labels) };
+});
+
+/** The shown lists in sections, per the persisted grouping; null in the flat list mode. */
+export const selectGrouped = (s: AppState): GroupedLists | null =>
+  groupedMemo(selectLists(s), s.settings.resultGrouping, s.settings.thresholds, s.taxonomy.data, s.language.labels);

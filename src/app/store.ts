@@ -12,9 +12,12 @@ import { defaultThresholds, type ThresholdSettings } from '../core/thresholds.ts
 import type { Taxonomy } from '../core/taxonomy.ts';
 import { activePresetId } from './config.ts';
 import { initialBatchUiState, initialView, type AppView, type BatchUiState } from './batchState.ts';
+import { initialCompareState, type CompareState } from './compareState.ts';
 
 export type TextSource = 'typing' | 'paste' | 'sample' | 'file' | 'clear';
 export type SortBy = 'score' | 'appearance';
+/** How the results list is laid out: flat, in sections by ESCO skill group / ISCO group, or by skill type. */
+export type ResultGrouping = 'list' | 'hierarchy' | 'skillType';
 
 export interface Settings {
   /** The model preset picked in the model panel; null: the build's default (see activePresetId). */
@@ -25,13 +28,14 @@ export interface Settings {
   sortBy: SortBy;
   /** null: the build's default model host. */
   modelHost: string | null;
-  /** null: automatic (on with WebGPU, off on WASM). */
+  /** null: automatic (timed on this device after start-up; on when refining a text fits the budget, src/core/rerankShortlist.ts). */
   rerankerEnabled: boolean | null;
   forceWasm: boolean;
   /** Hashes of the embedding caches that were active in this browser: one missing later was evicted. */
   knownCaches: string[];
   /** Analyse sections that are not about the job too (company blurb, benefits, legal text, how to apply). */
   analyseAllSections: boolean;
+  resultGrouping: ResultGrouping;
 }
 
 /** A result together with the text it was computed on: evidence offsets refer to that text. */
@@ -119,6 +123,10 @@ export interface AppState {
   view: AppView;
   /** The batch view's state (batch.ts). */
   batch: BatchUiState;
+  /** The CV against job ad view's two panes (compare.ts). */
+  compare: CompareState;
+  /** The occupation whose skill gap is shown (index into taxonomy.occupations), or null. */
+  gapTarget: number | null;
 
   setText(text: string, source: TextSource): void;
   setFilter(filter: string): void;
@@ -141,6 +149,7 @@ export function defaultSettings(presetId: string | null = null): Settings {
     forceWasm: false,
     knownCaches: [],
     analyseAllSections: false,
+    resultGrouping: 'list',
   };
 }
 
@@ -169,6 +178,8 @@ export const useAppStore = create<AppState>()(
       exportMessage: null,
       view: initialView(),
       batch: initialBatchUiState,
+      compare: initialCompareState,
+      gapTarget: null,
 
       setText: (text, source) => set({ text, textSource: source }),
       setFilter: (filter) => set({ filter }),

@@ -3,7 +3,7 @@
 // handles the quoted multi-line altLabels cells; the BOM some ESCO files start with is stripped here.
 import Papa from 'papaparse';
 import { canonicalJson, sha256Hex } from './hash.ts';
-import { TAXONOMY_FORMAT, type OccupationConcept, type SkillConcept, type SkillGroupRef, type Taxonomy } from './taxonomy.ts';
+import { hashedTaxonomyContent, TAXONOMY_FORMAT, type OccupationConcept, type SkillConcept, type SkillGroupRef, type Taxonomy } from './taxonomy.ts';
 
 export const OFFICIAL_DOWNLOAD_HINT =
   'Download the official CSV files of the classification from https://esco.ec.europa.eu/en/use-esco/download ' +
@@ -22,7 +22,7 @@ export interface EscoInputs {
   occupations: CsvInput;
   iscoGroups: CsvInput;
   occupationSkillRelations: CsvInput;
-  /** Optional: without them skills carry no broader skill group. */
+  /** Optional: without them skills carry no broader skill group and there is no hierarchy. */
   skillGroups?: CsvInput;
   broaderSkillRelations?: CsvInput;
 }
@@ -107,11 +107,31 @@ export async function buildTaxonomy(inputs: EscoInputs): Promise<Taxonomy> {
     });
   }
 
+  // The skill pillar's broader relations: skill -> group (kept as `groups`), and the hierarchy
+  // itself, skill -> broader skill and group -> broader group. Told apart by what the URIs name,
+  // not by the type columns, so files without them work too. Empty lists are left out of the asset.
   if (inputs.broaderSkillRelations) {
+    const add = (list: number[] | undefined, i: number): number[] => {
+      if (!list) return [i];
+      if (!list.includes(i)) list.push(i);
+      return list;
+    };
     for (const row of parseCsv(inputs.broaderSkillRelations, ['conceptUri', 'broaderUri'])) {
-      const s = skillIndex.get(clean(row.conceptUri));
-      const g = groupIndex.get(clean(row.broaderUri));
-      if (s !== undefined && g !== undefined && !skills[s].groups.includes(g)) skills[s].groups.push(g);
+      const narrower = clean(row.conceptUri);
+      const broader = clean(row.broaderUri);
+      const s = skillIndex.get(narrower);
+      const g = groupIndex.get(broader);
+      if (s !== undefined && g !== undefined) {
+        if (!skills[s].groups.includes(g)) skills[s].groups.push(g);
+        continue;
+      }
+      const b = skillIndex.get(broader);
+      if (s !== undefined && b !== undefined && b !== s) {
+        skills[s].broaderSkills = add(skills[s].broaderSkills, b);
+        continue;
+      }
+      const ng = groupIndex.get(narrower);
+      if (ng !== undefined && g !== undefined && g !== ng) skillGroups[ng].parents = add(skillGroups[ng].parents, g);
     }
   }
 
@@ -158,6 +178,6 @@ export async function buildTaxonomy(inputs: EscoInputs): Promise<Taxonomy> {
   }
 
   const content = { escoVersion: inputs.escoVersion, language: inputs.language, skillGroups, skills, occupations };
-  const contentHash = await sha256Hex(canonicalJson(content));
+  const contentHash = await sha256Hex(canonicalJson(hashedTaxonomyContent(content)));
   return { format: TAXONOMY_FORMAT, ...content, contentHash };
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conceptText } from './conceptText.ts';
 import { buildLexicalIndex } from './lexical.ts';
-import { conceptTopK, extract, extractLexical, titleLineOf, type Candidate, type ExtractionContext } from './pipeline.ts';
+import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, titleLineOf, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
+import { RERANK_BAND_BELOW, VERBATIM_LEXICAL } from './rerankShortlist.ts';
 import { validateTaxonomy, type ConceptKind, type Taxonomy } from './taxonomy.ts';
 import { HashingEmbedder, OverlapReranker } from './testing/standIns.ts';
 import { applyThresholds, defaultThresholds } from './thresholds.ts';
@@ -82,26 +83,106 @@ describe('extraction pipeline', () => {
     expect(docs.slice(0, 5).map((c) => label(taxonomy, c))).toContain('software developer');
   });
 
-  it('reranks the top retrieval candidates of each segment, each distinct concept once', async () => {
+  it('reranks the document\'s shortlist: each concept once against its best segment, verbatim labels and the long tail skipped', async () => {
     const reranker = new OverlapReranker();
-    const r = await extract(AD, { ...ctx, reranker }, { rerankTopK: 3 });
+    const focus = { skill: 0.5, occupation: 0.45 };
+    const r = await extract(AD, { ...ctx, reranker }, { rerankFocus: focus });
     expect(r.stage).toBe('reranked');
-    expect(reranker.calls).toBeLessThanOrEqual(r.segments.length * 2);
     const reranked = r.candidates.filter((c) => c.signals.includes('reranker'));
+    expect(reranked.length).toBeGreaterThan(0);
     expect(reranker.pairs).toBe(reranked.length);
-    expect(reranked.length).toBeLessThanOrEqual(r.segments.length * 2 * 3);
-    // Scored against the segment where retrieval found it strongest.
+    expect(r.refinement).toEqual({ done: reranked.length, total: reranked.length });
+    expect(reranked.length).toBeLessThanOrEqual(DEFAULT_EXTRACT_OPTIONS.rerankLimit);
     for (const c of reranked) {
+      // Scored against the segment where retrieval found it strongest, and only inside the band.
       const dense = c.evidence.filter((e) => e.signal === 'embedding');
       const withRerank = dense.filter((e) => e.rerank !== undefined);
       expect(withRerank).toHaveLength(1);
       expect(withRerank[0].score).toBe(Math.max(...dense.map((e) => e.score)));
+      expect(c.retrieval).toBeGreaterThanOrEqual(focus[c.kind] - RERANK_BAND_BELOW);
+      expect(c.lexical).toBeLessThan(VERBATIM_LEXICAL);
+      expect(c.rerank! > 0 && c.rerank! < 1).toBe(true);
     }
-    expect(reranked.every((c) => c.rerank! > 0 && c.rerank! < 1)).toBe(true);
-    // Retrieved but not rescored: no reranker score to pass the 'auto' cut with, cosine kept.
-    const unconfirmed = r.candidates.filter((c) => c.signals.includes('embedding') && !c.signals.includes('reranker'));
-    expect(unconfirmed.length).toBeGreaterThan(0);
-    expect(unconfirmed.every((c) => c.rerank === 0 && c.retrieval > 0)).toBe(true);
+    // A label found verbatim passes without a pass: Java and SQL are mentioned and retrieved.
+    const sql = find(r.candidates, 'skill', 'SQL')!;
+    expect(sql.signals).toEqual(expect.arrayContaining(['lexical', 'embedding']));
+    expect(sql.rerank).toBeUndefined();
+    // Retrieved under the band: marked unconfirmed (0), cosine kept for the 'retrieval' basis.
+    const below = r.candidates.filter((c) => c.signals.includes('embedding') && c.retrieval > 0 && c.retrieval < focus[c.kind] - RERANK_BAND_BELOW && c.lexical < VERBATIM_LEXICAL);
+    expect(below.length).toBeGreaterThan(0);
+    expect(below.every((c) => c.rerank === 0 && !c.signals.includes('reranker'))).toBe(true);
+  });
+
+  it('caps the shortlist, scoring the candidates nearest to the cut', async () => {
+    const focus = { skill: 0.5, occupation: 0.45 };
+    const full = await extract(AD, { ...ctx, reranker: new OverlapReranker() }, { rerankFocus: focus, rerankLimit: 1000 });
+    const all = full.candidates.filter((c) => c.signals.includes('reranker'));
+    expect(all.length).toBeGreaterThan(6);
+    const reranker = new OverlapReranker();
+    const capped = await extract(AD, { ...ctx, reranker }, { rerankFocus: focus, rerankLimit: 6 });
+    expect(reranker.pairs).toBe(6);
+    expect(capped.refinement).toEqual({ done: 6, total: 6 });
+    const scored = capped.candidates.filter((c) => c.signals.includes('reranker'));
+    const doubt = (c: Candidate) => Math.abs(c.retrieval - focus[c.kind]);
+    const nearest = all.map(doubt).sort((a, b) => a - b).slice(0, 6);
+    expect(scored.map(doubt).sort((a, b) => a - b)).toEqual(nearest);
+    // Past the cap: unscored, so their cosine stands (neither a probability nor 0).
+    const left = capped.candidates.filter((c) => all.some((a) => a.kind === c.kind && a.index === c.index) && !c.signals.includes('reranker'));
+    expect(left).toHaveLength(all.length - 6);
+    expect(left.every((c) => c.rerank === undefined)).toBe(true);
+  });
+
+  it('reports partial results batch by batch; the final equals a run without progress', async () => {
+    const focus = { skill: 0.5, occupation: 0.45 };
+    const partials: { result: ExtractionResult; done: number; total: number; pairsSoFar: number }[] = [];
+    const reranker = new OverlapReranker();
+    const r = await extract(AD, { ...ctx, reranker }, { rerankFocus: focus, rerankBatch: 3 }, (result, done, total) => partials.push({ result, done, total, pairsSoFar: reranker.pairs }));
+    const total = r.refinement!.total;
+    expect(total).toBeGreaterThan(6);
+    expect(partials.map((p) => p.done)).toEqual(Array.from({ length: Math.ceil(total / 3) }, (_, i) => i * 3));
+    expect(partials.every((p) => p.total === total && p.done === p.pairsSoFar && p.result.refinement?.done === p.done && p.result.partial === true)).toBe(true);
+    expect(r.partial).toBeUndefined();
+    // The first is the embedding-stage result, before any pair was scored.
+    expect(partials[0].result.stage).toBe('embedding');
+    expect(partials[0].result.candidates.some((c) => c.signals.includes('reranker'))).toBe(false);
+    // Monotone: what a partial scored stays scored, with the same probability, up to the final.
+    const scores = (x: ExtractionResult) => new Map(x.candidates.filter((c) => c.signals.includes('reranker')).map((c) => [`${c.kind}:${c.index}`, c.rerank]));
+    const steps = [...partials.map((p) => p.result), r];
+    for (let i = 1; i < steps.length; i++) {
+      const before = scores(steps[i - 1]);
+      const after = scores(steps[i]);
+      expect(after.size).toBeGreaterThan(before.size);
+      for (const [k, v] of before) expect(after.get(k)).toBe(v);
+    }
+    expect(r.stage).toBe('reranked');
+    const plain = await extract(AD, { ...ctx, reranker: new OverlapReranker() }, { rerankFocus: focus, rerankBatch: 3 });
+    const strip = (x: ExtractionResult) => ({ ...x, timings: {} });
+    expect(strip(r)).toEqual(strip(plain));
+  });
+
+  it('asks for a reranker that may still be loading only after reporting the embedding-stage result', async () => {
+    const focus = { skill: 0.5, occupation: 0.45 };
+    const events: string[] = [];
+    const onProgress = (_: ExtractionResult, done: number) => events.push(`progress ${done}`);
+    const none = await extract(AD, { ...ctx, rerankerWhenReady: async () => (events.push('asked'), undefined) }, { rerankFocus: focus }, onProgress);
+    expect(events).toEqual(['progress 0', 'asked']);
+    const strip = (x: ExtractionResult) => ({ ...x, timings: {} });
+    expect(strip(none)).toEqual(strip(await extract(AD, ctx, { rerankFocus: focus })));
+    events.length = 0;
+    const later = await extract(AD, { ...ctx, rerankerWhenReady: async () => (events.push('asked'), new OverlapReranker()) }, { rerankFocus: focus, rerankBatch: 100 }, onProgress);
+    expect(events).toEqual(['progress 0', 'asked']);
+    expect(strip(later)).toEqual(strip(await extract(AD, { ...ctx, reranker: new OverlapReranker() }, { rerankFocus: focus, rerankBatch: 100 })));
+    expect(later.stage).toBe('reranked');
+  });
+
+  it('without a reranker, says how large the shortlist would be', async () => {
+    const r = await extract(AD, ctx, { rerankFocus: { skill: 0.5, occupation: 0.45 } });
+    expect(r.stage).toBe('embedding');
+    expect(r.refinement!.done).toBe(0);
+    expect(r.refinement!.total).toBeGreaterThan(0);
+    expect(r.candidates.every((c) => c.rerank === undefined)).toBe(true);
+    const off = await extract(AD, { ...ctx, reranker: new OverlapReranker() }, { rerankLimit: 0 });
+    expect(off.stage).toBe('embedding');
   });
 
   it('feeds thresholds: the expected skills and the occupation survive the default cut', async () => {

@@ -5,13 +5,16 @@
 // Sections that are not about the job (company blurb, benefits, legal text, how to apply; sections.ts)
 // produce no candidates unless analyseAllSections is set; the result lists them with the reason.
 // Quality choices here (query granularity, title line, multi-vector concepts) are measured by
-// `npm run eval` and recorded in EVAL.md.
+// `npm run eval` and recorded in EVAL.md. The reranker scores a per-document shortlist
+// (rerankShortlist.ts) in batches and can report each partial result (ExtractionProgress), so a slow
+// device shows refined results as they come.
 import { CONCEPT_TEXT_VARIANTS } from './conceptText.ts';
 import { findMentions, type LexicalIndex, type LexicalMatch } from './lexical.ts';
 import type { Embedder, Reranker } from './models.ts';
+import { bandAround, batchesOf, groupByQuery, rerankShortlist, type RerankCandidate } from './rerankShortlist.ts';
 import { detectSections, sectionAt, type SkippedSection } from './sections.ts';
 import { segmentText, type Segment, type SegmentOptions } from './segment.ts';
-import type { ConceptKind, Taxonomy } from './taxonomy.ts';
+import type { ConceptKind, OccupationConcept, SkillConcept, Taxonomy } from './taxonomy.ts';
 import { topK, type ConceptMatrix } from './vectors.ts';
 
 export type Signal = 'lexical' | 'embedding' | 'reranker' | 'document';
@@ -34,7 +37,11 @@ export interface Candidate {
   index: number;
   /** Best retrieval cosine over all segments (0 when only found lexically). */
   retrieval: number;
-  /** Reranker probability against the segment that retrieved it best; 0 for retrieved candidates it did not rescore. */
+  /**
+   * Reranker probability against the segment that retrieved it best. 0: retrieved under the
+   * shortlist's band (rerankShortlist.ts), taken not to pass. Absent: not scored (no reranker, a
+   * label found verbatim, past the shortlist's cap, or not yet in a partial result): its cosine stands.
+   */
   rerank?: number;
   /** Lexical score: LEXICAL_SCORE.preferred / .alt when a label was found in the text, else 0. */
   lexical: number;
@@ -52,8 +59,19 @@ export interface ExtractOptions {
   segment: SegmentOptions;
   /** Retrieval candidates kept per segment and kind. */
   topK: number;
-  /** How many of those the reranker rescores per segment and kind (0 disables reranking); each distinct concept once. */
-  rerankTopK: number;
+  /**
+   * The most (segment, concept) pairs the reranker scores per document: the cap of its shortlist
+   * (rerankShortlist.ts; each concept once, against its best segment). 0 disables reranking.
+   */
+  rerankLimit: number;
+  /** Pairs scored between two progress reports (ExtractionProgress): the first refined results come after one batch. */
+  rerankBatch: number;
+  /**
+   * The cuts (cosine scale, one per kind) the shortlist centres on: candidates nearest to them are the
+   * most uncertain and are scored first; those RERANK_BAND_BELOW under them are not scored. The worker
+   * passes the current thresholds.
+   */
+  rerankFocus: Record<ConceptKind, number>;
   /** Occupations ranked against the whole document (job ads are usually about one occupation). */
   documentTopK: number;
   /** Chunk length for the whole-document embedding. */
@@ -77,7 +95,12 @@ export interface ExtractOptions {
 export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = {
   segment: {},
   topK: 10,
-  rerankTopK: 5,
+  // BENCHMARKS.md (2b): 40 pairs of a 500-word ad cost about 20-25 s on WASM q8 with bge-reranker-v2-m3
+  // on a 2-core machine, 4 of them about 2-3 s (the first refined results).
+  rerankLimit: 40,
+  rerankBatch: 4,
+  // The default preset's (bge-m3) cuts, thresholds.ts; the engine passes the preset's or the user's.
+  rerankFocus: { skill: 0.6, occupation: 0.6 },
   documentTopK: 10,
   documentChunkChars: 2000,
   maxDocumentChunks: 8,
@@ -101,6 +124,12 @@ export interface ExtractionContext {
   embedder?: Embedder;
   reranker?: Reranker;
   /**
+   * Instead of `reranker`: a reranker that may still be loading or being timed. It is asked for once
+   * the embedding-stage result has gone to ExtractionProgress, so semantic results never wait for it;
+   * undefined: the result stays at the embedding stage.
+   */
+  rerankerWhenReady?: () => Promise<Reranker | undefined>;
+  /**
    * Several matrix rows per concept (one per label, ...): row r belongs to concept rowOwners[kind][r]
    * and a concept scores its best row. Absent: row i is concept i.
    */
@@ -114,6 +143,20 @@ export interface ExtractionContext {
 
 export type ExtractionStage = 'lexical' | 'embedding' | 'reranked';
 
+/** How far the reranker got: `done` of the shortlist's `total` pairs scored. */
+export interface Refinement {
+  done: number;
+  total: number;
+}
+
+/**
+ * Called with each partial result while the reranker works through the shortlist: first the
+ * embedding-stage result (done 0, before the reranker is asked for), then after each batch but the
+ * last (done < total). The promise of extract() resolves with the final result. Partials are copies:
+ * later batches do not change them.
+ */
+export type ExtractionProgress = (partial: ExtractionResult, done: number, total: number) => void;
+
 export interface ExtractionResult {
   textLength: number;
   segments: Segment[];
@@ -122,6 +165,13 @@ export interface ExtractionResult {
   /** Sections not about the job, with the reason; `analysed` says whether they were analysed anyway. */
   skippedSections: SkippedSection[];
   stage: ExtractionStage;
+  /**
+   * Present once retrieval ran: the reranker's shortlist size and how much of it was scored (done 0
+   * without a reranker; done === total with stage 'reranked').
+   */
+  refinement?: Refinement;
+  /** Set on the partial results given to ExtractionProgress: the reranker is still at work. */
+  partial?: true;
   timings: Record<string, number>;
 }
 
@@ -139,6 +189,13 @@ class CandidateMap {
       this.map.set(k, c);
     }
     c.firstOffset = Math.min(c.firstOffset, firstOffset);
+    return c;
+  }
+
+  /** An entry that exists (every shortlisted or retrieved concept has one). */
+  find(kind: ConceptKind, index: number): Candidate {
+    const c = this.map.get(key(kind, index));
+    if (!c) throw new Error(`no candidate ${kind} ${index}`);
     return c;
   }
 
@@ -209,6 +266,11 @@ const KINDS: ConceptKind[] = ['skill', 'occupation'];
 // The cross-encoder reads the concept with its alternative labels and description whatever the
 // embedding template is: a bare label gives it too little to judge a segment against.
 const RERANK_TEXT = CONCEPT_TEXT_VARIANTS['label-alt-desc'];
+
+/** The passage the reranker reads for a concept (also what the engine times it on). */
+export function rerankPassage(concept: SkillConcept | OccupationConcept): string {
+  return RERANK_TEXT.texts(concept)[0];
+}
 
 /** Lexical matching only: synchronous and instant, usable before any model has loaded. */
 export function extractLexical(text: string, ctx: ExtractionContext, options: Partial<ExtractOptions> = {}): ExtractionResult {
@@ -307,13 +369,14 @@ export function conceptTopK(matrix: ConceptMatrix, owners: Int32Array | undefine
 
 /**
  * Full extraction. Runs dense retrieval when both an embedder and matrices are present, and the
- * reranker when one is given and rerankTopK > 0; otherwise degrades to lexical matching.
+ * reranker over the document's shortlist when one is given and rerankLimit > 0; otherwise degrades to
+ * lexical matching. `onProgress` receives the partial results while the reranker works.
  */
-export async function extract(text: string, ctx: ExtractionContext, options: Partial<ExtractOptions> = {}): Promise<ExtractionResult> {
+export async function extract(text: string, ctx: ExtractionContext, options: Partial<ExtractOptions> = {}, onProgress?: ExtractionProgress): Promise<ExtractionResult> {
   const opts = { ...DEFAULT_EXTRACT_OPTIONS, ...options };
   const { result, map } = lexicalStage(text, ctx, opts);
   result.candidates = map.values();
-  const { embedder, matrices, reranker } = ctx;
+  const { embedder, matrices } = ctx;
   const segments = analysedSegments(result);
   if (!embedder || !matrices || segments.length === 0) return result;
   const owners = ctx.rowOwners ?? {};
@@ -335,19 +398,30 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
     skill: conceptTopK(matrices.skill, owners.skill, queryVectors, queries.length, opts.topK),
     occupation: conceptTopK(matrices.occupation, owners.occupation, queryVectors, queries.length, opts.topK),
   };
+  // Each retrieved concept's best query: the one pair the reranker would score for it.
+  const rerankable: RerankCandidate[] = [];
   for (const kind of KINDS) {
     const { indices, scores, k } = hits[kind];
+    const best = new Map<number, RerankCandidate>();
     for (let s = 0; s < queries.length; s++) {
       for (let j = 0; j < k; j++) {
         const index = indices[s * k + j];
         if (index < 0) break;
         const q = queries[s];
+        const score = scores[s * k + j];
         const c = map.get(kind, index, q.start);
-        c.retrieval = Math.max(c.retrieval, scores[s * k + j]);
+        c.retrieval = Math.max(c.retrieval, score);
         addSignal(c, 'embedding');
-        c.evidence.push({ start: q.start, end: q.end, segmentIndex: q.segmentIndex, signal: 'embedding', score: scores[s * k + j] });
+        c.evidence.push({ start: q.start, end: q.end, segmentIndex: q.segmentIndex, signal: 'embedding', score });
+        const b = best.get(index);
+        if (!b) best.set(index, { kind, index, retrieval: score, lexical: 0, query: s });
+        else if (score > b.retrieval) {
+          b.retrieval = score;
+          b.query = s;
+        }
       }
     }
+    rerankable.push(...best.values());
   }
   if (titleText && title) {
     const tv = vectors.subarray((queries.length + docChunks.length) * dims, (queries.length + docChunks.length + 1) * dims);
@@ -369,48 +443,62 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
       addSignal(c, 'document');
     }
   }
+  for (const r of rerankable) r.lexical = map.find(r.kind, r.index).lexical;
+  const focus = opts.rerankFocus;
+  const shortlist = rerankShortlist(rerankable, { skill: bandAround(focus.skill), occupation: bandAround(focus.occupation) }, opts.rerankLimit);
   result.timings.searchMs = now() - t;
   result.stage = 'embedding';
+  result.refinement = { done: 0, total: shortlist.items.length };
+  result.candidates = map.values();
 
-  if (reranker && opts.rerankTopK > 0) {
+  if (opts.rerankLimit <= 0 || !(ctx.reranker || ctx.rerankerWhenReady)) return result;
+  const total = shortlist.items.length;
+  const report = (done: number) => onProgress?.(snapshot(result, map.values(), { done, total }), done, total);
+  report(0);
+  const reranker = ctx.reranker ?? (await ctx.rerankerWhenReady?.());
+  if (reranker) {
     t = now();
-    for (const kind of KINDS) {
-      const { indices, scores, k } = hits[kind];
-      const concepts = kind === 'skill' ? ctx.taxonomy.skills : ctx.taxonomy.occupations;
-      // Each candidate from a segment's reranked top-k is scored once, against the segment where
-      // retrieval found it strongest: a cross-encoder pass is the most expensive step, and the same
-      // concept recurs across segments (measured: 1,060 pairs for a 500-word ad when scored per segment).
-      const best = new Map<number, { segment: number; score: number }>();
-      for (let s = 0; s < segments.length; s++) {
-        for (let j = 0; j < Math.min(k, opts.rerankTopK) && indices[s * k + j] >= 0; j++) best.set(indices[s * k + j], { segment: -1, score: -Infinity });
-      }
-      for (let i = 0; i < indices.length; i++) {
-        const b = best.get(indices[i]);
-        if (b && scores[i] > b.score) {
-          b.score = scores[i];
-          b.segment = Math.floor(i / k);
-        }
-      }
-      const bySegment = new Map<number, number[]>();
-      for (const [index, { segment }] of best) bySegment.set(segment, [...(bySegment.get(segment) ?? []), index]);
-      for (const [s, top] of [...bySegment].sort((a, b) => a[0] - b[0])) {
-        const q = queries[s];
-        const probs = await reranker.rerank(q.text, top.map((i) => RERANK_TEXT.texts(concepts[i])[0]));
-        top.forEach((index, j) => {
-          const c = map.get(kind, index, q.start);
+    // Under the band: the reranker is taken not to change their fate, so they are marked unconfirmed
+    // (0 keeps their cosine, another scale, out of the 'auto' cut; the 'retrieval' basis still shows them).
+    for (const r of shortlist.below) map.find(r.kind, r.index).rerank = 0;
+    let done = 0;
+    const batches = batchesOf(shortlist.items, opts.rerankBatch);
+    for (const batch of batches) {
+      for (const { query, items } of groupByQuery(batch)) {
+        const q = queries[query];
+        const probs = await reranker.rerank(q.text, items.map((r) => rerankPassage(conceptOf(ctx.taxonomy, r.kind, r.index))));
+        items.forEach((r, j) => {
+          const c = map.find(r.kind, r.index);
           c.rerank = probs[j];
           addSignal(c, 'reranker');
           const ev = c.evidence.find((e) => e.signal === 'embedding' && e.segmentIndex === q.segmentIndex && e.start === q.start && e.end === q.end);
           if (ev) ev.rerank = probs[j];
         });
       }
+      done += batch.length;
+      if (done < total) report(done);
     }
-    // Retrieved but never in a segment's reranked top-k: the reranker did not confirm them. A score of
-    // 0 keeps cosines (another scale) out of the 'auto' cut; the 'retrieval' basis still shows them.
-    for (const c of map.values()) if (c.rerank === undefined && c.signals.includes('embedding')) c.rerank = 0;
     result.timings.rerankMs = now() - t;
     result.stage = 'reranked';
+    result.refinement = { done, total };
+    result.candidates = map.values();
   }
-  result.candidates = map.values();
   return result;
+}
+
+function conceptOf(taxonomy: Taxonomy, kind: ConceptKind, index: number): SkillConcept | OccupationConcept {
+  return kind === 'skill' ? taxonomy.skills[index] : taxonomy.occupations[index];
+}
+
+/** A copy of the result as it stands, for a progress report (the stages go on changing the map's entries). */
+function snapshot(result: ExtractionResult, candidates: Candidate[], refinement: Refinement): ExtractionResult {
+  return {
+    ...result,
+    notices: [...result.notices],
+    skippedSections: result.skippedSections.map((s) => ({ ...s })),
+    candidates: candidates.map((c) => ({ ...c, signals: [...c.signals], evidence: c.evidence.map((e) => ({ ...e })) })),
+    refinement,
+    partial: true,
+    timings: { ...result.timings },
+  };
 }

@@ -2,6 +2,9 @@
 // Built at build time by scripts/build-taxonomy.ts (from the official CSVs) and loaded by the app,
 // the worker and the Node CLIs. Row order of `skills` and `occupations` is the row order of the
 // embedding matrices, so an index identifies a concept everywhere.
+// The skill pillar's hierarchy (broader skills, broader groups) is carried beside the concept data
+// but left out of `contentHash` (see hashedTaxonomyContent): it does not change any embedding, so
+// adding or correcting it must not invalidate the embedding caches keyed by that hash.
 
 export const TAXONOMY_FORMAT = 1;
 
@@ -12,6 +15,12 @@ export interface SkillGroupRef {
   label: string;
   /** ESCO skill group code such as "S1.2" or ISCED-F "0613"; empty when ESCO gives none. */
   code: string;
+  /**
+   * Indices into `Taxonomy.skillGroups` of the broader groups (ESCO gives at most one; empty or
+   * absent for the pillar roots "skills", "knowledge", "transversal skills and competences" and
+   * "language skills and knowledge"). Absent in assets built before the hierarchy was kept.
+   */
+  parents?: number[];
 }
 
 export interface SkillConcept {
@@ -25,6 +34,11 @@ export interface SkillConcept {
   reuseLevel: string;
   /** Indices into `Taxonomy.skillGroups` of the broader skill groups. */
   groups: number[];
+  /**
+   * Indices into `Taxonomy.skills` of the broader skills ("Haskell" -> "computer programming").
+   * Absent (the asset omits empty lists) = none; validateTaxonomy fills it in.
+   */
+  broaderSkills?: number[];
 }
 
 export interface OccupationConcept {
@@ -71,7 +85,25 @@ export function validateTaxonomy(value: unknown): Taxonomy {
   if (typeof t.escoVersion !== 'string' || typeof t.contentHash !== 'string') {
     throw new TaxonomyError('taxonomy asset lacks escoVersion or contentHash');
   }
+  // Hierarchy fields are optional (older assets lack them, the builder omits empty lists): missing = none.
+  for (const s of t.skills) if (!Array.isArray(s.broaderSkills)) s.broaderSkills = [];
+  for (const g of t.skillGroups) if (!Array.isArray(g.parents)) g.parents = [];
   return t as Taxonomy;
+}
+
+/**
+ * What `contentHash` is computed over: the concept data without the hierarchy fields
+ * (`SkillConcept.broaderSkills`, `SkillGroupRef.parents`), so the hash, which keys every embedding
+ * cache, is the same with or without them. Key order does not matter (canonical JSON sorts keys).
+ */
+export function hashedTaxonomyContent(t: Pick<Taxonomy, 'escoVersion' | 'language' | 'skillGroups' | 'skills' | 'occupations'>): unknown {
+  return {
+    escoVersion: t.escoVersion,
+    language: t.language,
+    skillGroups: t.skillGroups.map(({ parents: _parents, ...rest }) => rest),
+    skills: t.skills.map(({ broaderSkills: _broader, ...rest }) => rest),
+    occupations: t.occupations,
+  };
 }
 
 export function conceptsOf(taxonomy: Taxonomy, kind: ConceptKind): ReadonlyArray<SkillConcept | OccupationConcept> {

@@ -1,6 +1,6 @@
 // The model and cache panel: which models run where (backend, dtype, threads, isolation), their
 // load state and per-file downloads, model settings, and the embedding cache controls.
-import type { LoadPhase } from '../../../workers/engineApi.ts';
+import type { EngineStatus, LoadPhase } from '../../../workers/engineApi.ts';
 import { retryWebGpu } from '../engineService.ts';
 import { formatBytes } from '../format.ts';
 import { useAppStore } from '../store.ts';
@@ -20,6 +20,15 @@ function ModelRow({ role, name, id, isTest, phase, extra }: { role: string; name
       </dd>
     </div>
   );
+}
+
+/** The reranker row's state: off, loading, its measured time per candidate once timed. */
+function rerankerState(r: EngineStatus['reranker']): string | undefined {
+  if (!r.available) return '';
+  const timed = r.timing ? `, ${r.timing.perPairMs < 10 ? r.timing.perPairMs.toFixed(1) : Math.round(r.timing.perPairMs)} ms a candidate (measured)` : '';
+  if (r.phase === 'ready') return `${r.enabled ? 'ready' : r.automatic ? 'ready, too slow here to run automatically' : 'loaded, off'}${timed}`;
+  if (r.phase === 'idle') return r.enabled ? 'loads on first use' : 'off';
+  return undefined;
 }
 
 function FileProgress() {
@@ -80,7 +89,7 @@ export function ModelPanel() {
               id={status.reranker.id}
               isTest={status.reranker.isTestModel}
               phase={status.reranker.phase}
-              extra={!status.reranker.available ? '' : status.reranker.enabled ? (status.reranker.phase === 'idle' ? 'loads on first use' : undefined) : 'off'}
+              extra={rerankerState(status.reranker)}
             />
             <div className="kv-row">
               <dt>Backend</dt>

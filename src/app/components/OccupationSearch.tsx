@@ -3,11 +3,13 @@
 // text's language once they are loaded. Results show the label in the display language with the
 // English one beside it. The title index is built on the first search (about a second), so it is
 // not built for every pasted ad: "Use the ad's title" fills the box with the ad's first line.
+// "Skill gap" makes a hit the target of the skill gap panel.
 import { useEffect, useRef, useState } from 'react';
 import { titleLineOf } from '../../core/pipeline.ts';
 import type { TitleHit } from '../../core/titleSearch.ts';
 import { conceptTypeLine, shownLabel } from '../concepts.ts';
 import { errorText } from '../engineClient.ts';
+import { setGapTarget } from '../gap.ts';
 import { languageName } from '../languagePlan.ts';
 import { searchOccupations } from '../languages.ts';
 import { useAppStore } from '../store.ts';
@@ -18,6 +20,7 @@ export function OccupationSearch() {
   const taxonomy = useAppStore((s) => s.taxonomy.data);
   const labels = useAppStore((s) => s.language.labels);
   const active = useAppStore((s) => s.language.active);
+  const gapTarget = useAppStore((s) => s.gapTarget);
   const title = useAppStore((s) => {
     const t = titleLineOf(s.text);
     return t ? s.text.slice(t.start, t.end) : '';
@@ -93,6 +96,9 @@ export function OccupationSearch() {
                   {conceptTypeLine(taxonomy, 'occupation', h.index)}
                   {h.label !== shown.label && h.label !== shown.english ? ` · matched “${h.label}” (${h.language})` : ''}
                 </div>
+                <button type="button" className="small" onClick={() => setGapTarget(h.index)} aria-pressed={gapTarget === h.index}>
+                  Skill gap
+                </button>
               </li>
             );
           })}

@@ -1,8 +1,13 @@
 // One result entry: label (in the display language, the English preferred label beside it, English
 // marked where the language has none) linked to its ESCO URI, type line, score as number and bar,
-// and badges for the signals that found it. Hovering or focusing it highlights its evidence in the text, and
-// it lights up when one of its spans is hovered.
-import type { Signal } from '../../core/pipeline.ts';
+// and badges for the signals that found it. In the grouped views an entry may carry broader skills
+// found on the same evidence, shown as a muted "within: ..." line. Hovering or focusing it
+// highlights its evidence in the text, and it lights up when one of its spans is hovered.
+// Memoised on the candidate object (stable across slider moves: only applyThresholds' wrapper
+// objects are new), the score and the context, so a slider move re-renders only entries that
+// appear or whose score changed.
+import { memo, useMemo } from 'react';
+import type { Candidate, Signal } from '../../core/pipeline.ts';
 import type { ShownCandidate } from '../../core/thresholds.ts';
 import { conceptKey, conceptOf, conceptTypeLine, shownLabel } from '../concepts.ts';
 import { languageName } from '../languagePlan.ts';
@@ -17,14 +22,30 @@ const SIGNAL_TITLE: Record<Signal, string> = {
   document: 'The whole document is close in meaning',
 };
 
-export function ResultItem({ shown }: { shown: ShownCandidate }) {
-  const { candidate: c, score } = shown;
+const NO_CONTEXT: readonly ShownCandidate[] = [];
+
+interface ResultItemProps {
+  candidate: Candidate;
+  score: number;
+  /** Broader skills folded into this entry (grouped views). */
+  context?: readonly ShownCandidate[];
+}
+
+function sameContext(a: readonly ShownCandidate[], b: readonly ShownCandidate[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.candidate === b[i].candidate && x.score === b[i].score);
+}
+
+export const ResultItem = memo(ResultItemView, (a, b) => a.candidate === b.candidate && a.score === b.score && sameContext(a.context ?? NO_CONTEXT, b.context ?? NO_CONTEXT));
+
+function ResultItemView({ candidate: c, score, context = NO_CONTEXT }: ResultItemProps) {
   const key = conceptKey(c.kind, c.index);
+  // The entry's own key first (the document's marks carry it), then the folded broader skills'.
+  const keys = useMemo(() => [key, ...context.map((x) => conceptKey(x.candidate.kind, x.candidate.index))], [key, context]);
+  // Two subscriptions per entry; the actions are read when an event fires (see DocumentView's Mark).
   const taxonomy = useAppStore((s) => s.taxonomy.data);
-  const active = useAppStore((s) => s.hover?.keys.includes(key) ?? false);
-  const setHover = useAppStore((s) => s.setHover);
-  const clearHover = useAppStore((s) => s.clearHover);
+  const active = useAppStore((s) => (s.hover ? keys.some((k) => s.hover!.keys.includes(k)) : false));
   const labels = useAppStore((s) => s.language.labels);
+  const { setHover, clearHover } = useAppStore.getState();
   const concept = taxonomy ? conceptOf(taxonomy, c.kind, c.index) : undefined;
   if (!taxonomy || !concept) return null;
   const name = shownLabel(taxonomy, labels, c.kind, c.index);
@@ -34,9 +55,9 @@ export function ResultItem({ shown }: { shown: ShownCandidate }) {
     <li
       className={active ? 'result active' : 'result'}
       data-key={key}
-      onMouseEnter={() => setHover({ keys: [key], via: 'mouse' })}
+      onMouseEnter={() => setHover({ keys, via: 'mouse' })}
       onMouseLeave={() => clearHover('mouse')}
-      onFocus={() => setHover({ keys: [key], via: 'focus' })}
+      onFocus={() => setHover({ keys, via: 'focus' })}
       onBlur={() => clearHover('focus')}
     >
       <div className="result-main">
@@ -72,6 +93,23 @@ export function ResultItem({ shown }: { shown: ShownCandidate }) {
           ))}
         </span>
       </div>
+      {context.length > 0 && (
+        <p className="result-context muted" data-testid="result-context">
+          within:{' '}
+          {context.map((x, i) => {
+            const broader = conceptOf(taxonomy, x.candidate.kind, x.candidate.index);
+            const label = shownLabel(taxonomy, labels, x.candidate.kind, x.candidate.index);
+            return (
+              <span key={x.candidate.index}>
+                {i > 0 && '; '}
+                <a href={broader?.uri} target="_blank" rel="noopener noreferrer" title={`Broader skill found on the same evidence, score ${formatScore(x.score)}`} lang={label.language}>
+                  {label.label}
+                </a>
+              </span>
+            );
+          })}
+        </p>
+      )}
     </li>
   );
 }

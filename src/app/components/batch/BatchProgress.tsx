@@ -37,9 +37,9 @@ export function BatchProgress({ job }: { job: BatchJob }) {
         {live?.state === 'waiting' && <> · {live.message ?? 'waiting for the model'}</>}
         {done && <> · done</>}
       </p>
-      {live?.state === 'failed' && live.message && (
-        <p className="message error" role="alert">
-          {live.message}
+      {(live ? live.state === 'failed' : job.state === 'failed') && (
+        <p className="message error" role="alert" data-testid="batch-failure">
+          The batch stopped: {(live ? live.message : job.message) || 'no reason was given'}. What was analysed is kept; Resume continues from there.
         </p>
       )}
       <div className="button-row">
