@@ -50,9 +50,12 @@ async function expectParaphraseFound(page: Page): Promise<void> {
   // Its evidence includes the paraphrase (the segmenter may cut it at "and"), highlighted in the text.
   await link.hover();
   const marks = page.getByTestId('document').locator('mark.active');
+  await expect(marks).not.toHaveCount(0);
+  // Lines of the text out of view are not rendered (content-visibility): scroll to the mark first.
+  await marks.first().scrollIntoViewIfNeeded();
   await expect(marks.first()).toBeVisible();
-  const texts = (await marks.allTextContents()).map((t) => t.trim());
-  expect(texts.some((t) => t.length > 5 && PARAPHRASE.includes(t))).toBe(true);
+  const highlighted = async () => (await marks.allTextContents()).map((t) => t.trim());
+  await expect.poll(async () => (await highlighted()).some((t) => t.length > 5 && PARAPHRASE.includes(t)), { message: `highlighted: ${JSON.stringify(await highlighted())}` }).toBe(true);
 }
 
 test('bge-small-en on WASM: a pasted ad gives real skills with evidence, including a paraphrase', async ({ page, context }) => {

@@ -55,6 +55,31 @@ async function probeGpu(): Promise<GpuProbe> {
   }
 }
 
+/** What the worker needs of the taxonomy before the asset itself is parsed (scripts/build-taxonomy.ts build-info.json). */
+interface TaxonomyInfo {
+  escoVersion: string;
+  language: string;
+  contentHash: string;
+  counts: { skills: number; occupations: number };
+}
+
+/** build-info.json beside the taxonomy asset, or null when it cannot be had (offline, older build): start-up then waits for the asset. */
+async function fetchTaxonomyInfo(taxonomyUrl: string): Promise<TaxonomyInfo | null> {
+  try {
+    const res = await fetch(new URL('build-info.json', taxonomyUrl));
+    if (!res.ok) return null;
+    const v = (await res.json()) as Partial<TaxonomyInfo> | null;
+    const ok = v && typeof v.escoVersion === 'string' && typeof v.language === 'string' && typeof v.contentHash === 'string' && Number.isInteger(v.counts?.skills) && Number.isInteger(v.counts?.occupations);
+    return ok ? (v as TaxonomyInfo) : null;
+  } catch {
+    return null;
+  }
+}
+
+function sameTaxonomy(info: TaxonomyInfo, t: Taxonomy): boolean {
+  return info.contentHash === t.contentHash && info.escoVersion === t.escoVersion && info.language === t.language && info.counts.skills === t.skills.length && info.counts.occupations === t.occupations.length;
+}
+
 type TabMessage =
   | { type: 'progress'; hash: string | undefined; done: number; total: number; rate: number; etaSeconds: number; resumed: boolean }
   | { type: 'deleted'; hash: string };
@@ -67,6 +92,8 @@ export class Engine implements EngineApi {
   private lexical?: Promise<LexicalIndex>;
   private store?: CacheStore;
   private hash?: string;
+  /** Row counts the cache is checked against: from build-info.json until the taxonomy is parsed. */
+  private rows?: CacheExpectation['rows'];
   private cache?: ActiveCache;
   private embedder?: LoadedEmbedder;
   private reranker?: LoadedReranker;
@@ -125,13 +152,21 @@ export class Engine implements EngineApi {
 
     // The model does not need the taxonomy: its download and compilation overlap with the taxonomy and cache.
     const models = time('model', () => (this.modelsLoading = this.loadModels()));
+    // Neither does the cache: it is keyed by the taxonomy's contentHash and checked against its row
+    // counts, which the taxonomy's small build-info.json (written beside it by scripts/build-taxonomy.ts)
+    // gives before the 12 MB asset is fetched and parsed. The full asset must agree with it (below).
+    const taxonomyLoad = time('taxonomy', async () => {
+      const res = await fetch(config.taxonomyUrl);
+      if (!res.ok) throw new Error(`HTTP ${res.status} for ${config.taxonomyUrl}`);
+      return validateTaxonomy(await res.json());
+    });
+    taxonomyLoad.catch(() => {}); // awaited below; a failure must not be reported as unhandled meanwhile
+    const meta = await time('taxonomyInfo', () => fetchTaxonomyInfo(config.taxonomyUrl));
+    let cacheLoad: Promise<void> | undefined;
+    if (meta) cacheLoad = this.startCache(meta, { skill: meta.counts.skills, occupation: meta.counts.occupations }, time);
     let taxonomy: Taxonomy;
     try {
-      taxonomy = await time('taxonomy', async () => {
-        const res = await fetch(config.taxonomyUrl);
-        if (!res.ok) throw new Error(`HTTP ${res.status} for ${config.taxonomyUrl}`);
-        return validateTaxonomy(await res.json());
-      });
+      taxonomy = await taxonomyLoad;
       this.taxonomy = taxonomy;
       this.s.taxonomy = 'ready';
       this.s.escoVersion = taxonomy.escoVersion;
@@ -141,12 +176,16 @@ export class Engine implements EngineApi {
       this.emit(true);
       return this.s;
     }
-    this.hash = await modelHash(modelHashInputs(this.preset.embedder, taxonomy));
-    this.s.cache = { hash: this.hash, state: 'loading' };
+    const rows = { skill: taxonomy.skills.length, occupation: taxonomy.occupations.length };
+    if (!meta || !sameTaxonomy(meta, taxonomy)) {
+      // No build-info, or one of another build (a stale copy): the cache is resolved from the asset itself.
+      await cacheLoad;
+      this.cache = undefined;
+      cacheLoad = this.startCache(taxonomy, rows, time);
+    }
     this.emit(true);
-    this.tabs(); // listen to other tabs from the start (deleted caches, regeneration progress)
 
-    await Promise.all([time('cache', () => this.loadCache()), models]);
+    await Promise.all([cacheLoad, models]);
     await time('selfCheck', () => this.runSelfCheck());
     this.s.timings.ready = Math.round(performance.now() - t0);
     this.emit(true);
@@ -155,6 +194,22 @@ export class Engine implements EngineApi {
     this.lexical = time('lexicalIndex', async () => buildLexicalIndex(taxonomy));
     this.timeRerankerIfAutomatic();
     return this.s;
+  }
+
+  /** Computes the model hash for this taxonomy identity and starts resolving the embedding cache. */
+  private startCache(
+    identity: Pick<Taxonomy, 'escoVersion' | 'language' | 'contentHash'>,
+    rows: CacheExpectation['rows'],
+    time: <T>(phase: string, work: () => Promise<T>) => Promise<T>,
+  ): Promise<void> {
+    return (async () => {
+      this.hash = await modelHash(modelHashInputs(this.preset.embedder, identity));
+      this.rows = rows;
+      this.s.cache = { hash: this.hash, state: 'loading' };
+      this.emit(true);
+      this.tabs(); // listen to other tabs from the start (deleted caches, regeneration progress)
+      await time('cache', () => this.loadCache());
+    })();
   }
 
   /**
@@ -176,7 +231,7 @@ export class Engine implements EngineApi {
     if (now) {
       clearTimeout(this.statusTimer);
       this.statusTimer = undefined;
-      this.s.denseReady = Boolean(this.embedder && this.cache && this.s.selfCheck?.ok !== false);
+      this.s.denseReady = Boolean(this.taxonomy && this.embedder && this.cache && this.s.selfCheck?.ok !== false);
       this.onStatus(structuredClone(this.s));
       return;
     }
@@ -184,8 +239,9 @@ export class Engine implements EngineApi {
   }
 
   private expectation(): CacheExpectation {
-    const t = this.taxonomy!;
-    return { hash: this.hash!, modelId: this.preset.embedder.id, dims: this.preset.embedder.dims, rows: { skill: t.skills.length, occupation: t.occupations.length } };
+    const t = this.taxonomy;
+    const rows = t ? { skill: t.skills.length, occupation: t.occupations.length } : this.rows!;
+    return { hash: this.hash!, modelId: this.preset.embedder.id, dims: this.preset.embedder.dims, rows };
   }
 
   private useCache(cache: ActiveCache, notice?: string): void {

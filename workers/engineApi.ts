@@ -124,7 +124,11 @@ export interface EngineStatus {
   denseReady: boolean;
   /** The origin's storage use and quota (navigator.storage.estimate), when the browser tells. */
   storage?: { usage: number; quota: number };
-  /** Milliseconds spent in each start-up phase (taxonomy, cache, model, selfCheck) and in total (ready). */
+  /**
+   * Milliseconds spent in each start-up phase, from init(): taxonomyInfo (build-info.json), taxonomy
+   * (asset fetched and parsed), model, cache (resolved; overlaps taxonomy and model), selfCheck, and
+   * ready (init to semantic-ready); lexicalIndex (built after ready). The model panel shows them.
+   */
   timings: Record<string, number>;
   error?: string;
   /** The batch job this worker runs or last ran (workers/batchJobs.ts); absent: none since start. */

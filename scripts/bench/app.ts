@@ -195,6 +195,9 @@ async function startupVisit(context: BrowserContext, url: string, v: AppVariant,
     // Download progress changes the line often: one entry per step, not per percent.
     const steps = marks.summaries.filter((x, i, all) => i === 0 || x.text.replace(/\d+%/g, '') !== all[i - 1].text.replace(/\d+%/g, ''));
     log(`startup (${v.preset}): status line: ${steps.map((x) => `${x.at.toFixed(0)} ms "${x.text.slice(0, 48)}"`).join(' | ')}`);
+    // The app's own phase timings (model panel), where the build shows them.
+    const phases = await page.locator('[data-testid="startup-timings"]').first().textContent({ timeout: 2000 }).catch(() => null);
+    if (phases) log(`startup (${v.preset}): ${phases}`);
     return marks;
   } finally {
     await page.close();

@@ -155,6 +155,44 @@ export function defaultSettings(presetId: string | null = null): Settings {
 
 export const SETTINGS_STORAGE_KEY = 'esco-skill-finder:settings';
 
+/** Settings writes wait this long for the next one: a slider drag is one write, not one per step. */
+const SETTINGS_WRITE_DELAY_MS = 250;
+
+/**
+ * localStorage with writes coalesced (the last value wins) and flushed when the page is hidden or
+ * unloaded, so a reload right after a change still finds it.
+ */
+function coalescingLocalStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
+  // Where there is none (Node tests), persist runs without storage, as with plain localStorage.
+  if (typeof localStorage === 'undefined') throw new Error('no localStorage');
+  const pending = new Map<string, string>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    try {
+      for (const [k, v] of pending) localStorage.setItem(k, v);
+    } catch (e) {
+      // Full or blocked storage: the settings still apply to this visit.
+      console.warn(`settings not saved: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    pending.clear();
+  };
+  globalThis.addEventListener?.('pagehide', flush);
+  globalThis.document?.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flush());
+  return {
+    getItem: (k) => pending.get(k) ?? localStorage.getItem(k),
+    setItem: (k, v) => {
+      pending.set(k, v);
+      timer ??= setTimeout(flush, SETTINGS_WRITE_DELAY_MS);
+    },
+    removeItem: (k) => {
+      pending.delete(k);
+      localStorage.removeItem(k);
+    },
+  };
+}
+
 export const useAppStore = create<AppState>()(
   persist(
     (set) => ({
@@ -196,7 +234,7 @@ export const useAppStore = create<AppState>()(
     {
       name: SETTINGS_STORAGE_KEY,
       version: 1,
-      storage: createJSONStorage(() => localStorage),
+      storage: createJSONStorage(coalescingLocalStorage),
       partialize: (s) => ({ settings: s.settings }),
       // Fills fields added since the settings were saved, and drops thresholds tuned for another
       // model preset (their score scale does not carry over).

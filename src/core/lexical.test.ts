@@ -2,7 +2,7 @@
 // behaviour (offsets, boundaries, guards, timings logged) on the built ESCO v1.2.0 asset.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_STOP_LABELS, buildLexicalIndex, findMentions, foldPlural, type LexicalIndex, type LexicalMatch } from './lexical.ts';
+import { DEFAULT_STOP_LABELS, LEXICAL_INDEX_FORMAT, buildLexicalIndex, findMentions, foldPlural, restoreLexicalIndex, serializeLexicalIndex, type LexicalIndex, type LexicalMatch } from './lexical.ts';
 import { validateTaxonomy, type ConceptKind, type OccupationConcept, type SkillConcept, type Taxonomy } from './taxonomy.ts';
 
 function skill(label: string, altLabels: string[] = [], description = ''): SkillConcept {
@@ -320,5 +320,42 @@ describe('lexical matcher on the ESCO taxonomy asset', () => {
       const sameSpan = a.start === b.start && a.end === b.end;
       expect(sameSpan || b.start >= a.end).toBe(true);
     }
+  });
+
+  it('restores a serialized index (through structured clone) that matches exactly as the built one', () => {
+    const t0 = performance.now();
+    const stored = structuredClone(serializeLexicalIndex(index));
+    const restored = restoreLexicalIndex(stored);
+    console.log(`lexical index: serialize + clone + restore ${(performance.now() - t0).toFixed(0)} ms`);
+    expect(restored.labelCount).toBe(index.labelCount);
+    expect(restored.excludedCount).toBe(index.excludedCount);
+    expect(restored.stats).toEqual(index.stats);
+    const texts = [
+      'Senior Java developer (m/w/d): SQL, C++, C#, .NET and Node.js; project management, Kubernetes and Docker. Nurse, teacher.',
+      'We need a LaTeX expert who can call the SQL and Python APIs, plan the budget and lead the team in www.java.com.',
+      tax.skills.slice(0, 400).map((c) => c.label).join('. ') + ' ' + tax.occupations.slice(0, 200).map((c) => c.altLabels[0] ?? c.label).join(', '),
+    ];
+    for (const text of texts) {
+      const want = findMentions(index, text);
+      expect(want.length).toBeGreaterThan(0);
+      expect(findMentions(restored, text)).toEqual(want);
+    }
+  });
+
+  it('refuses serialized data of another format or with inconsistent sizes', () => {
+    const data = serializeLexicalIndex(index);
+    expect(() => restoreLexicalIndex({ ...data, format: LEXICAL_INDEX_FORMAT + 1 })).toThrow(/format/);
+    expect(() => restoreLexicalIndex({ ...data, entryLabel: data.entryLabel.slice(1) })).toThrow(/inconsistent/);
+    expect(() => restoreLexicalIndex({ ...data, vocab: data.vocab.slice(1) })).toThrow(/inconsistent/);
+  });
+});
+
+describe('serializeLexicalIndex', () => {
+  it('refuses an index built with a custom word key (a function cannot be stored)', () => {
+    const tax = taxonomyOf([skill('project management')]);
+    expect(() => serializeLexicalIndex(buildLexicalIndex(tax, { wordKey: (w) => w }))).toThrow(/wordKey/);
+    const plain = restoreLexicalIndex(structuredClone(serializeLexicalIndex(buildLexicalIndex(tax, { foldPlurals: false }))));
+    expect(findMentions(plain, 'project managements').length).toBe(0); // the fold setting travels with the data
+    expect(findMentions(plain, 'project management').map((m) => [m.start, m.end])).toEqual([[0, 18]]);
   });
 });

@@ -388,6 +388,31 @@ class TransitionTable {
     this.size++;
   }
 
+  /** The occupied slots as (node, token, child) triples: the table itself is mostly empty by design. */
+  dump(): { node: Int32Array; tok: Int32Array; child: Int32Array } {
+    const node = new Int32Array(this.size);
+    const tok = new Int32Array(this.size);
+    const child = new Int32Array(this.size);
+    let n = 0;
+    for (let i = 0; i < this.nodeKey.length; i++) {
+      if (this.nodeKey[i] === -1) continue;
+      node[n] = this.nodeKey[i];
+      tok[n] = this.tokKey[i];
+      child[n++] = this.child[i];
+    }
+    return { node, tok, child };
+  }
+
+  static from(d: { node: Int32Array; tok: Int32Array; child: Int32Array }): TransitionTable {
+    const n = d.node.length;
+    if (d.tok.length !== n || d.child.length !== n) throw new TypeError('serialized label index: inconsistent sizes');
+    let cap = 1024;
+    while (cap < n * 2.5) cap *= 2;
+    const t = new TransitionTable(cap);
+    for (let i = 0; i < n; i++) t.set(d.node[i], d.tok[i], d.child[i]);
+    return t;
+  }
+
   private grow(): void {
     const { nodeKey, tokKey, child } = this;
     const cap = (this.mask + 1) * 2;
@@ -415,13 +440,13 @@ class TrieIndex implements LexicalIndex {
   readonly stats: LexicalStats;
   readonly fold: KeyFold;
 
-  constructor(fold: KeyFold, stats: LexicalStats, expectedLabels: number) {
+  constructor(fold: KeyFold, stats: LexicalStats, expectedLabels: number, trans?: TransitionTable) {
     this.fold = fold;
     this.stats = stats;
     // about 2.2 transitions per label in ESCO; a load factor under 1/2 avoids regrowing mid-build
     let cap = 1024;
-    while (cap < expectedLabels * 5) cap *= 2;
-    this.trans = new TransitionTable(cap);
+    while (!trans && cap < expectedLabels * 5) cap *= 2;
+    this.trans = trans ?? new TransitionTable(cap);
   }
 
   /** Adds a label; returns false when the concept already had an equal entry at that node. */
@@ -636,6 +661,80 @@ export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = 
   return index;
 }
 
+
+// ---------------------------------------------------------------------------------------------------
+// Ready-made indexes: building takes 270-450 ms on the page at every start, restoring a stored one a
+// few tens. The serialized form is plain data (arrays, typed arrays), so it can go through structured
+// clone (IndexedDB, postMessage). Only indexes with the default English key fold can be serialized: a
+// wordKey function cannot be stored.
+
+/**
+ * Version of the serialized form AND of what buildLexicalIndex produces: bump it whenever the
+ * tokenizer, the folding, the guards or the defaults change, so stored indexes are not reused.
+ * (The app also keys its stored index by the bundle that built it, see src/app/lexicalCache.ts.)
+ */
+export const LEXICAL_INDEX_FORMAT = 1;
+
+export interface SerializedLexicalIndex {
+  format: number;
+  foldPlurals: boolean;
+  vocab: string[];
+  trans: { node: Int32Array; tok: Int32Array; child: Int32Array };
+  terminal: Int32Array;
+  /** 0 = skill, 1 = occupation. */
+  entryKind: Uint8Array;
+  entryIndex: Int32Array;
+  entryLabel: string[];
+  entryFlags: Int32Array;
+  entryNext: Int32Array;
+  labelCount: number;
+  excludedCount: number;
+  stats: LexicalStats;
+}
+
+/** The index as plain data; throws for an index built with a custom `wordKey` (a function is not data). */
+export function serializeLexicalIndex(index: LexicalIndex): SerializedLexicalIndex {
+  if (!(index instanceof TrieIndex)) throw new TypeError('serializeLexicalIndex needs an index made by buildLexicalIndex');
+  if (typeof index.fold === 'function') throw new TypeError('an index built with a custom wordKey cannot be serialized');
+  return {
+    format: LEXICAL_INDEX_FORMAT,
+    foldPlurals: index.fold,
+    vocab: [...index.vocab.keys()],
+    trans: index.trans.dump(),
+    terminal: Int32Array.from(index.terminal),
+    entryKind: Uint8Array.from(index.entryKind, (k) => (k === 'skill' ? 0 : 1)),
+    entryIndex: Int32Array.from(index.entryIndex),
+    entryLabel: [...index.entryLabel],
+    entryFlags: Int32Array.from(index.entryFlags),
+    entryNext: Int32Array.from(index.entryNext),
+    labelCount: index.labelCount,
+    excludedCount: index.excludedCount,
+    stats: structuredClone(index.stats),
+  };
+}
+
+/** An index from serializeLexicalIndex's data; throws TypeError when the data is of another format or inconsistent. */
+export function restoreLexicalIndex(data: SerializedLexicalIndex): LexicalIndex {
+  if (!data || data.format !== LEXICAL_INDEX_FORMAT) throw new TypeError(`serialized label index has format ${String(data?.format)}, expected ${LEXICAL_INDEX_FORMAT}`);
+  const entries = data.entryKind.length;
+  if (data.entryIndex.length !== entries || data.entryLabel.length !== entries || data.entryFlags.length !== entries || data.entryNext.length !== entries || data.vocab.length !== data.stats.vocabularySize || data.terminal.length !== data.stats.trieNodes) {
+    throw new TypeError('serialized label index: inconsistent sizes');
+  }
+  const index = new TrieIndex(data.foldPlurals, structuredClone(data.stats), 0, TransitionTable.from(data.trans));
+  data.vocab.forEach((w, i) => index.vocab.set(w, i));
+  index.terminal.length = 0;
+  for (const t of data.terminal) index.terminal.push(t);
+  for (let e = 0; e < entries; e++) {
+    index.entryKind.push(data.entryKind[e] === 0 ? 'skill' : 'occupation');
+    index.entryIndex.push(data.entryIndex[e]);
+    index.entryLabel.push(data.entryLabel[e]);
+    index.entryFlags.push(data.entryFlags[e]);
+    index.entryNext.push(data.entryNext[e]);
+  }
+  index.labelCount = data.labelCount;
+  index.excludedCount = data.excludedCount;
+  return index;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Matching

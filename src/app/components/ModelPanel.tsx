@@ -4,6 +4,7 @@ import type { EngineStatus, LoadPhase } from '../../../workers/engineApi.ts';
 import { retryWebGpu } from '../engineService.ts';
 import { formatBytes } from '../format.ts';
 import { useAppStore } from '../store.ts';
+import { formatStartupTimings, usePageTimings } from '../startupTimings.ts';
 import { CachePanel } from './CachePanel.tsx';
 import { ModelSettings } from './ModelSettings.tsx';
 import { PresetPicker } from './PresetPicker.tsx';
@@ -71,6 +72,17 @@ function FileProgress() {
   );
 }
 
+/** Where start-up spent its time (page and worker phases), once anything was measured. */
+function StartupTimings({ worker }: { worker: EngineStatus['timings'] | undefined }) {
+  const page = usePageTimings();
+  const line = formatStartupTimings(page, worker);
+  return line ? (
+    <p className="muted" data-testid="startup-timings">
+      {line}
+    </p>
+  ) : null;
+}
+
 export function ModelPanel() {
   const status = useAppStore((s) => s.status);
   return (
@@ -128,6 +140,7 @@ export function ModelPanel() {
               <dd>{status.escoVersion ?? '—'}</dd>
             </div>
           </dl>
+          <StartupTimings worker={status.timings} />
           <FileProgress />
         </>
       )}
