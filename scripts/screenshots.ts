@@ -58,7 +58,10 @@ async function main(): Promise<void> {
     const compare = page.locator('section.compare-results');
     const timings: number[] = [];
     for (let i = 0; i < COMPARE_RUNS; i++) {
-      for (const pane of ['ad', 'cv']) await page.getByTestId(`compare-pane-${pane}`).getByRole('button', { name: 'Clear' }).click();
+      for (const pane of ['ad', 'cv']) {
+        const clear = page.getByTestId(`compare-pane-${pane}`).getByRole('button', { name: 'Clear' });
+        if (await clear.isEnabled()) await clear.click();
+      }
       const t0 = Date.now();
       await page.getByRole('button', { name: 'Try a sample ad and CV' }).click();
       await compare.and(page.locator('[data-final="true"][aria-busy="false"]')).waitFor({ timeout: READY_MS });
