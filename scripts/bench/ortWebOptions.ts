@@ -350,6 +350,129 @@ function subjects(ctx: BenchContext): { list: Subject[]; notes: string[] } {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Other processes' CPU use (Linux /proc). This machine is shared: a pass that ran while other work
+// took CPU measures the neighbours, not the setting. Each timed unit (one setting, all workloads)
+// waits for a quiet CPU first and is redone (up to RETRIES times) when others took more than
+// BUSY_CORES of it meanwhile; what still ran busy is counted in the table's footer.
+
+const QUIET_CORES = 0.2;
+const BUSY_CORES = 0.3;
+const RETRIES = 2;
+const MAX_WAIT_MS = 10_000;
+/** Waiting stops for good after this much in one table: on a machine that never calms down, the figures then carry the load (counted). */
+const WAIT_BUDGET_MS = 8 * 60_000;
+
+interface CpuSnapshot {
+  /** Non-idle and all jiffies of the whole machine. */
+  busy: number;
+  total: number;
+  /** utime + stime of this process and its descendants (Chromium included). */
+  own: number;
+}
+
+/** utime + stime per pid and the parent links, from /proc/<pid>/stat. */
+function processTable(): { ppid: Map<number, number>; cpu: Map<number, number> } {
+  const ppid = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // The command name is in parentheses and may hold spaces: fields start after the last ')'.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ppid.set(Number(d), Number(f[1]));
+    cpu.set(Number(d), Number(f[11]) + Number(f[12]));
+  }
+  return { ppid, cpu };
+}
+
+export class CpuGate {
+  readonly enabled = existsSync('/proc/stat');
+  units = 0;
+  retried = 0;
+  busyKept = 0;
+  waitedMs = 0;
+
+  constructor(private readonly cores: number = availableParallelism()) {}
+
+  private snapshot(): CpuSnapshot {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = f[3] + (f[4] ?? 0);
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    const { ppid, cpu } = processTable();
+    const children = new Map<number, number[]>();
+    for (const [pid, parent] of ppid) children.set(parent, [...(children.get(parent) ?? []), pid]);
+    let own = 0;
+    const todo = [process.pid];
+    while (todo.length) {
+      const pid = todo.pop()!;
+      own += cpu.get(pid) ?? 0;
+      todo.push(...(children.get(pid) ?? []));
+    }
+    return { busy: total - idle, total, own };
+  }
+
+  /** Cores' worth of CPU that other processes used between two snapshots. */
+  private foreign(a: CpuSnapshot, b: CpuSnapshot): number {
+    const total = b.total - a.total;
+    if (total <= 0) return 0;
+    return (Math.max(0, b.busy - a.busy - (b.own - a.own)) / total) * this.cores;
+  }
+
+  /** Cores' worth of CPU other processes used while `fn` ran. */
+  async foreignDuring(fn: () => Promise<unknown>): Promise<number> {
+    const a = this.snapshot();
+    await fn();
+    return this.foreign(a, this.snapshot());
+  }
+
+  private get patient(): boolean {
+    return this.waitedMs < WAIT_BUDGET_MS;
+  }
+
+  private async waitQuiet(): Promise<void> {
+    if (!this.patient) return;
+    const t0 = performance.now();
+    while (performance.now() - t0 < MAX_WAIT_MS) {
+      const a = this.snapshot();
+      await new Promise((r) => setTimeout(r, 300));
+      if (this.foreign(a, this.snapshot()) < QUIET_CORES) break;
+      await new Promise((r) => setTimeout(r, 700));
+    }
+    this.waitedMs += performance.now() - t0;
+  }
+
+  /** Runs one timed unit on a quiet CPU where it can; returns its result. */
+  async run<T>(unit: () => Promise<T>): Promise<T> {
+    if (!this.enabled) return unit();
+    this.units++;
+    for (let attempt = 0; ; attempt++) {
+      await this.waitQuiet();
+      const a = this.snapshot();
+      const value = await unit();
+      if (this.foreign(a, this.snapshot()) <= BUSY_CORES) return value;
+      if (attempt === RETRIES || !this.patient) {
+        this.busyKept++;
+        return value;
+      }
+      this.retried++;
+    }
+  }
+
+  summary(): string {
+    if (!this.enabled) return 'no /proc: passes were not checked for other processes\' CPU use';
+    return (
+      `${this.units} timed units (one setting, all workloads); each waited for other processes to use under ${QUIET_CORES} core (${(this.waitedMs / 1000).toFixed(0)} s waited in all), ` +
+      `${this.retried} redone because others took over ${BUSY_CORES} core meanwhile, ${this.busyKept} kept busy after ${RETRIES} retries`
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Runs
 
 type Encoded = { name: string; batches: { batch: number; seq: number; ids: number[]; mask: number[] }[] };
@@ -373,7 +496,7 @@ interface Result {
 }
 
 /** Chromium: the given variants of one subject, all sessions alive, timed in interleaved rounds. */
-async function runBrowser(ctx: BenchContext, bench: BenchPage, subject: Subject, variants: Variant[], workloads: Workload[], rounds: number, appThreads: number): Promise<Map<string, Result>> {
+async function runBrowser(ctx: BenchContext, gate: CpuGate, bench: BenchPage, subject: Subject, variants: Variant[], workloads: Workload[], rounds: number, appThreads: number): Promise<Map<string, Result>> {
   const page = bench.page;
   const js = (expr: string) => page.evaluate(expr);
   await js(PAGE_RPC_JS);
@@ -413,15 +536,20 @@ async function runBrowser(ctx: BenchContext, bench: BenchPage, subject: Subject,
       for (let i = 0; i < live.length; i++) {
         const v = live[(i + round) % live.length];
         const id = workers.get(`${v.build}/${v.threads ?? appThreads}`)!;
-        for (const w of workloads) {
-          try {
-            const ms = (await js(`window.__ortweb.call(${id}, ${JSON.stringify({ type: 'time', key: v.key, workload: w.name })})`)) as number;
-            if (round > 0) times.set(`${v.key}|${w.name}`, [...(times.get(`${v.key}|${w.name}`) ?? []), ms]);
-          } catch (e) {
-            const r = results.get(v.key)!;
-            r.error ??= e instanceof Error ? e.message.split('\n')[0] : String(e);
+        const unit = async (): Promise<Map<string, number>> => {
+          const ms = new Map<string, number>();
+          for (const w of workloads) {
+            try {
+              ms.set(w.name, (await js(`window.__ortweb.call(${id}, ${JSON.stringify({ type: 'time', key: v.key, workload: w.name })})`)) as number);
+            } catch (e) {
+              const r = results.get(v.key)!;
+              r.error ??= e instanceof Error ? e.message.split('\n')[0] : String(e);
+            }
           }
-        }
+          return ms;
+        };
+        const ms = round > 0 ? await gate.run(unit) : await unit();
+        if (round > 0) for (const [w, t] of ms) times.set(`${v.key}|${w}`, [...(times.get(`${v.key}|${w}`) ?? []), t]);
       }
     }
     for (const v of live) for (const w of workloads) results.get(v.key)!.samples.set(w.name, summarize(times.get(`${v.key}|${w.name}`) ?? []));
@@ -435,7 +563,7 @@ async function runBrowser(ctx: BenchContext, bench: BenchPage, subject: Subject,
 }
 
 /** onnxruntime-node: `options` key -> result, same interleaving. */
-async function runNode(ctx: BenchContext, subject: Subject, sessions: { key: string; dtype: Dtype; options: Record<string, unknown> }[], workloads: Workload[], rounds: number): Promise<Map<string, Result>> {
+async function runNode(ctx: BenchContext, gate: CpuGate, subject: Subject, sessions: { key: string; dtype: Dtype; options: Record<string, unknown> }[], workloads: Workload[], rounds: number): Promise<Map<string, Result>> {
   const ort = await loadOrtNode();
   const results = new Map<string, Result>();
   type Live = { key: string; session: Awaited<ReturnType<typeof ort.InferenceSession.create>>; feeds: Map<string, Record<string, InstanceType<typeof ort.Tensor>>[]> };
@@ -478,12 +606,17 @@ async function runNode(ctx: BenchContext, subject: Subject, sessions: { key: str
     for (let round = 0; round <= rounds; round++) {
       for (let i = 0; i < live.length; i++) {
         const x = live[(i + round) % live.length];
-        for (const w of workloads) {
-          const t = performance.now();
-          for (const f of x.feeds.get(w.name)!) await x.session.run(f);
-          const ms = performance.now() - t;
-          if (round > 0) times.set(`${x.key}|${w.name}`, [...(times.get(`${x.key}|${w.name}`) ?? []), ms]);
-        }
+        const unit = async (): Promise<Map<string, number>> => {
+          const ms = new Map<string, number>();
+          for (const w of workloads) {
+            const t = performance.now();
+            for (const f of x.feeds.get(w.name)!) await x.session.run(f);
+            ms.set(w.name, performance.now() - t);
+          }
+          return ms;
+        };
+        const ms = round > 0 ? await gate.run(unit) : await unit();
+        if (round > 0) for (const [w, t] of ms) times.set(`${x.key}|${w}`, [...(times.get(`${x.key}|${w}`) ?? []), t]);
       }
     }
     for (const x of live) for (const w of workloads) results.get(x.key)!.samples.set(w.name, summarize(times.get(`${x.key}|${w.name}`) ?? []));
@@ -522,6 +655,7 @@ export async function runOrtWebOptions(ctx: BenchContext): Promise<SectionResult
       variantsFor('fp32').filter(keep),
     ];
     const loadBefore = loadavg()[0];
+    const gate = new CpuGate();
     const web = new Map<string, Result>();
     const node = new Map<string, Result>();
     for (const group of groups) {
@@ -535,8 +669,8 @@ export async function runOrtWebOptions(ctx: BenchContext): Promise<SectionResult
         nodeSessions.set(key, { key, dtype: v.dtype, options });
         nodeSessions.set(`${v.dtype}|default`, { key: `${v.dtype}|default`, dtype: v.dtype, options: {} });
       }
-      for (const [k, r] of await runNode(ctx, subject, [...nodeSessions.values()], workloads, rounds)) node.set(k, r);
-      for (const [k, r] of await runBrowser(ctx, bench, subject, present, workloads, rounds, appThreads)) web.set(k, r);
+      for (const [k, r] of await runNode(ctx, gate, subject, [...nodeSessions.values()], workloads, rounds)) node.set(k, r);
+      for (const [k, r] of await runBrowser(ctx, gate, bench, subject, present, workloads, rounds, appThreads)) web.set(k, r);
     }
 
     const none = summarize([]);
@@ -592,7 +726,7 @@ export async function runOrtWebOptions(ctx: BenchContext): Promise<SectionResult
       rows,
       footer: [
         `onnxruntime-node with its defaults, ad segments: ${nodeDefaults}.`,
-        `1-minute load average ${loadBefore.toFixed(1)} before this table's runs, ${loadavg()[0].toFixed(1)} after, on ${availableParallelism()} cores: other work on the CPU slows multi-threaded runs most and widens every min–max.`,
+        `1-minute load average ${loadBefore.toFixed(1)} before this table's runs, ${loadavg()[0].toFixed(1)} after, on ${availableParallelism()} cores (other work on the CPU slows multi-threaded runs most and widens every min–max); ${gate.summary()}.`,
         ...subject.missing,
       ],
     });

@@ -2,10 +2,11 @@
 // files (read in the browser, nothing uploaded) from a button (the keyboard route) or by dropping
 // them on the pane, plus buttons for a sample ad and clearing. A file that cannot be read shows its
 // message here and leaves the current text as it was.
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { clearText, loadSample } from '../actions.ts';
 import { useAppStore } from '../store.ts';
 import { DropZone, FileOpenButton, type DocumentFileHandlers } from './FileOpenButton.tsx';
+import { SourceTextarea } from './SourceTextarea.tsx';
 
 interface FileMessage {
   error: boolean;
@@ -16,7 +17,6 @@ export function InputPanel() {
   const text = useAppStore((s) => s.text);
   const setText = useAppStore((s) => s.setText);
   const [fileMessages, setFileMessages] = useState<FileMessage[]>([]);
-  const pasted = useRef(false);
 
   const fileHandlers: DocumentFileHandlers = {
     onText: (fileText, _name, doc) => {
@@ -34,22 +34,7 @@ export function InputPanel() {
         <span className="hint">(paste it here, or open or drop a .txt, .pdf or .docx file; it never leaves this device)</span>
       </label>
       <DropZone {...fileHandlers}>
-        <textarea
-          id="source-text"
-          className="source-text"
-          value={text}
-          spellCheck={false}
-          placeholder="Paste a job ad or CV in any language…"
-          onChange={(e) => {
-            setText(e.target.value, pasted.current ? 'paste' : 'typing');
-            pasted.current = false;
-          }}
-          onPaste={() => {
-            // The change event that follows is the paste: extract at once instead of debouncing.
-            pasted.current = true;
-            setTimeout(() => (pasted.current = false), 0);
-          }}
-        />
+        <SourceTextarea id="source-text" className="source-text" value={text} placeholder="Paste a job ad or CV in any language…" onEdit={setText} />
       </DropZone>
       <div className="button-row">
         <button type="button" onClick={loadSample}>

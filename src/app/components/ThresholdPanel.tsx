@@ -7,19 +7,14 @@ import { selectHistograms, selectLists } from '../selectors.ts';
 import { useAppStore } from '../store.ts';
 import { Histogram } from './Histogram.tsx';
 
-function ThresholdSlider({ kind }: { kind: ConceptKind }) {
-  const thresholds = useAppStore((s) => s.settings.thresholds);
+/** The label, value and range input of one threshold; also used by the CV against job ad view. */
+export function ThresholdRange({ kind, id }: { kind: ConceptKind; id: string }) {
+  const value = useAppStore((s) => (kind === 'skill' ? s.settings.thresholds.skillThreshold : s.settings.thresholds.occupationThreshold));
   const setThresholds = useAppStore((s) => s.setThresholds);
-  const histograms = useAppStore(selectHistograms);
-  const lists = useAppStore(selectLists);
-  const value = kind === 'skill' ? thresholds.skillThreshold : thresholds.occupationThreshold;
-  const id = `${kind}-threshold`;
-  const name = kind === 'skill' ? 'Skill threshold' : 'Occupation threshold';
-  const counts = histograms?.[kind] ?? new Array<number>(20).fill(0);
   return (
-    <div className="threshold" data-testid={`${kind}-threshold`}>
+    <>
       <div className="threshold-head">
-        <label htmlFor={id}>{name}</label>
+        <label htmlFor={id}>{kind === 'skill' ? 'Skill threshold' : 'Occupation threshold'}</label>
         <output htmlFor={id}>{value.toFixed(2)}</output>
       </div>
       <input
@@ -31,7 +26,19 @@ function ThresholdSlider({ kind }: { kind: ConceptKind }) {
         value={value}
         onChange={(e) => setThresholds(kind === 'skill' ? { skillThreshold: Number(e.target.value) } : { occupationThreshold: Number(e.target.value) })}
       />
-      <Histogram counts={counts} cut={value} label={`${name} histogram`} />
+    </>
+  );
+}
+
+function ThresholdSlider({ kind }: { kind: ConceptKind }) {
+  const value = useAppStore((s) => (kind === 'skill' ? s.settings.thresholds.skillThreshold : s.settings.thresholds.occupationThreshold));
+  const histograms = useAppStore(selectHistograms);
+  const lists = useAppStore(selectLists);
+  const counts = histograms?.[kind] ?? new Array<number>(20).fill(0);
+  return (
+    <div className="threshold" data-testid={`${kind}-threshold`}>
+      <ThresholdRange kind={kind} id={`${kind}-threshold`} />
+      <Histogram counts={counts} cut={value} label={`${kind === 'skill' ? 'Skill threshold' : 'Occupation threshold'} histogram`} />
       <p className="muted kept" data-testid={`${kind}-kept`}>
         {lists.kept[kind]} of {lists.totals[kind]} kept
       </p>

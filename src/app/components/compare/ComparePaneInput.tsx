@@ -1,12 +1,12 @@
 // One text pane of the CV against job ad view: a labelled textarea (typing, pasting) and a file
 // opener (button or drop) for .txt, .pdf and .docx. A file that cannot be read shows its message here and leaves the
 // pane's text as it was. The textarea is also where evidence is shown: the results select a span.
-import { useRef } from 'react';
 import { setPaneFileError, setPaneText } from '../../compare.ts';
 import { PANE_NAMES, PANE_NOUNS, type PaneId } from '../../compareState.ts';
 import { selectTextSpan } from '../../evidenceJump.ts';
 import { useAppStore } from '../../store.ts';
 import { DropZone, FileOpenButton, type DocumentFileHandlers } from '../FileOpenButton.tsx';
+import { SourceTextarea } from '../SourceTextarea.tsx';
 
 const PLACEHOLDER: Record<PaneId, string> = {
   ad: 'Paste the job ad here, or open a file…',
@@ -15,7 +15,6 @@ const PLACEHOLDER: Record<PaneId, string> = {
 
 export function ComparePaneInput({ id }: { id: PaneId }) {
   const pane = useAppStore((s) => s.compare[id]);
-  const pasted = useRef(false);
   const textareaId = `compare-${id}-text`;
   const fileHandlers: DocumentFileHandlers = {
     onText: (text, name) => setPaneText(id, text, 'file', name),
@@ -28,21 +27,7 @@ export function ComparePaneInput({ id }: { id: PaneId }) {
         {PANE_NAMES[id]} text {pane.fileName && <span className="hint">(from {pane.fileName})</span>}
       </label>
       <DropZone {...fileHandlers}>
-        <textarea
-          id={textareaId}
-          className="source-text compare-text"
-          value={pane.text}
-          spellCheck={false}
-          placeholder={PLACEHOLDER[id]}
-          onChange={(e) => {
-            setPaneText(id, e.target.value, pasted.current ? 'paste' : 'typing');
-            pasted.current = false;
-          }}
-          onPaste={() => {
-            pasted.current = true;
-            setTimeout(() => (pasted.current = false), 0);
-          }}
-        />
+        <SourceTextarea id={textareaId} className="source-text compare-text" value={pane.text} placeholder={PLACEHOLDER[id]} onEdit={(text, source) => setPaneText(id, text, source)} />
       </DropZone>
       <div className="button-row">
         <FileOpenButton label={`Open ${PANE_NOUNS[id]} file…`} inputLabel={`${PANE_NAMES[id]} file`} {...fileHandlers} />
