@@ -552,7 +552,10 @@ async function runBrowser(ctx: BenchContext, gate: CpuGate, bench: BenchPage, su
         if (round > 0) for (const [w, t] of ms) times.set(`${v.key}|${w}`, [...(times.get(`${v.key}|${w}`) ?? []), t]);
       }
     }
-    for (const v of live) for (const w of workloads) results.get(v.key)!.samples.set(w.name, summarize(times.get(`${v.key}|${w.name}`) ?? []));
+    for (const v of live) {
+      for (const w of workloads) results.get(v.key)!.samples.set(w.name, summarize(times.get(`${v.key}|${w.name}`) ?? []));
+      ctx.log(`ortweb (chromium) ${subject.name} ${v.key}: ${workloads.map((w) => `${w.name} ${(times.get(`${v.key}|${w.name}`) ?? []).map((t) => t.toFixed(0)).join(' ')}`).join('; ')} ms`);
+    }
   } finally {
     for (const id of workers.values()) {
       await js(`window.__ortweb.call(${id}, {type:'release'})`).catch(() => {});
@@ -742,7 +745,7 @@ export async function runOrtWebOptions(ctx: BenchContext): Promise<SectionResult
         `env.wasm.simd only picks which feature check runs before loading (lib/wasm/wasm-factory.ts: 'relaxed' requires relaxed SIMD support, false skips the check); the binary is whatever wasmPaths names. onnxruntime-web ${JSON.parse(readFileSync(join(ROOT, 'node_modules', 'onnxruntime-web', 'package.json'), 'utf8')).version as string} ships ${wasmFiles.join(', ')}: all fixed-width SIMD + threads, no relaxed-SIMD build, so the 'WASM build' rows are the whole choice.`,
       ],
       ['IO binding / preferredOutputLocation', "Only WebGPU and WebNN keep tensors on the device ('gpu-buffer', 'ml-tensor'); the WASM EP's outputs are CPU tensors in the WASM heap either way, and onnxruntime-web has no other IO-binding API."],
-      ['fp16 on WASM', 'The WASM (CPU) EP has no fp16 MatMul/Gemm kernels: an fp16 graph either fails to load or runs through inserted Casts; the fp16 rows above (when present) show which.'],
+      ['fp16 on WASM', "Not a setting: ORT's CPU kernels (the WASM EP's) are fp32 for most ops, and ORT inserts Casts to fp32 around the fp16 nodes it has no kernel for, so an fp16 graph halves the download but not the work; the fp16 rows above measure it."],
       ['freeDimensionOverrides', "Fixes symbolic dimensions for WebNN's static shapes; the encoder's batch and sequence lengths vary per call, so fixing them is not an option for the app."],
     ],
     footer: notes,
