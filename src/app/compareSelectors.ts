@@ -4,6 +4,7 @@ import { compareDocuments, type DocumentMatch } from '../core/documentMatch.ts';
 import type { Taxonomy } from '../core/taxonomy.ts';
 import type { ThresholdSettings } from '../core/thresholds.ts';
 import { paneResult, type PaneId } from './compareState.ts';
+import { memoize } from './selectors.ts';
 import type { AppState, TextResult } from './store.ts';
 
 export interface CompareView {
@@ -13,15 +14,7 @@ export interface CompareView {
   texts: Record<PaneId, string>;
 }
 
-let last: { ad: TextResult | null; cv: TextResult | null; thresholds: ThresholdSettings; taxonomy: Taxonomy | null; view: CompareView } | null = null;
-
-/** The comparison of the two panes at the current thresholds; memoised on its inputs, so a slider move recomputes only this. */
-export function selectCompare(s: AppState): CompareView {
-  const ad = paneResult(s.compare.ad);
-  const cv = paneResult(s.compare.cv);
-  const { thresholds } = s.settings;
-  const taxonomy = s.taxonomy.data;
-  if (last && last.ad === ad && last.cv === cv && last.thresholds === thresholds && last.taxonomy === taxonomy) return last.view;
+const compareMemo = memoize((ad: TextResult | null, cv: TextResult | null, thresholds: ThresholdSettings, taxonomy: Taxonomy | null): CompareView => {
   const texts = { ad: ad?.text ?? '', cv: cv?.text ?? '' };
   let view: CompareView;
   if (!taxonomy) view = { match: null, notice: 'Loading the ESCO taxonomy…', texts };
@@ -33,6 +26,8 @@ export function selectCompare(s: AppState): CompareView {
     const identical = ad.text.trim() === cv.text.trim();
     view = { match, notice: identical ? 'The two texts are identical, so everything matches: did you mean to open another file in one pane?' : match.message, texts };
   }
-  last = { ad, cv, thresholds, taxonomy, view };
   return view;
-}
+});
+
+/** The comparison of the two panes at the current thresholds; memoised, so a slider move recomputes only this. */
+export const selectCompare = (s: AppState): CompareView => compareMemo(paneResult(s.compare.ad), paneResult(s.compare.cv), s.settings.thresholds, s.taxonomy.data);

@@ -1,4 +1,4 @@
-// Number formatting for the UI: byte sizes, durations, scores.
+// Formatting for the UI: byte sizes, durations, scores, evidence quotes.
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
@@ -16,4 +16,10 @@ export function formatDuration(seconds: number): string {
 
 export function formatScore(score: number): string {
   return score.toFixed(2);
+}
+
+/** An evidence span of `text` as a one-line quote, cut to `max` characters. */
+export function evidenceQuote(text: string, span: { start: number; end: number }, max = 80): string {
+  const s = text.slice(span.start, span.end).replace(/\s+/g, ' ').trim();
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }

@@ -5,9 +5,9 @@
 import { inferOccupations, type InferredOccupation } from '../core/occupationInference.ts';
 import { computeSkillGap, skillGapToCsv, skillGapToJson, type SkillGap, type SkillGapError } from '../core/skillGap.ts';
 import type { Taxonomy } from '../core/taxonomy.ts';
-import { applyThresholds, type ThresholdSettings } from '../core/thresholds.ts';
+import { applyThresholdsUncapped, type ThresholdSettings } from '../core/thresholds.ts';
 import { downloadText } from './download.ts';
-import { selectDisplayed } from './selectors.ts';
+import { memoize, selectDisplayed } from './selectors.ts';
 import { useAppStore, type AppState, type TextResult } from './store.ts';
 import { setView } from './view.ts';
 
@@ -21,18 +21,13 @@ export interface GapView {
   text: string;
 }
 
-let last: { shown: TextResult | null; target: number | null; thresholds: ThresholdSettings; taxonomy: Taxonomy | null; view: GapView | null } | null = null;
+// Without a text the gap is still worth showing: every skill of the occupation is missing.
+const gapMemo = memoize((shown: TextResult | null, target: number | null, thresholds: ThresholdSettings, taxonomy: Taxonomy | null): GapView | null =>
+  target === null || !taxonomy ? null : { target, gap: computeSkillGap(taxonomy, target, shown?.result.candidates ?? [], thresholds), text: shown?.text ?? '' },
+);
 
-export function selectGap(s: AppState): GapView | null {
-  const shown = selectDisplayed(s);
-  const { gapTarget: target, taxonomy: { data: taxonomy } } = s;
-  const { thresholds } = s.settings;
-  if (last && last.shown === shown && last.target === target && last.thresholds === thresholds && last.taxonomy === taxonomy) return last.view;
-  // Without a text the gap is still worth showing: every skill of the occupation is missing.
-  const view = target === null || !taxonomy ? null : { target, gap: computeSkillGap(taxonomy, target, shown?.result.candidates ?? [], thresholds), text: shown?.text ?? '' };
-  last = { shown, target, thresholds, taxonomy, view };
-  return view;
-}
+/** The gap to the target occupation in the displayed result (null without a target). */
+export const selectGap = (s: AppState): GapView | null => gapMemo(selectDisplayed(s), s.gapTarget, s.settings.thresholds, s.taxonomy.data);
 
 export function setGapTarget(occupationIndex: number | null): void {
   useAppStore.setState({ gapTarget: occupationIndex });
@@ -56,22 +51,16 @@ export function openGapReport(): void {
   setView('gap-report');
 }
 
-let lastSuggest: { shown: TextResult | null; thresholds: ThresholdSettings; taxonomy: Taxonomy | null; list: InferredOccupation[] } | null = null;
+const NO_OCCUPATIONS: InferredOccupation[] = [];
+
+const inferredMemo = memoize((shown: TextResult | null, thresholds: ThresholdSettings, taxonomy: Taxonomy | null): InferredOccupation[] => {
+  if (!shown || !taxonomy) return NO_OCCUPATIONS;
+  const cut = applyThresholdsUncapped(shown.result.candidates, thresholds, taxonomy);
+  return inferOccupations(taxonomy, cut.skills, cut.occupations, { limit: SUGGESTED_TARGETS });
+});
 
 /**
  * Occupations the text is about, from the skills found and the direct occupation matches
  * (occupationInference.ts): the suggested targets. Uses the threshold cut, not the display cap.
  */
-export function selectInferredOccupations(s: AppState): InferredOccupation[] {
-  const shown = selectDisplayed(s);
-  const taxonomy = s.taxonomy.data;
-  const { thresholds } = s.settings;
-  if (lastSuggest && lastSuggest.shown === shown && lastSuggest.thresholds === thresholds && lastSuggest.taxonomy === taxonomy) return lastSuggest.list;
-  let list: InferredOccupation[] = [];
-  if (shown && taxonomy) {
-    const cut = applyThresholds(shown.result.candidates, { ...thresholds, maxSkills: Infinity, maxOccupations: Infinity }, { isIscoGroup: (i) => taxonomy.occupations[i]?.isIscoGroup ?? false });
-    list = inferOccupations(taxonomy, cut.skills, cut.occupations, { limit: SUGGESTED_TARGETS });
-  }
-  lastSuggest = { shown, thresholds, taxonomy, list };
-  return list;
-}
+export const selectInferredOccupations = (s: AppState): InferredOccupation[] => inferredMemo(selectDisplayed(s), s.settings.thresholds, s.taxonomy.data);

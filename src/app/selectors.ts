@@ -4,14 +4,15 @@
 // applyThresholds and what depends on it, on the main thread, without any worker call.
 import type { Candidate, Evidence } from '../core/pipeline.ts';
 import { collapseBroader, groupByHierarchy, groupByIsco, groupBySkillType, groupHeading, type Bucket, type CollapsedEntry, type TextSpan } from '../core/skillHierarchy.ts';
-import { applyThresholds, scoreHistogram, type ScoreBasis, type ShownCandidate, type ThresholdResult, type ThresholdSettings } from '../core/thresholds.ts';
+import { applyThresholds, scoreHistogram, thresholdContext, type ScoreBasis, type ShownCandidate, type ThresholdResult, type ThresholdSettings } from '../core/thresholds.ts';
 import type { ConceptKind, Taxonomy } from '../core/taxonomy.ts';
 import type { LocalizedLabels } from '../core/labelPacks.ts';
 import { conceptKey, shownLabel } from './concepts.ts';
 import { buildRuns, chunkRuns, type HighlightSpan, type RunChunk, type TextRun } from './highlight.ts';
 import type { AppState, ResultGrouping, SortBy, TextResult } from './store.ts';
 
-function memoize<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+/** Keeps the last inputs by identity and returns the last result while they are the same. */
+export function memoize<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
   let lastArgs: A | null = null;
   let last: R;
   return (...args: A): R => {
@@ -40,10 +41,9 @@ export function selectBusy(s: AppState): boolean {
   return !shown || shown.text !== s.text || s.densePending;
 }
 
-const isIscoGroupFor = (taxonomy: Taxonomy) => (i: number) => taxonomy.occupations[i]?.isIscoGroup ?? false;
 
 const thresholdedMemo = memoize((shown: TextResult | null, thresholds: ThresholdSettings, taxonomy: Taxonomy | null): ThresholdResult | null =>
-  shown && taxonomy ? applyThresholds(shown.result.candidates, thresholds, { isIscoGroup: isIscoGroupFor(taxonomy) }) : null,
+  shown && taxonomy ? applyThresholds(shown.result.candidates, thresholds, thresholdContext(taxonomy)) : null,
 );
 
 export const selectThresholded = (s: AppState): ThresholdResult | null => thresholdedMemo(selectDisplayed(s), s.settings.thresholds, s.taxonomy.data);
@@ -58,7 +58,7 @@ export interface Histograms {
 const histogramMemo = memoize((shown: TextResult | null, basis: ScoreBasis, includeIscoGroups: boolean, taxonomy: Taxonomy | null): Histograms | null => {
   if (!shown || !taxonomy) return null;
   const settings = { scoreBasis: basis, includeIscoGroups } as ThresholdSettings;
-  const ctx = { isIscoGroup: isIscoGroupFor(taxonomy) };
+  const ctx = thresholdContext(taxonomy);
   return {
     skill: scoreHistogram(shown.result.candidates, 'skill', settings, ctx),
     occupation: scoreHistogram(shown.result.candidates, 'occupation', settings, ctx),

@@ -5,7 +5,7 @@
 // specificity (skillSpecificity.ts). Uses the threshold cut on each side, never the display cap.
 import type { Candidate } from './pipeline.ts';
 import { skillSpecificity } from './skillSpecificity.ts';
-import { applyThresholds, type ShownCandidate, type ThresholdResult, type ThresholdSettings } from './thresholds.ts';
+import { applyThresholdsUncapped, type ShownCandidate, type ThresholdResult, type ThresholdSettings } from './thresholds.ts';
 import type { Taxonomy } from './taxonomy.ts';
 
 /** Default share of a skill's weight that a related (same skill group) CV skill earns. */
@@ -124,8 +124,7 @@ export interface DocumentMatch {
 
 /** Skills and occupations passing the thresholds, without the display caps, one per concept (its best). */
 function passing(taxonomy: Taxonomy, candidates: readonly Candidate[], settings: ThresholdSettings): { skills: ShownCandidate[]; occupations: ShownCandidate[] } {
-  const uncapped = { ...settings, maxSkills: Infinity, maxOccupations: Infinity };
-  const r: ThresholdResult = applyThresholds(candidates, uncapped, { isIscoGroup: (i) => taxonomy.occupations[i]?.isIscoGroup ?? false });
+  const r: ThresholdResult = applyThresholdsUncapped(candidates, settings, taxonomy);
   const unique = (list: ShownCandidate[]) => {
     const seen = new Set<number>();
     return list.filter((s) => {

@@ -4,7 +4,7 @@
 // cap: a skill below the fortieth place is still found.
 import Papa from 'papaparse';
 import type { Candidate, Evidence } from './pipeline.ts';
-import { applyThresholds, settingsScore, type ShownCandidate, type ThresholdSettings } from './thresholds.ts';
+import { applyThresholdsUncapped, settingsScore, type ShownCandidate, type ThresholdSettings } from './thresholds.ts';
 import type { OccupationConcept, Taxonomy } from './taxonomy.ts';
 
 export type SkillRelation = 'essential' | 'optional';
@@ -109,8 +109,7 @@ export function rankedEvidence(evidence: readonly Evidence[], basis: ThresholdSe
 
 /** The best passing skill candidate per skill index, with the cut of `settings` and no display cap. */
 function passingSkills(taxonomy: Taxonomy, candidates: readonly Candidate[], settings: ThresholdSettings): Map<number, ShownCandidate> {
-  const uncapped = { ...settings, maxSkills: Infinity, maxOccupations: 0 };
-  const { skills } = applyThresholds(candidates, uncapped, { isIscoGroup: (i) => taxonomy.occupations[i]?.isIscoGroup ?? false });
+  const { skills } = applyThresholdsUncapped(candidates, settings, taxonomy);
   const out = new Map<number, ShownCandidate>();
   for (const s of skills) if (!out.has(s.candidate.index)) out.set(s.candidate.index, s); // sorted best first
   return out;

@@ -1,7 +1,7 @@
 // Thresholds: a pure, allocation-light function from extraction candidates and slider settings to
 // the results shown, cheap enough to run on every slider move without calling the worker.
 import type { Candidate } from './pipeline.ts';
-import type { ConceptKind } from './taxonomy.ts';
+import type { ConceptKind, Taxonomy } from './taxonomy.ts';
 
 /** Which model score the cut applies to. `auto`: reranker probability where present, else cosine. */
 export type ScoreBasis = 'auto' | 'retrieval' | 'rerank';
@@ -108,6 +108,16 @@ export function applyThresholds(candidates: readonly Candidate[], settings: Thre
   skills.sort(byScore);
   occupations.sort(byScore);
   return { skills: skills.slice(0, settings.maxSkills), occupations: occupations.slice(0, settings.maxOccupations), totals };
+}
+
+/** The ThresholdContext of a taxonomy. */
+export function thresholdContext(taxonomy: Taxonomy): ThresholdContext {
+  return { isIscoGroup: (i) => taxonomy.occupations[i]?.isIscoGroup ?? false };
+}
+
+/** The threshold cut without the display caps: what analyses of a text (skill gap, CV match, inferred occupations) work on. */
+export function applyThresholdsUncapped(candidates: readonly Candidate[], settings: ThresholdSettings, taxonomy: Taxonomy): ThresholdResult {
+  return applyThresholds(candidates, { ...settings, maxSkills: Infinity, maxOccupations: Infinity }, thresholdContext(taxonomy));
 }
 
 /** Histogram of candidate scores of one kind over [0, 1] for the slider's backdrop. */

@@ -2,23 +2,17 @@
 // the CV has (evidence in both texts: each quote selects its span in its pane), those it has a
 // neighbour of, those missing from the CV and the CV's extras; the same for occupations. Everything
 // is recomputed on the main thread when a threshold moves (compareSelectors.ts).
-import type { Evidence } from '../../../core/pipeline.ts';
 import { rankedEvidence } from '../../../core/skillGap.ts';
 import type { ConceptKind } from '../../../core/taxonomy.ts';
 import type { ShownCandidate } from '../../../core/thresholds.ts';
 import { selectCompare } from '../../compareSelectors.ts';
 import { PANE_NAMES, PANE_NOUNS, type PaneId } from '../../compareState.ts';
 import { conceptOf, shownLabel } from '../../concepts.ts';
-import { formatScore } from '../../format.ts';
+import { evidenceQuote, formatScore } from '../../format.ts';
 import { useAppStore } from '../../store.ts';
 import { showEvidence } from './ComparePaneInput.tsx';
 
 const QUOTE_CHARS = 70;
-
-function quote(text: string, e: Evidence): string {
-  const s = text.slice(e.start, e.end).replace(/\s+/g, ' ').trim();
-  return s.length > QUOTE_CHARS ? `${s.slice(0, QUOTE_CHARS - 1)}…` : s;
-}
 
 /** A button quoting the best evidence of a result in one pane; clicking selects it there. */
 function EvidenceLink({ pane, shown }: { pane: PaneId; shown: ShownCandidate }) {
@@ -28,7 +22,7 @@ function EvidenceLink({ pane, shown }: { pane: PaneId; shown: ShownCandidate }) 
   if (!best) return null;
   return (
     <button type="button" className="evidence-link" data-pane={pane} onClick={() => showEvidence(pane, best.start, best.end)} title={`Show in the ${PANE_NOUNS[pane]}`}>
-      <span className="evidence-pane">{PANE_NAMES[pane]}:</span> “{quote(text, best)}” <span className="muted">{formatScore(shown.score)}</span>
+      <span className="evidence-pane">{PANE_NAMES[pane]}:</span> “{evidenceQuote(text, best, QUOTE_CHARS)}” <span className="muted">{formatScore(shown.score)}</span>
     </button>
   );
 }

@@ -2,24 +2,16 @@
 // their definition, then essential and optional skills, each split into found (with the evidence
 // quote: clicking it selects the span in the text pane) and missing, grouped by ESCO hierarchy so a
 // long missing list reads as a few areas.
-import type { Evidence } from '../../../core/pipeline.ts';
 import { COVERAGE_DEFINITION, rankedEvidence, type FoundSkill, type SkillGap, type SkillGapPart, type SkillRelation } from '../../../core/skillGap.ts';
 import { groupHeading, groupSkillIndices, TOP_GROUP_LEVEL } from '../../../core/skillHierarchy.ts';
 import type { Taxonomy } from '../../../core/taxonomy.ts';
 import { shownLabel } from '../../concepts.ts';
 import { selectTextSpan } from '../../evidenceJump.ts';
-import { formatScore } from '../../format.ts';
+import { evidenceQuote, formatScore } from '../../format.ts';
 import { useAppStore } from '../../store.ts';
-
-const QUOTE_CHARS = 80;
 
 function pct(share: number | null): string {
   return share === null ? '–' : `${Math.round(share * 100)} %`;
-}
-
-function quote(text: string, e: Evidence): string {
-  const s = text.slice(e.start, e.end).replace(/\s+/g, ' ').trim();
-  return s.length > QUOTE_CHARS ? `${s.slice(0, QUOTE_CHARS - 1)}…` : s;
 }
 
 function SkillName({ taxonomy, index }: { taxonomy: Taxonomy; index: number }) {
@@ -41,10 +33,10 @@ function FoundRow({ taxonomy, found, text, interactive }: { taxonomy: Taxonomy; 
       {best &&
         (interactive ? (
           <button type="button" className="evidence-link" onClick={() => selectTextSpan('source-text', best.start, best.end)} title="Show in your text">
-            “{quote(text, best)}”
+            “{evidenceQuote(text, best)}”
           </button>
         ) : (
-          <div className="gap-quote">“{quote(text, best)}”</div>
+          <div className="gap-quote">“{evidenceQuote(text, best)}”</div>
         ))}
     </li>
   );
