@@ -213,6 +213,11 @@ test('model panel shows models, backend, cache; dark scheme and 360 px layouts',
   await expect(panel.getByTestId('cache-info')).toContainText(/[0-9a-f]{8,}/);
   await expect(panel.locator('progress').first()).toBeAttached();
   await expect(panel.getByRole('button', { name: 'Regenerate embedding cache' })).toBeEnabled();
+  // With more than one core, helper workers scored shares of the sample's vector search (src/core/searchPool.ts).
+  if ((await page.evaluate(() => navigator.hardwareConcurrency)) > 1) {
+    await expect(panel.getByTestId('threads')).toContainText(/for vector search \(rows split with \d+ helper worker/);
+    expect(Number(await panel.getByTestId('threads').getAttribute('data-search-helper-shares'))).toBeGreaterThan(0);
+  }
   await panel.scrollIntoViewIfNeeded();
   await panel.screenshot({ path: `${SHOTS_DIR}/04-model-panel.png` });
 

@@ -24,12 +24,32 @@ export interface KernelSource {
   wat: string;
   /** Post-MVP features wat2wasm must accept (the runtime feature-detects them with validate()). */
   features: WasmFeatures;
+  /**
+   * Import the memory as shared (threads), so several workers can run the kernel on one matrix
+   * (src/core/searchPool.ts). The same source text: only the memory import differs, because a module
+   * declaring an unshared memory import cannot be given a shared one, and the other way round.
+   */
+  sharedMemory?: boolean;
 }
 
 export const KERNEL_SOURCES: readonly KernelSource[] = [
   { exportName: 'VECTOR_KERNEL_WASM', wat: 'vectorKernel.wat', features: { simd: true } },
   { exportName: 'VECTOR_KERNEL_RELAXED_WASM', wat: 'vectorKernelRelaxed.wat', features: { simd: true, relaxed_simd: true } },
+  { exportName: 'VECTOR_KERNEL_SHARED_WASM', wat: 'vectorKernel.wat', features: { simd: true, threads: true }, sharedMemory: true },
+  { exportName: 'VECTOR_KERNEL_RELAXED_SHARED_WASM', wat: 'vectorKernelRelaxed.wat', features: { simd: true, relaxed_simd: true, threads: true }, sharedMemory: true },
 ];
+
+/** The sources' one memory import, and its shared form (maximum 65536 pages: any size fits). */
+const MEMORY_IMPORT = '(import "env" "memory" (memory 1))';
+const SHARED_MEMORY_IMPORT = '(import "env" "memory" (memory 1 65536 shared))';
+
+/** The text wat2wasm compiles for a source: the .wat file, with the memory import shared if asked. */
+export function kernelText(source: KernelSource): string {
+  const text = readFileSync(join(KERNELS_DIR, source.wat), 'utf8');
+  if (!source.sharedMemory) return text;
+  if (text.split(MEMORY_IMPORT).length !== 2) throw new Error(`${source.wat}: expected exactly one ${MEMORY_IMPORT}`);
+  return text.replace(MEMORY_IMPORT, SHARED_MEMORY_IMPORT);
+}
 
 let toolkit: ReturnType<typeof wabt> | undefined;
 
@@ -37,10 +57,11 @@ let toolkit: ReturnType<typeof wabt> | undefined;
 export async function compileKernel(source: KernelSource): Promise<Uint8Array> {
   toolkit ??= wabt();
   const kit = await toolkit;
-  const module = kit.parseWat(source.wat, readFileSync(join(KERNELS_DIR, source.wat), 'utf8'), source.features);
+  const module = kit.parseWat(source.wat, kernelText(source), source.features);
   try {
     module.resolveNames();
-    module.validate();
+    // validate() takes its own feature set (default: MVP + SIMD, so no shared memory); wabt's typings omit the parameter.
+    (module.validate as (features: WasmFeatures) => void).call(module, source.features);
     return module.toBinary({ log: false, canonicalize_lebs: true, relocatable: false, write_debug_names: false }).buffer.slice();
   } finally {
     module.destroy();
@@ -55,7 +76,8 @@ export async function renderKernelModule(): Promise<string> {
   ];
   for (const source of KERNEL_SOURCES) {
     const bytes = await compileKernel(source);
-    parts.push('', `/** ${source.wat}, ${bytes.length} bytes. */`, `export const ${source.exportName} = '${Buffer.from(bytes).toString('base64')}';`);
+    const what = source.sharedMemory ? `${source.wat} with a shared memory import` : source.wat;
+    parts.push('', `/** ${what}, ${bytes.length} bytes. */`, `export const ${source.exportName} = '${Buffer.from(bytes).toString('base64')}';`);
   }
   return parts.join('\n') + '\n';
 }

@@ -2,7 +2,7 @@
 // the models with fallback and a self-check, resolves the embedding cache, and serves extraction,
 // regeneration and cache backup through one inference queue. Pipeline, cache and device logic live
 // in src/core and src/db; this class wires them to browser APIs and reports status.
-import { selfCheckCosines, SELF_CHECK_MIN_COSINE } from '../src/core/cacheAsset.ts';
+import { KINDS, selfCheckCosines, SELF_CHECK_MIN_COSINE } from '../src/core/cacheAsset.ts';
 import { chooseDevice, wasmThreads, type DeviceChoice, type GpuProbe } from '../src/core/device.ts';
 import { SELF_CHECK_TEXTS } from '../src/core/embeddingManifest.ts';
 import { buildLexicalIndex, type LexicalIndex, type LexicalMatch } from '../src/core/lexical.ts';
@@ -28,6 +28,7 @@ import { openCacheStore, type CacheStore } from '../src/db/cacheStore.ts';
 import { env } from '@huggingface/transformers';
 import { configureTransformers, loadEmbedder, loadReranker, type FileProgress, type LoadedEmbedder, type LoadedReranker } from '../src/runtime/transformersModels.ts';
 import { BatchJobs } from './batchJobs.ts';
+import { browserSearchPool } from './browserSearchPool.ts';
 import { ENGINE_WEBGPU_LOST, type BatchView, type CacheView, type EngineApi, type EngineConfig, type EngineStatus, type ExtractRequest, type RegenerationView, type StaleCacheView } from './engineApi.ts';
 
 const DEFAULT_STORAGE = 'int8' as const;
@@ -110,6 +111,8 @@ export class Engine implements EngineApi {
   testRerankDelayMsPerPair = 0;
   private following = false;
   private gpu?: GpuProbe;
+  /** Helper workers that search the cache's matrices with this one (null: one core, or not isolated). */
+  private readonly searchPool = browserSearchPool();
 
   async init(config: EngineConfig, onStatus: (s: EngineStatus) => void): Promise<EngineStatus> {
     this.config = config;
@@ -126,6 +129,7 @@ export class Engine implements EngineApi {
       dtype: null,
       threads: wasmThreads(globalThis.navigator?.hardwareConcurrency, isolated),
       crossOriginIsolated: isolated,
+      search: { threads: 1 + (this.searchPool?.size ?? 0), helperShares: 0, fallbacks: 0 },
       files: [],
       cache: { hash: null, state: 'unknown' },
       regeneration: { state: 'idle', done: 0, total: 0, rate: 0, etaSeconds: 0, resumed: false },
@@ -180,7 +184,7 @@ export class Engine implements EngineApi {
     if (!meta || !sameTaxonomy(meta, taxonomy)) {
       // No build-info, or one of another build (a stale copy): the cache is resolved from the asset itself.
       await cacheLoad;
-      this.cache = undefined;
+      this.setCache(undefined);
       cacheLoad = this.startCache(taxonomy, rows, time);
     }
     this.emit(true);
@@ -232,6 +236,7 @@ export class Engine implements EngineApi {
       clearTimeout(this.statusTimer);
       this.statusTimer = undefined;
       this.s.denseReady = Boolean(this.taxonomy && this.embedder && this.cache && this.s.selfCheck?.ok !== false);
+      if (this.searchPool) Object.assign(this.s.search, { helperShares: this.searchPool.helperShares, fallbacks: this.searchPool.fallbacks });
       this.onStatus(structuredClone(this.s));
       return;
     }
@@ -245,8 +250,15 @@ export class Engine implements EngineApi {
   }
 
   private useCache(cache: ActiveCache, notice?: string): void {
-    this.cache = cache;
+    this.setCache(cache);
     this.s.cache = this.cacheView(cache, notice);
+  }
+
+  /** The one place the active cache changes, so the search helpers always hold exactly its matrices. */
+  private setCache(cache: ActiveCache | undefined): void {
+    const pool = this.searchPool;
+    if (pool && this.cache) for (const kind of KINDS) pool.release(this.cache.matrices[kind]);
+    this.cache = cache && pool ? { ...cache, matrices: { skill: pool.adopt(cache.matrices.skill), occupation: pool.adopt(cache.matrices.occupation) } } : cache;
   }
 
   private cacheView(cache: ActiveCache, message?: string): CacheView {
@@ -486,7 +498,9 @@ export class Engine implements EngineApi {
         last = at;
         void Promise.resolve(onProgress(p, d, t) as unknown).catch(() => {});
       });
-    return this.onWebGpu(() => this.extractWith(text, lexical, dense ? this.cache! : undefined, reranker, withFocus, given, progress));
+    const result = await this.onWebGpu(() => this.extractWith(text, lexical, dense ? this.cache! : undefined, reranker, withFocus, given, progress));
+    if (this.searchPool) this.emit(); // the model panel's search counters
+    return result;
   }
 
   /**
@@ -671,7 +685,7 @@ export class Engine implements EngineApi {
       this.regen({ done: m.done, total: m.total, rate: m.rate, etaSeconds: m.etaSeconds, resumed: m.resumed });
     } else if (m.type === 'deleted' && m.hash === this.hash && this.cache) {
       // Never keep using a cache another tab deleted: drop it and resolve again (shipped asset, or regenerate).
-      this.cache = undefined;
+      this.setCache(undefined);
       this.s.cache = { hash: this.hash, state: 'loading', message: 'this cache was deleted in another tab' };
       this.emit(true);
       await this.loadCache();

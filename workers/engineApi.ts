@@ -113,6 +113,8 @@ export interface EngineStatus {
   backend: EngineBackend | null;
   dtype: string | null;
   threads: number;
+  /** Vector search: threads (this worker plus helper workers), and row shares the helpers scored so far. */
+  search: { threads: number; helperShares: number; fallbacks: number };
   crossOriginIsolated: boolean;
   /** Why WebGPU is not used, when it is not. */
   fallbackReason?: string;

@@ -4,6 +4,7 @@
 // has it) and the JS fallback, the naive Float32Array double loop, and an ONNX
 // Runtime MatMul + TopK supplied by the caller (onnxruntime-node or onnxruntime-web). Each case also
 // reports its top-k agreement with the naive fp32 search (quantised storage may swap near ties).
+import type { SearchPool } from '../../src/core/searchPool.ts';
 import { matrixKernel, quantizeMatrix, relaxedSimdAvailable, topK, type ConceptMatrix } from '../../src/core/vectors.ts';
 import { naiveTopK, recallAgainst, type SearchData } from './datasets.ts';
 import { timeRuns, type Sample } from './stats.ts';
@@ -29,12 +30,16 @@ export interface SearchCaseOptions {
   ort?: OrtSearchCase[];
   /** Progress line per finished case. */
   log?: (line: string) => void;
+  /** Helper workers of this realm (src/core/searchPool.ts): adds the multi-threaded cases. */
+  pool?: SearchPool | null;
 }
 
 /** Case names, shared so the report can find them in both realms. */
 export const CASE = {
   int8Wasm: 'project topK, int8, WASM SIMD kernel',
   int8Relaxed: 'project topK, int8, WASM relaxed SIMD kernel, 7-bit queries',
+  int8Pool: 'project topK, int8, WASM SIMD kernel, rows split over all cores',
+  int8RelaxedPool: 'project topK, int8, WASM relaxed SIMD kernel, 7-bit queries, rows split over all cores',
   f16Wasm: 'project topK, f16, WASM SIMD kernel',
   int8Js: 'project topK, int8, JS fallback',
   f16Js: 'project topK, f16, JS fallback',
@@ -55,12 +60,11 @@ export async function runSearchCases(data: SearchData, o: SearchCaseOptions): Pr
     cases.push(c);
     log(`${c.name}: median ${c.sample.median.toFixed(1)} ms`);
   };
-  const project = async (name: string, storage: 'int8' | 'f16', which: 'wasm' | 'js', slow: boolean, int8Query: 'i16' | 'i7' = 'i16'): Promise<void> => {
+  const project = async (name: string, storage: 'int8' | 'f16', which: 'wasm' | 'js', slow: boolean, int8Query: 'i16' | 'i7' = 'i16', m = matrices[storage], note?: string): Promise<void> => {
     if (which === 'wasm' && kernel !== 'wasm-simd') {
       add({ name, sample: { runs: [], median: NaN, min: NaN, max: NaN }, note: 'n/a: WebAssembly SIMD kernel unavailable here' });
       return;
     }
-    const m = matrices[storage];
     const options = { kernel: which, int8Query } as const;
     const recall = recallAgainst(reference, topK(m, data.queries, data.queryCount, k, options).indices, data.queryCount, k);
     const sample = await timeRuns(() => topK(m, data.queries, data.queryCount, k, options), {
@@ -69,11 +73,24 @@ export async function runSearchCases(data: SearchData, o: SearchCaseOptions): Pr
       warmup: slow ? 0 : 1,
       ...(slow ? { budgetMs: o.slowBudgetMs, minRuns: 3 } : {}),
     });
-    add({ name, sample, recall });
+    add({ name, sample, recall, note });
   };
   await project(CASE.int8Wasm, 'int8', 'wasm', false);
   if (relaxedSimdAvailable()) await project(CASE.int8Relaxed, 'int8', 'wasm', false, 'i7');
   else add({ name: CASE.int8Relaxed, sample: { runs: [], median: NaN, min: NaN, max: NaN }, note: 'n/a: no (working) relaxed SIMD here' });
+  const pool = o.pool;
+  if (pool && kernel === 'wasm-simd') {
+    const shared = pool.adopt(matrices.int8);
+    // The helpers read the new matrix when they next yield; give them a moment so no timed run pays for it.
+    for (let i = 0; i < 50 && pool.readyHelpers < pool.size; i++) await new Promise((r) => setTimeout(r, 20));
+    const threads = `${pool.readyHelpers + 1} threads`;
+    await project(CASE.int8Pool, 'int8', 'wasm', false, 'i16', shared, threads);
+    if (relaxedSimdAvailable()) await project(CASE.int8RelaxedPool, 'int8', 'wasm', false, 'i7', shared, threads);
+    pool.release(shared);
+  } else {
+    const why = pool ? 'WebAssembly SIMD kernel unavailable here' : 'no helper workers here (one core, or no shared memory)';
+    add({ name: CASE.int8Pool, sample: { runs: [], median: NaN, min: NaN, max: NaN }, note: `n/a: ${why}` });
+  }
   await project(CASE.f16Wasm, 'f16', 'wasm', false);
   await project(CASE.int8Js, 'int8', 'js', true);
   await project(CASE.f16Js, 'f16', 'js', true);

@@ -136,10 +136,11 @@ describe('extraction pipeline', () => {
     const focus = { skill: 0.5, occupation: 0.45 };
     const partials: { result: ExtractionResult; done: number; total: number; pairsSoFar: number }[] = [];
     const reranker = new OverlapReranker();
-    const r = await extract(AD, { ...ctx, reranker }, { rerankFocus: focus, rerankBatch: 3 }, (result, done, total) => partials.push({ result, done, total, pairsSoFar: reranker.pairs }));
+    const r = await extract(AD, { ...ctx, reranker }, { rerankFocus: focus, rerankBatch: 3, rerankFirstBatch: 1 }, (result, done, total) => partials.push({ result, done, total, pairsSoFar: reranker.pairs }));
     const total = r.refinement!.total;
     expect(total).toBeGreaterThan(6);
-    expect(partials.map((p) => p.done)).toEqual(Array.from({ length: Math.ceil(total / 3) }, (_, i) => i * 3));
+    // 0 before any pair, 1 after the (smaller) first batch, then every 3.
+    expect(partials.map((p) => p.done)).toEqual([0, ...Array.from({ length: Math.ceil((total - 1) / 3) }, (_, i) => 1 + i * 3)]);
     expect(partials.every((p) => p.total === total && p.done === p.pairsSoFar && p.result.refinement?.done === p.done && p.result.partial === true)).toBe(true);
     expect(r.partial).toBeUndefined();
     // The first is the embedding-stage result, before any pair was scored.
@@ -155,7 +156,7 @@ describe('extraction pipeline', () => {
       for (const [k, v] of before) expect(after.get(k)).toBe(v);
     }
     expect(r.stage).toBe('reranked');
-    const plain = await extract(AD, { ...ctx, reranker: new OverlapReranker() }, { rerankFocus: focus, rerankBatch: 3 });
+    const plain = await extract(AD, { ...ctx, reranker: new OverlapReranker() }, { rerankFocus: focus, rerankBatch: 3, rerankFirstBatch: 1 });
     const strip = (x: ExtractionResult) => ({ ...x, timings: {} });
     expect(strip(r)).toEqual(strip(plain));
   });
@@ -169,9 +170,9 @@ describe('extraction pipeline', () => {
     const strip = (x: ExtractionResult) => ({ ...x, timings: {} });
     expect(strip(none)).toEqual(strip(await extract(AD, ctx, { rerankFocus: focus })));
     events.length = 0;
-    const later = await extract(AD, { ...ctx, rerankerWhenReady: async () => (events.push('asked'), new OverlapReranker()) }, { rerankFocus: focus, rerankBatch: 100 }, onProgress);
+    const later = await extract(AD, { ...ctx, rerankerWhenReady: async () => (events.push('asked'), new OverlapReranker()) }, { rerankFocus: focus, rerankBatch: 100, rerankFirstBatch: 100 }, onProgress);
     expect(events).toEqual(['progress 0', 'asked']);
-    expect(strip(later)).toEqual(strip(await extract(AD, { ...ctx, reranker: new OverlapReranker() }, { rerankFocus: focus, rerankBatch: 100 })));
+    expect(strip(later)).toEqual(strip(await extract(AD, { ...ctx, reranker: new OverlapReranker() }, { rerankFocus: focus, rerankBatch: 100, rerankFirstBatch: 100 })));
     expect(later.stage).toBe('reranked');
   });
 

@@ -64,8 +64,10 @@ export interface ExtractOptions {
    * (rerankShortlist.ts; each concept once, against its best segment). 0 disables reranking.
    */
   rerankLimit: number;
-  /** Pairs scored between two progress reports (ExtractionProgress): the first refined results come after one batch. */
+  /** Pairs scored between two progress reports (ExtractionProgress). */
   rerankBatch: number;
+  /** Pairs of the first batch, after which the first refined results show: fewer, so they come sooner. */
+  rerankFirstBatch: number;
   /**
    * The cuts (cosine scale, one per kind) the shortlist centres on: candidates nearest to them are the
    * most uncertain and are scored first; those RERANK_BAND_BELOW under them are not scored. The worker
@@ -95,10 +97,11 @@ export interface ExtractOptions {
 export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = {
   segment: {},
   topK: 10,
-  // BENCHMARKS.md (2b): 40 pairs of a 500-word ad cost about 20-25 s on WASM q8 with bge-reranker-v2-m3
-  // on a 2-core machine, 4 of them about 2-3 s (the first refined results).
+  // BENCHMARKS.md (2b): a bge-reranker-v2-m3 pair of a 500-word ad costs ~1.7-2.2 s on WASM q8 on a
+  // 2-core machine, so 40 pairs take minutes there and a first batch of 2 shows results after ~4 s.
   rerankLimit: 40,
   rerankBatch: 4,
+  rerankFirstBatch: 2,
   // The default preset's (bge-m3) cuts, thresholds.ts; the engine passes the preset's or the user's.
   rerankFocus: { skill: 0.6, occupation: 0.6 },
   documentTopK: 10,
@@ -462,7 +465,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
     // (0 keeps their cosine, another scale, out of the 'auto' cut; the 'retrieval' basis still shows them).
     for (const r of shortlist.below) map.find(r.kind, r.index).rerank = 0;
     let done = 0;
-    const batches = batchesOf(shortlist.items, opts.rerankBatch);
+    const batches = batchesOf(shortlist.items, opts.rerankBatch, opts.rerankFirstBatch);
     for (const batch of batches) {
       for (const { query, items } of groupByQuery(batch)) {
         const q = queries[query];

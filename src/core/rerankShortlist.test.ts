@@ -59,6 +59,7 @@ describe('rerank shortlist', () => {
   it('cuts batches and groups a batch by query in first-seen order', () => {
     expect(batchesOf([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(batchesOf([1, 2], 0)).toEqual([[1], [2]]);
+    expect(batchesOf([1, 2, 3, 4, 5, 6, 7], 4, 2)).toEqual([[1, 2], [3, 4, 5, 6], [7]]);
     const groups = groupByQuery([cand('skill', 1, 0.6, 0, 4), cand('skill', 2, 0.6, 0, 1), cand('occupation', 3, 0.5, 0, 4)]);
     expect(groups.map((g) => [g.query, ids(g.items)])).toEqual([
       [4, ['s1', 'o3']],

@@ -89,11 +89,14 @@ export function rerankShortlist(candidates: readonly RerankCandidate[], band: Re
   return out;
 }
 
-/** Consecutive slices of `size` (at least 1): the batches refinement reports progress after. */
-export function batchesOf<T>(items: readonly T[], size: number): T[][] {
+/**
+ * Consecutive slices: the first of `first` items, then of `size` (each at least 1): the batches
+ * refinement reports progress after.
+ */
+export function batchesOf<T>(items: readonly T[], size: number, first = size): T[][] {
   const step = Math.max(1, Math.floor(size));
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += step) out.push(items.slice(i, i + step));
+  for (let i = 0, n = Math.max(1, Math.floor(first)); i < items.length; i += n, n = step) out.push(items.slice(i, i + n));
   return out;
 }
 

@@ -10,7 +10,14 @@
 // known-answer test, dotI8 is used. The test is there because validating proves only that the engine
 // parses the instruction: Node 20's flagged implementation validates but its baseline compiler
 // (Liftoff) computes wrong sums (doubled, accumulator ignored), while its optimising tier is right.
-import { VECTOR_KERNEL_RELAXED_WASM, VECTOR_KERNEL_WASM } from './kernels/vectorKernel.generated.ts';
+// Each module also comes in a shared-memory build (the same source, its memory import declared
+// shared) for matrices that several workers search together (searchPool.ts): `shared` selects it.
+import {
+  VECTOR_KERNEL_RELAXED_SHARED_WASM,
+  VECTOR_KERNEL_RELAXED_WASM,
+  VECTOR_KERNEL_SHARED_WASM,
+  VECTOR_KERNEL_WASM,
+} from './kernels/vectorKernel.generated.ts';
 
 /** (row, scale, rows, stride, q, out): all byte addresses / counts, see kernels/vectorKernel.wat. */
 export type DotKernel = (row: number, scale: number, rows: number, stride: number, q: number, out: number) => void;
@@ -29,21 +36,56 @@ export interface KernelInstance {
   readonly dotF16: DotKernel;
 }
 
-let cachedBytes: Uint8Array<ArrayBuffer> | undefined;
-let cachedRelaxedBytes: Uint8Array<ArrayBuffer> | undefined;
-let cachedModule: WebAssembly.Module | null | undefined;
-let cachedRelaxedModule: WebAssembly.Module | null | undefined;
+export type KernelName = 'dotI8' | 'dotF16' | 'dotI8Relaxed';
+
+/**
+ * One kernel call's arguments (byte addresses and counts, see kernels/*.wat). Rows are independent,
+ * so rows [r0, r1) of a call are the call with row + r0 * stride, scale + r0 * 4, out + r0 * 16 and
+ * corr + r0 * 4 (`sliceRows`): that is how searchPool.ts splits one call across workers.
+ */
+export interface KernelCall {
+  kernel: KernelName;
+  row: number;
+  scale: number;
+  rows: number;
+  stride: number;
+  q: number;
+  out: number;
+  corr: number;
+}
+
+/** Rows [r0, r1) of a call. */
+export function sliceRows(call: KernelCall, r0: number, r1: number): KernelCall {
+  return { ...call, row: call.row + r0 * call.stride, scale: call.scale + r0 * 4, rows: r1 - r0, out: call.out + r0 * 16, corr: call.corr + r0 * 4 };
+}
+
+/** Runs a call on kernels bound to the memory its addresses refer to. */
+export function runKernelCall(base: KernelInstance, relaxed: RelaxedKernelInstance | null, c: KernelCall): void {
+  if (c.kernel === 'dotI8Relaxed') {
+    if (!relaxed) throw new Error('the relaxed-SIMD kernel is not available here');
+    relaxed.dotI8Relaxed(c.row, c.scale, c.rows, c.stride, c.q, c.out, c.corr);
+  } else {
+    base[c.kernel](c.row, c.scale, c.rows, c.stride, c.q, c.out);
+  }
+}
+
+const bytesCache = new Map<string, Uint8Array<ArrayBuffer>>();
+const moduleCache = new Map<string, WebAssembly.Module | null>();
+
+function memoBytes(key: string, base64: string): Uint8Array<ArrayBuffer> {
+  let bytes = bytesCache.get(key);
+  if (!bytes) bytesCache.set(key, (bytes = decodeBase64(base64)));
+  return bytes;
+}
 
 /** The kernel binary (memoised), decoded from the generated module. */
-export function vectorKernelBytes(): Uint8Array<ArrayBuffer> {
-  cachedBytes ??= decodeBase64(VECTOR_KERNEL_WASM);
-  return cachedBytes;
+export function vectorKernelBytes(shared = false): Uint8Array<ArrayBuffer> {
+  return shared ? memoBytes('shared', VECTOR_KERNEL_SHARED_WASM) : memoBytes('own', VECTOR_KERNEL_WASM);
 }
 
 /** The relaxed-SIMD int8 kernel binary (memoised). */
-export function relaxedKernelBytes(): Uint8Array<ArrayBuffer> {
-  cachedRelaxedBytes ??= decodeBase64(VECTOR_KERNEL_RELAXED_WASM);
-  return cachedRelaxedBytes;
+export function relaxedKernelBytes(shared = false): Uint8Array<ArrayBuffer> {
+  return shared ? memoBytes('relaxed-shared', VECTOR_KERNEL_RELAXED_SHARED_WASM) : memoBytes('relaxed-own', VECTOR_KERNEL_RELAXED_WASM);
 }
 
 // atob exists in browsers, workers and Node >= 16; Uint8Array.fromBase64 is not yet everywhere.
@@ -66,31 +108,37 @@ function compileIfValid(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module | nu
   return null;
 }
 
-/** The compiled kernel module, or null where WebAssembly SIMD cannot be used here. */
-export function wasmKernelModule(): WebAssembly.Module | null {
-  if (cachedModule === undefined) cachedModule = compileIfValid(vectorKernelBytes());
-  return cachedModule;
+function memoModule(key: string, make: () => WebAssembly.Module | null): WebAssembly.Module | null {
+  if (!moduleCache.has(key)) moduleCache.set(key, make());
+  return moduleCache.get(key) ?? null;
+}
+
+/**
+ * The compiled kernel module, or null where WebAssembly SIMD cannot be used here (shared: also
+ * where shared WebAssembly memory, i.e. the threads feature, is missing).
+ */
+export function wasmKernelModule(shared = false): WebAssembly.Module | null {
+  return memoModule(shared ? 'shared' : 'own', () => compileIfValid(vectorKernelBytes(shared)));
 }
 
 /**
  * The compiled relaxed-SIMD int8 kernel, or null where relaxed SIMD is missing. Validating this very
  * module is the feature test: an engine that accepts it runs exactly these instructions.
  */
-export function relaxedKernelModule(): WebAssembly.Module | null {
-  if (cachedRelaxedModule === undefined) {
-    const module = wasmKernelModule() ? compileIfValid(relaxedKernelBytes()) : null;
-    cachedRelaxedModule = module && relaxedKernelWorks(module) ? module : null;
-  }
-  return cachedRelaxedModule;
+export function relaxedKernelModule(shared = false): WebAssembly.Module | null {
+  return memoModule(shared ? 'relaxed-shared' : 'relaxed-own', () => {
+    const module = wasmKernelModule(shared) ? compileIfValid(relaxedKernelBytes(shared)) : null;
+    return module && relaxedKernelWorks(module, shared) ? module : null;
+  });
 }
 
 /**
  * Known-answer test of a compiled relaxed kernel: 2 rows x 32 dims with the extreme int8 values and
  * 7-bit queries, against exact integer sums. True when both kernels give exactly those.
  */
-export function relaxedKernelWorks(relaxed: WebAssembly.Module): boolean {
+export function relaxedKernelWorks(relaxed: WebAssembly.Module, shared = false): boolean {
   try {
-    const memory = new WebAssembly.Memory({ initial: 1 });
+    const memory = new WebAssembly.Memory(shared ? { initial: 1, maximum: 1, shared: true } : { initial: 1 });
     const { dotI8Relaxed, sumsI8 } = new WebAssembly.Instance(relaxed, { env: { memory } }).exports as unknown as RelaxedKernelInstance;
     const rows = 2;
     const stride = 32;
@@ -127,8 +175,8 @@ export function instantiateKernel(module: WebAssembly.Module, memory: WebAssembl
 }
 
 /** The relaxed-SIMD kernel bound to `memory`, or null where relaxed SIMD is missing or wrong here. */
-export function instantiateRelaxedKernel(memory: WebAssembly.Memory): RelaxedKernelInstance | null {
-  const module = relaxedKernelModule();
+export function instantiateRelaxedKernel(memory: WebAssembly.Memory, shared = false): RelaxedKernelInstance | null {
+  const module = relaxedKernelModule(shared);
   if (!module) return null;
   const { dotI8Relaxed, sumsI8 } = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as RelaxedKernelInstance;
   return { dotI8Relaxed, sumsI8 };

@@ -38,7 +38,9 @@ import {
   instantiateKernel,
   instantiateRelaxedKernel,
   relaxedKernelModule,
+  runKernelCall,
   wasmKernelModule,
+  type KernelCall,
   type KernelInstance,
   type RelaxedKernelInstance,
 } from './vectorKernel.ts';
@@ -60,6 +62,14 @@ export interface TopKResult {
 }
 
 export type VectorKernel = 'wasm-simd' | 'js';
+
+/**
+ * Runs a matrix's kernel calls, possibly split by rows across workers that share its memory
+ * (searchPool.ts); `here` runs a part in this realm. Results must be those of `here(call)`.
+ */
+export interface KernelTeam {
+  run(call: KernelCall, here: (part: KernelCall) => void): void;
+}
 
 export interface SearchOptions {
   /** 'auto' (default) uses the WebAssembly SIMD kernel when this matrix has one; 'wasm' insists on it. */
@@ -103,6 +113,8 @@ class PackedMatrix implements ConceptMatrix {
   /** The matrix's WebAssembly.Memory (null on the JS path), for binding the relaxed kernel lazily. */
   readonly memory: WebAssembly.Memory | null;
   private relaxedKernel: RelaxedKernelInstance | null | undefined;
+  /** Helpers that share this matrix's memory (searchPool.ts), or null: every call runs here. */
+  team: KernelTeam | null = null;
   /** int8: R(query) of the query being prepared. */
   readonly rotatedQuery: Float64Array;
   readonly dataOffset = 0;
@@ -115,6 +127,8 @@ class PackedMatrix implements ConceptMatrix {
     readonly rows: number,
     readonly dims: number,
     readonly storage: MatrixStorage,
+    /** Whether the memory is a shared WebAssembly.Memory (SharedArrayBuffer) that workers can search together. */
+    readonly shared = false,
   ) {
     this.stride = Math.ceil(dims / ROW_ALIGN) * ROW_ALIGN;
     const elemBytes = storage === 'int8' ? 1 : 2;
@@ -127,14 +141,17 @@ class PackedMatrix implements ConceptMatrix {
     let buffer: ArrayBuffer | undefined;
     let kernel: KernelInstance | null = null;
     let wasmMemory: WebAssembly.Memory | null = null;
-    const module = wasmKernelModule();
+    const module = wasmKernelModule(shared);
+    if (shared && !module) throw new Error('shared WebAssembly memory is not available here');
     if (module) {
       try {
-        const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(total / 65536)) });
+        const pages = Math.max(1, Math.ceil(total / 65536));
+        const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
         kernel = instantiateKernel(module, memory);
         wasmMemory = memory;
         buffer = memory.buffer;
-      } catch {
+      } catch (e) {
+        if (shared) throw e;
         // Memory beyond what this engine grants: the JS path works on an ordinary buffer.
         kernel = null;
       }
@@ -155,11 +172,23 @@ class PackedMatrix implements ConceptMatrix {
   /** int8 only: the relaxed kernel with this matrix's row corrections ready, or null. */
   relaxed(): RelaxedKernelInstance | null {
     if (this.relaxedKernel === undefined) {
-      this.relaxedKernel = this.storage === 'int8' && this.memory ? instantiateRelaxedKernel(this.memory) : null;
+      this.relaxedKernel = this.storage === 'int8' && this.memory ? instantiateRelaxedKernel(this.memory, this.shared) : null;
       // Rows are final once a search can run (quantizeMatrix / decodeMatrix filled them).
       this.relaxedKernel?.sumsI8(this.dataOffset, this.rows, this.stride, this.corrOffset);
     }
     return this.relaxedKernel;
+  }
+
+  /** Runs a kernel call: through the team when there is one, else here. */
+  call(c: KernelCall): void {
+    const here = (part: KernelCall): void => runKernelCall(this.kernel!, part.kernel === 'dotI8Relaxed' ? this.relaxed() : null, part);
+    if (this.team) this.team.run(c, here);
+    else here(c);
+  }
+
+  /** Byte length of everything the kernels read and write (data, scales, corrections, scratch). */
+  get byteLength(): number {
+    return this.outOffset + this.rows * QUERY_BLOCK * 4;
   }
 }
 
@@ -435,6 +464,39 @@ export function matrixKernel(matrix: ConceptMatrix): VectorKernel {
   return asPacked(matrix).kernel ? 'wasm-simd' : 'js';
 }
 
+/**
+ * A copy of the matrix in a shared WebAssembly.Memory, for searching it from several workers
+ * (searchPool.ts), or null where that is impossible: no shared memory or threads feature (a page
+ * that is not cross-origin isolated), or a matrix on the JS path. Search results are the same.
+ */
+export function shareMatrix(matrix: ConceptMatrix): ConceptMatrix | null {
+  const m = asPacked(matrix);
+  if (m.shared) return m;
+  if (!m.memory || typeof SharedArrayBuffer === 'undefined' || !wasmKernelModule(true)) return null;
+  let copy: PackedMatrix;
+  try {
+    copy = new PackedMatrix(m.rows, m.dims, m.storage, true);
+  } catch {
+    return null;
+  }
+  // Same shape, same layout: one copy of the bytes carries rows, scales and (if filled) corrections.
+  new Uint8Array(copy.memory!.buffer, 0, m.byteLength).set(new Uint8Array(m.memory.buffer, 0, m.byteLength));
+  return copy;
+}
+
+/** The shared memory of a matrix made by shareMatrix (null for any other). */
+export function sharedMatrixMemory(matrix: ConceptMatrix): WebAssembly.Memory | null {
+  const m = asPacked(matrix);
+  return m.shared ? m.memory : null;
+}
+
+/** Gives a shared matrix the team its kernel calls go through (null: back to this realm alone). */
+export function setMatrixTeam(matrix: ConceptMatrix, team: KernelTeam | null): void {
+  const m = asPacked(matrix);
+  if (team && !m.shared) throw new Error('only a matrix made by shareMatrix can be searched by a team');
+  m.team = team;
+}
+
 /** Whether `int8Query: 'i7'` searches run the relaxed-SIMD kernel in this realm. */
 export function relaxedSimdAvailable(): boolean {
   return wasmKernelModule() !== null && relaxedKernelModule() !== null;
@@ -518,8 +580,7 @@ function scoreBlock(m: PackedMatrix, queries: Float32Array, q0: number, count: n
         for (let d = 0; d < dims; d++) q[base + d] = Math.round(rq[d] * inv);
       }
     }
-    if (relaxed) m.relaxed()!.dotI8Relaxed(m.dataOffset, m.scalesOffset, rows, stride, m.queryOffset, m.outOffset, m.corrOffset);
-    else if (wasm) m.kernel!.dotI8(m.dataOffset, m.scalesOffset, rows, stride, m.queryOffset, m.outOffset);
+    if (wasm) m.call({ kernel: relaxed ? 'dotI8Relaxed' : 'dotI8', row: m.dataOffset, scale: m.scalesOffset, rows, stride, q: m.queryOffset, out: m.outOffset, corr: m.corrOffset });
     else jsDotI8(m);
   } else {
     const q = m.qF32;
@@ -535,7 +596,7 @@ function scoreBlock(m: PackedMatrix, queries: Float32Array, q0: number, count: n
         q.set(queries.subarray(src, src + dims), j * stride);
       }
     }
-    if (wasm) m.kernel!.dotF16(m.dataOffset, 0, rows, stride * 2, m.queryOffset, m.outOffset);
+    if (wasm) m.call({ kernel: 'dotF16', row: m.dataOffset, scale: 0, rows, stride: stride * 2, q: m.queryOffset, out: m.outOffset, corr: 0 });
     else jsDotF16(m);
   }
   return blockScales;

@@ -1,6 +1,7 @@
 // Bench worker for vector search in Chromium: builds the synthetic data here (no 72 MB transfer),
 // then runs the shared cases (scripts/bench/searchCases.ts) and, when asked, onnxruntime-web's WASM
 // MatMul + TopK on the same shape.
+import { browserSearchPool } from '../../../workers/browserSearchPool.ts';
 import { clusteredSearchData } from '../datasets.ts';
 import { runSearchCases, type OrtSearchCase } from '../searchCases.ts';
 import { loadOrt } from './ort.ts';
@@ -30,7 +31,9 @@ async function run(req: SearchRequest): Promise<SearchResponse> {
       errors.push(`onnxruntime-web MatMul+TopK: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  const { kernel, cases } = await runSearchCases(data, { k: req.k, runs: req.runs, slowBudgetMs: req.slowBudgetMs, ort: ortCases });
+  const pool = browserSearchPool();
+  const { kernel, cases } = await runSearchCases(data, { k: req.k, runs: req.runs, slowBudgetMs: req.slowBudgetMs, ort: ortCases, pool });
+  pool?.close();
   await release?.();
   return { kernel, crossOriginIsolated: self.crossOriginIsolated, setupMs, cases, errors };
 }

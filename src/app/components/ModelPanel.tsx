@@ -121,7 +121,10 @@ export function ModelPanel() {
             </div>
             <div className="kv-row">
               <dt>Threads</dt>
-              <dd>{status.threads}</dd>
+              <dd data-testid="threads" data-search-helper-shares={status.search.helperShares}>
+                {status.threads} for the model; {status.search.threads} for vector search
+                {status.search.threads > 1 && <span className="muted"> (rows split with {status.search.threads - 1} helper worker{status.search.threads > 2 ? 's' : ''})</span>}
+              </dd>
             </div>
             <div className="kv-row">
               <dt>Cross-origin isolated</dt>
