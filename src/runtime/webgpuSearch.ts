@@ -86,33 +86,39 @@ export async function createGpuSearch(device: GPUDevice, encodedInt8Bytes: Uint8
   const label = options.label ?? 'int8 search';
   const { words, passQueries } = plan;
 
-  pushErrors(device);
-  const module = device.createShaderModule({ label, code: shaderSource });
-  const info = await module.getCompilationInfo();
-  const errors = info.messages.filter((m) => m.type === 'error');
-  if (errors.length) {
-    await popErrors(device, 'shader compilation').catch(() => {});
-    throw new Error(`WebGPU search: the WGSL kernel does not compile here: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
-  }
-  const pipeline = await device.createComputePipelineAsync({ label, layout: 'auto', compute: { module, entryPoint: 'main' } });
-  const layout = pipeline.getBindGroupLayout(0);
   const owned: GPUBuffer[] = [];
   const own = (b: GPUBuffer) => (owned.push(b), b);
-  const queryBuffer = own(device.createBuffer({ label: `${label} queries`, size: passQueries * words * 16, usage: USAGE.STORAGE | USAGE.COPY_DST }));
-  const readback = own(device.createBuffer({ label: `${label} readback`, size: Math.max(4, passQueries * rows * 4), usage: USAGE.MAP_READ | USAGE.COPY_DST }));
-  const chunks: Chunk[] = plan.chunks.map((c, i) => {
-    const packed = packInt8Chunk(encodedInt8Bytes, dims, c);
-    const matrix = own(uploadBuffer(device, packed.words, USAGE.STORAGE, `${label} words ${i}`));
-    const scales = own(uploadBuffer(device, packed.scales, USAGE.STORAGE, `${label} scales ${i}`));
-    const params = own(device.createBuffer({ label: `${label} params ${i}`, size: 16, usage: USAGE.UNIFORM | USAGE.COPY_DST }));
-    const out = own(device.createBuffer({ label: `${label} scores ${i}`, size: passQueries * c.rows * 4, usage: USAGE.STORAGE | USAGE.COPY_SRC }));
-    const bindGroup = device.createBindGroup({
-      label: `${label} bind group ${i}`,
-      layout,
-      entries: [params, matrix, scales, queryBuffer, out].map((buffer, binding) => ({ binding, resource: { buffer } })),
+  let pipeline: GPUComputePipeline;
+  let queryBuffer: GPUBuffer;
+  let readback: GPUBuffer;
+  let chunks: Chunk[];
+  pushErrors(device);
+  try {
+    const module = device.createShaderModule({ label, code: shaderSource });
+    const errors = (await module.getCompilationInfo()).messages.filter((m) => m.type === 'error');
+    if (errors.length) throw new Error(`WebGPU search: the WGSL kernel does not compile here: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
+    pipeline = await device.createComputePipelineAsync({ label, layout: 'auto', compute: { module, entryPoint: 'main' } });
+    const layout = pipeline.getBindGroupLayout(0);
+    queryBuffer = own(device.createBuffer({ label: `${label} queries`, size: passQueries * words * 16, usage: USAGE.STORAGE | USAGE.COPY_DST }));
+    readback = own(device.createBuffer({ label: `${label} readback`, size: Math.max(4, passQueries * rows * 4), usage: USAGE.MAP_READ | USAGE.COPY_DST }));
+    chunks = plan.chunks.map((c, i) => {
+      const packed = packInt8Chunk(encodedInt8Bytes, dims, c);
+      const matrix = own(uploadBuffer(device, packed.words, USAGE.STORAGE, `${label} words ${i}`));
+      const scales = own(uploadBuffer(device, packed.scales, USAGE.STORAGE, `${label} scales ${i}`));
+      const params = own(device.createBuffer({ label: `${label} params ${i}`, size: 16, usage: USAGE.UNIFORM | USAGE.COPY_DST }));
+      const out = own(device.createBuffer({ label: `${label} scores ${i}`, size: passQueries * c.rows * 4, usage: USAGE.STORAGE | USAGE.COPY_SRC }));
+      const bindGroup = device.createBindGroup({
+        label: `${label} bind group ${i}`,
+        layout,
+        entries: [params, matrix, scales, queryBuffer, out].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      });
+      return { ...c, params, out, bindGroup };
     });
-    return { ...c, params, out, bindGroup };
-  });
+  } catch (e) {
+    await popErrors(device, 'setup').catch(() => {});
+    for (const b of owned) b.destroy();
+    throw e;
+  }
   try {
     await popErrors(device, `uploading ${rows} x ${dims} int8 (${chunks.length} chunk${chunks.length === 1 ? '' : 's'})`);
   } catch (e) {
