@@ -1,7 +1,7 @@
 // The bench page's entry: exposes window.benchApi, which runs each request in a fresh module worker
 // (like the app's engine worker) and terminates it afterwards, so one benchmark's memory and JIT
 // state never leak into the next.
-import type { BenchApi, InferenceRequest, InferenceResponse, SearchRequest, SearchResponse } from './protocol.ts';
+import type { BenchApi, GpuCheckRequest, GpuCheckResponse, InferenceRequest, InferenceResponse, SearchRequest, SearchResponse } from './protocol.ts';
 
 function inWorker<Req, Res>(make: () => Worker, req: Req): Promise<Res> {
   const worker = make();
@@ -24,6 +24,8 @@ const api: BenchApi = {
     inWorker<SearchRequest, SearchResponse>(() => new Worker(new URL('./search.worker.ts', import.meta.url), { type: 'module' }), req),
   inference: (req: InferenceRequest) =>
     inWorker<InferenceRequest, InferenceResponse>(() => new Worker(new URL('./inference.worker.ts', import.meta.url), { type: 'module' }), req),
+  gpuSearchCheck: (req: GpuCheckRequest) =>
+    inWorker<GpuCheckRequest, GpuCheckResponse>(() => new Worker(new URL('./gpuSearch.worker.ts', import.meta.url), { type: 'module' }), req),
 };
 
 (globalThis as unknown as { benchApi: BenchApi }).benchApi = api;

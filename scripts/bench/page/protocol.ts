@@ -66,7 +66,53 @@ export interface InferenceResponse {
   errors: string[];
 }
 
+/** One synthetic matrix for the WGSL kernel's correctness check (scripts/bench/page/gpuSearch.ts). */
+export interface GpuCheckCase {
+  name: string;
+  rows: number;
+  dims: number;
+  queryCount: number;
+  k: number;
+  seed: number;
+  /** Rows at the end that repeat the queries' source rows: exact ties, where the lower row must come first. */
+  duplicates: number;
+  /** Lower buffer limits, to force several chunks and passes. */
+  limits?: { maxStorageBufferBindingSize?: number; maxBufferSize?: number };
+}
+
+export interface GpuCheckRequest {
+  cases: GpuCheckCase[];
+}
+
+/** A top-k result as JSON: -Infinity scores and the exact scores of missing (-1) rows are null. */
+export interface GpuCheckTopK {
+  indices: number[];
+  scores: (number | null)[];
+  /** The exact (f64) score of each returned row. */
+  exact: (number | null)[];
+}
+
+export interface GpuCheckCaseResult {
+  name: string;
+  chunks: number;
+  passes: number;
+  k: number;
+  gpu: GpuCheckTopK;
+  cpu: GpuCheckTopK;
+  /** Over every (query, row): |score - exact| of the WGSL kernel, of the CPU topK path, and between them. */
+  maxGpuError: number;
+  maxCpuError: number;
+  maxGpuCpuDiff: number;
+}
+
+export interface GpuCheckResponse {
+  isFallbackAdapter: boolean;
+  adapter: string;
+  cases: GpuCheckCaseResult[];
+}
+
 export interface BenchApi {
   search(req: SearchRequest): Promise<SearchResponse>;
   inference(req: InferenceRequest): Promise<InferenceResponse>;
+  gpuSearchCheck(req: GpuCheckRequest): Promise<GpuCheckResponse>;
 }

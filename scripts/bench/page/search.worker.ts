@@ -1,8 +1,10 @@
 // Bench worker for vector search in Chromium: builds the synthetic data here (no 72 MB transfer),
-// then runs the shared cases (scripts/bench/searchCases.ts) and, when asked, onnxruntime-web's WASM
-// MatMul + TopK on the same shape.
+// then runs the shared cases (scripts/bench/searchCases.ts, with helper workers for the multi-core
+// rows), when asked onnxruntime-web's WASM MatMul + TopK on the same shape, and the WGSL kernel where
+// the adapter is a real GPU (gpuSearch.ts).
 import { browserSearchPool } from '../../../workers/browserSearchPool.ts';
 import { clusteredSearchData } from '../datasets.ts';
+import { gpuSearchCase } from './gpuSearch.ts';
 import { runSearchCases, type OrtSearchCase } from '../searchCases.ts';
 import { loadOrt } from './ort.ts';
 import type { SearchRequest, SearchResponse } from './protocol.ts';
@@ -35,6 +37,8 @@ async function run(req: SearchRequest): Promise<SearchResponse> {
   const { kernel, cases } = await runSearchCases(data, { k: req.k, runs: req.runs, slowBudgetMs: req.slowBudgetMs, ort: ortCases, pool });
   pool?.close();
   await release?.();
+  // After the CPU cases, so that the GPU's upload and its threads do not disturb their timings.
+  cases.push(await gpuSearchCase(data, req.k, req.runs));
   return { kernel, crossOriginIsolated: self.crossOriginIsolated, setupMs, cases, errors };
 }
 
