@@ -3,6 +3,7 @@
 // regeneration and cache backup through one inference queue. Pipeline, cache and device logic live
 // in src/core and src/db; this class wires them to browser APIs and reports status.
 import { KINDS, selfCheckCosines, SELF_CHECK_MIN_COSINE } from '../src/core/cacheAsset.ts';
+import { matrixKernel } from '../src/core/vectors.ts';
 import { chooseDevice, wasmThreads, type DeviceChoice, type GpuProbe } from '../src/core/device.ts';
 import { SELF_CHECK_TEXTS } from '../src/core/embeddingManifest.ts';
 import { buildLexicalIndex, type LexicalIndex, type LexicalMatch } from '../src/core/lexical.ts';
@@ -29,6 +30,7 @@ import { env } from '@huggingface/transformers';
 import { configureTransformers, loadEmbedder, loadReranker, type FileProgress, type LoadedEmbedder, type LoadedReranker } from '../src/runtime/transformersModels.ts';
 import { BatchJobs } from './batchJobs.ts';
 import { browserSearchPool } from './browserSearchPool.ts';
+import { startGpuConceptSearch, type GpuConceptSearch } from './gpuConceptSearch.ts';
 import { ENGINE_WEBGPU_LOST, type BatchView, type CacheView, type EngineApi, type EngineConfig, type EngineStatus, type ExtractRequest, type RegenerationView, type StaleCacheView } from './engineApi.ts';
 
 const DEFAULT_STORAGE = 'int8' as const;
@@ -113,6 +115,8 @@ export class Engine implements EngineApi {
   private gpu?: GpuProbe;
   /** Helper workers that search the cache's matrices with this one (null: one core, or not isolated). */
   private readonly searchPool = browserSearchPool();
+  /** The WGSL concept search over the active cache, once started (null search: the CPU kernel). */
+  private gpuSearch?: GpuConceptSearch;
 
   async init(config: EngineConfig, onStatus: (s: EngineStatus) => void): Promise<EngineStatus> {
     this.config = config;
@@ -129,7 +133,7 @@ export class Engine implements EngineApi {
       dtype: null,
       threads: wasmThreads(globalThis.navigator?.hardwareConcurrency, isolated),
       crossOriginIsolated: isolated,
-      search: { threads: 1 + (this.searchPool?.size ?? 0), helperShares: 0, fallbacks: 0 },
+      search: { kernel: null, reason: '', threads: 1 + (this.searchPool?.size ?? 0), helperShares: 0, fallbacks: 0 },
       files: [],
       cache: { hash: null, state: 'unknown' },
       regeneration: { state: 'idle', done: 0, total: 0, rate: 0, etaSeconds: 0, resumed: false },
@@ -259,6 +263,23 @@ export class Engine implements EngineApi {
     const pool = this.searchPool;
     if (pool && this.cache) for (const kind of KINDS) pool.release(this.cache.matrices[kind]);
     this.cache = cache && pool ? { ...cache, matrices: { skill: pool.adopt(cache.matrices.skill), occupation: pool.adopt(cache.matrices.occupation) } } : cache;
+    this.gpuSearch?.destroy();
+    this.gpuSearch = undefined;
+    if (this.cache) void this.startGpuSearch(this.cache);
+  }
+
+  private async startGpuSearch(cache: ActiveCache): Promise<void> {
+    const mode = this.config.forceWasm ? 'off' : (this.config.gpuSearch ?? 'auto');
+    const cpu = matrixKernel(cache.matrices.skill);
+    this.s.search.kernel = cpu;
+    const g = await startGpuConceptSearch(cache.matrices, cache.manifest.storage, mode, (reason) => {
+      Object.assign(this.s.search, { kernel: cpu, reason });
+      this.emit();
+    }, this.gpu);
+    if (this.cache !== cache) return g.destroy();
+    this.gpuSearch = g;
+    Object.assign(this.s.search, { kernel: g.search ? 'wgsl' : cpu, reason: g.reason });
+    this.emit();
   }
 
   private cacheView(cache: ActiveCache, message?: string): CacheView {
@@ -543,6 +564,7 @@ export class Engine implements EngineApi {
             }
           : undefined,
         ...(mentions ? { mentions } : {}),
+        ...(this.gpuSearch?.search ? { search: this.gpuSearch.search } : {}),
       },
       options,
       onProgress,

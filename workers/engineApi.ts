@@ -33,6 +33,8 @@ export interface EngineConfig {
   webgpuFailure?: string;
   /** Skip WebGPU even when an adapter exists (user setting and tests). */
   forceWasm?: boolean;
+  /** Concept search on the WGSL kernel: 'auto' on hardware adapters; 'always' on any (?search=gpu: tests, diagnosis). */
+  gpuSearch?: 'auto' | 'always';
   /**
    * 'auto': the reranker is loaded and timed on this device after start-up, and used when refining a
    * full shortlist takes under RERANK_BUDGET_MS (src/core/rerankShortlist.ts); else the page offers it.
@@ -113,8 +115,11 @@ export interface EngineStatus {
   backend: EngineBackend | null;
   dtype: string | null;
   threads: number;
-  /** Vector search: threads (this worker plus helper workers), and row shares the helpers scored so far. */
-  search: { threads: number; helperShares: number; fallbacks: number };
+  /**
+   * Vector search: the kernel and why; threads (this worker plus helper workers) and the row shares
+   * the helpers scored so far (searchPool.ts).
+   */
+  search: { kernel: 'wgsl' | 'wasm-simd' | 'js' | null; reason: string; threads: number; helperShares: number; fallbacks: number };
   crossOriginIsolated: boolean;
   /** Why WebGPU is not used, when it is not. */
   fallbackReason?: string;

@@ -47,11 +47,13 @@ function normalizeHost(host: string): string {
 
 export interface QueryOverrides {
   forceWasm: boolean;
+  /** ?search=gpu: concept search on the WGSL kernel even on a software adapter (tests, diagnosis). */
+  gpuSearchAlways: boolean;
 }
 
 export function queryOverrides(search: string = globalThis.location?.search ?? ''): QueryOverrides {
   const q = new URLSearchParams(search);
-  return { forceWasm: q.get('backend') === 'wasm' };
+  return { forceWasm: q.get('backend') === 'wasm', gpuSearchAlways: q.get('search') === 'gpu' };
 }
 
 /** Absolute URL of an asset under Vite's base, as the worker needs (it has another base URL). */
@@ -77,6 +79,7 @@ export function engineConfig(settings: UserEngineSettings, overrides: QueryOverr
     taxonomyUrl: assetUrl(TAXONOMY_ASSET_PATH),
     embeddingsBaseUrl: assetUrl('embeddings/'),
     forceWasm: settings.forceWasm || overrides.forceWasm,
+    gpuSearch: overrides.gpuSearchAlways ? 'always' : 'auto',
     rerankerEnabled: settings.rerankerEnabled ?? 'auto',
     knownCaches: settings.knownCaches ?? [],
   };

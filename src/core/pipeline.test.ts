@@ -10,7 +10,7 @@ import { RERANK_BAND_BELOW, VERBATIM_LEXICAL } from './rerankShortlist.ts';
 import { validateTaxonomy, type ConceptKind, type Taxonomy } from './taxonomy.ts';
 import { HashingEmbedder, OverlapReranker } from './testing/standIns.ts';
 import { applyThresholds, defaultThresholds } from './thresholds.ts';
-import { quantizeMatrix, type ConceptMatrix } from './vectors.ts';
+import { quantizeMatrix, topK, type ConceptMatrix } from './vectors.ts';
 
 const AD = [
   'Software Developer (m/f/d)',
@@ -262,5 +262,25 @@ describe('extraction pipeline', () => {
     expect(r.scores[0]).toBeCloseTo(1, 3);
     expect(r.scores[1]).toBeCloseTo(0.96, 2);
     expect(r.scores[2]).toBeCloseTo(0.8, 2);
+  });
+
+  it('runs every concept search through the context search when there is one (the GPU path)', async () => {
+    const calls: { kind: ConceptKind; count: number; k: number }[] = [];
+    // The stand-in search nudges every score by the same tiny amount: its results must be the ones used.
+    const search = async (kind: ConceptKind, queries: Float32Array, count: number, k: number) => {
+      calls.push({ kind, count, k });
+      const r = topK(ctx.matrices![kind], queries, count, k);
+      return { ...r, scores: r.scores.map((x) => x + 1e-3) };
+    };
+    const options = { rerankLimit: 0, titleLine: true };
+    const plain = await extract(AD, ctx, options);
+    const viaSearch = await extract(AD, { ...ctx, search }, options);
+    // Segments (skill + occupation), the title line and the whole-document vector (occupations).
+    expect(calls.map((c) => c.kind).sort()).toEqual(['occupation', 'occupation', 'occupation', 'skill']);
+    const retrieval = (r: ExtractionResult) => new Map(r.candidates.map((c) => [`${c.kind}:${c.index}`, c.retrieval]));
+    const a = retrieval(plain);
+    const b = retrieval(viaSearch);
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [key, v] of a) if (v > 0) expect(b.get(key)).toBeCloseTo(v + 1e-3, 5);
   });
 });

@@ -15,7 +15,7 @@ import { bandAround, batchesOf, groupByQuery, rerankShortlist, type RerankCandid
 import { detectSections, sectionAt, type SkippedSection } from './sections.ts';
 import { segmentText, type Segment, type SegmentOptions } from './segment.ts';
 import type { ConceptKind, OccupationConcept, SkillConcept, Taxonomy } from './taxonomy.ts';
-import { topK, type ConceptMatrix } from './vectors.ts';
+import { topK, type ConceptMatrix, type TopKResult } from './vectors.ts';
 
 export type Signal = 'lexical' | 'embedding' | 'reranker' | 'document';
 
@@ -142,7 +142,14 @@ export interface ExtractionContext {
    * language plus English (multilingualLexical.ts findMentionsIn). Spans must be offsets into `text`.
    */
   mentions?: (text: string) => LexicalMatch[];
+  /**
+   * Top-k over `matrices[kind]` done elsewhere (the WGSL kernel on a GPU: workers/gpuConceptSearch.ts),
+   * with topK's result shape and within the tolerance of e2e/webgpuSearch.spec.ts. Absent: topK here.
+   */
+  search?: ConceptSearch;
 }
+
+export type ConceptSearch = (kind: ConceptKind, queries: Float32Array, count: number, k: number) => Promise<TopKResult>;
 
 export type ExtractionStage = 'lexical' | 'embedding' | 'reranked';
 
@@ -348,9 +355,27 @@ export function titleLineOf(text: string): { start: number; end: number } | null
  * topK over concepts: with several rows per concept, asks for more rows and keeps each concept's
  * best one, so the result has the shape of a one-row-per-concept search.
  */
-export function conceptTopK(matrix: ConceptMatrix, owners: Int32Array | undefined, queries: Float32Array, count: number, k: number): ReturnType<typeof topK> {
+export function conceptTopK(matrix: ConceptMatrix, owners: Int32Array | undefined, queries: Float32Array, count: number, k: number): TopKResult {
   if (!owners) return topK(matrix, queries, count, k);
-  const wide = topK(matrix, queries, count, Math.min(matrix.rows, k * 8 + 16));
+  return foldRowOwners(topK(matrix, queries, count, rowsPerConceptK(matrix, k)), owners, count, k);
+}
+
+/** How many rows to ask for so that k distinct concepts are very likely among them. */
+function rowsPerConceptK(matrix: ConceptMatrix, k: number): number {
+  return Math.min(matrix.rows, k * 8 + 16);
+}
+
+/** conceptTopK through the context's search when it has one. */
+async function searchConcepts(ctx: ExtractionContext, kind: ConceptKind, queries: Float32Array, count: number, k: number): Promise<TopKResult> {
+  const matrix = ctx.matrices![kind];
+  const owners = ctx.rowOwners?.[kind];
+  if (!ctx.search) return conceptTopK(matrix, owners, queries, count, k);
+  if (!owners) return ctx.search(kind, queries, count, k);
+  return foldRowOwners(await ctx.search(kind, queries, count, rowsPerConceptK(matrix, k)), owners, count, k);
+}
+
+/** Keeps each concept's best row of a row-level top-k: the shape of a one-row-per-concept search. */
+function foldRowOwners(wide: TopKResult, owners: Int32Array, count: number, k: number): TopKResult {
   const indices = new Int32Array(count * k).fill(-1);
   const scores = new Float32Array(count * k).fill(-Infinity);
   for (let q = 0; q < count; q++) {
@@ -382,7 +407,6 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
   const { embedder, matrices } = ctx;
   const segments = analysedSegments(result);
   if (!embedder || !matrices || segments.length === 0) return result;
-  const owners = ctx.rowOwners ?? {};
 
   let t = now();
   const docChunks = opts.documentTopK > 0 ? documentChunks(segments, opts.documentChunkChars, opts.maxDocumentChunks) : [];
@@ -397,10 +421,11 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
 
   t = now();
   const queryVectors = vectors.subarray(0, queries.length * dims);
-  const hits: Record<ConceptKind, ReturnType<typeof topK>> = {
-    skill: conceptTopK(matrices.skill, owners.skill, queryVectors, queries.length, opts.topK),
-    occupation: conceptTopK(matrices.occupation, owners.occupation, queryVectors, queries.length, opts.topK),
-  };
+  const [skillHits, occupationHits] = await Promise.all([
+    searchConcepts(ctx, 'skill', queryVectors, queries.length, opts.topK),
+    searchConcepts(ctx, 'occupation', queryVectors, queries.length, opts.topK),
+  ]);
+  const hits: Record<ConceptKind, TopKResult> = { skill: skillHits, occupation: occupationHits };
   // Each retrieved concept's best query: the one pair the reranker would score for it.
   const rerankable: RerankCandidate[] = [];
   for (const kind of KINDS) {
@@ -428,7 +453,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
   }
   if (titleText && title) {
     const tv = vectors.subarray((queries.length + docChunks.length) * dims, (queries.length + docChunks.length + 1) * dims);
-    const th = conceptTopK(matrices.occupation, owners.occupation, tv, 1, Math.max(opts.documentTopK, opts.topK));
+    const th = await searchConcepts(ctx, 'occupation', tv, 1, Math.max(opts.documentTopK, opts.topK));
     for (let j = 0; j < th.k && th.indices[j] >= 0; j++) {
       const c = map.get('occupation', th.indices[j], title.start);
       c.title = th.scores[j];
@@ -439,7 +464,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
   if (docChunks.length > 0) {
     const weights = docChunks.map((c) => c.length);
     const docVector = meanOfRows(vectors, queries.length, docChunks.length, dims, weights);
-    const doc = conceptTopK(matrices.occupation, owners.occupation, docVector, 1, opts.documentTopK);
+    const doc = await searchConcepts(ctx, 'occupation', docVector, 1, opts.documentTopK);
     for (let j = 0; j < doc.k && doc.indices[j] >= 0; j++) {
       const c = map.get('occupation', doc.indices[j], segments[0].start);
       c.document = doc.scores[j];

@@ -120,6 +120,13 @@ export function ModelPanel() {
               <dd data-testid="dtype">{status.dtype ?? '—'}</dd>
             </div>
             <div className="kv-row">
+              <dt>Vector search</dt>
+              <dd data-testid="search-kernel" data-kernel={status.search.kernel ?? ''}>
+                {status.search.kernel === 'wgsl' ? 'WebGPU (WGSL kernel)' : status.search.kernel === 'js' ? 'JavaScript' : 'WASM SIMD'}
+                {status.search.reason && <span className="muted"> ({status.search.reason})</span>}
+              </dd>
+            </div>
+            <div className="kv-row">
               <dt>Threads</dt>
               <dd data-testid="threads" data-search-helper-shares={status.search.helperShares}>
                 {status.threads} for the model; {status.search.threads} for vector search
