@@ -182,3 +182,52 @@ test('JSONL with bad lines is processed with the bad lines reported; a non-text 
   await expect(page.getByTestId('batch-draft').getByRole('alert')).toContainText('not text');
   await expect(page.getByTestId('batch-draft').getByRole('button', { name: 'Start batch' })).toBeDisabled();
 });
+
+test('a file too large for the browser storage runs from the open file; after a reload it resumes once that file is opened again', async ({ page }, testInfo) => {
+  test.setTimeout(300_000);
+  // The storage quota, as a 2 GB file meets it (scripts/bench-batch-browser.ts --big-gb 2 runs the
+  // real thing): every write of an input file into IndexedDB fails with QuotaExceededError.
+  await page.addInitScript(() => {
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (this.name === 'files') throw new DOMException('', 'QuotaExceededError');
+      return put.apply(this, args);
+    };
+  });
+  const n = 3000;
+  const file = testInfo.outputPath('big.csv');
+  writeFileSync(file, `id,description\n${Array.from({ length: n }, (_, i) => `ad-${i},"${adText(i)}"`).join('\n')}\n`);
+  await openBatchView(page);
+  await page.getByLabel('Batch input files').setInputFiles(file);
+  const draft = page.getByTestId('batch-draft');
+  await draft.getByLabel('Text column').selectOption('description');
+  await draft.getByLabel('Id column').selectOption('id');
+  await draft.getByRole('button', { name: 'Start batch' }).click();
+  await expect(page.getByText(/big\.csv \(.+\) is too large for this browser's storage, so no copy is kept/)).toBeVisible();
+  const progress = page.getByTestId('batch-progress');
+  await expect(progress).toHaveAttribute('data-state', 'running', { timeout: ENGINE_TIMEOUT });
+  await expect.poll(() => documentsDone(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(50);
+  // Paused, then reloaded: the page that held the open file is gone.
+  await page.getByTestId('batch-job').first().getByRole('button', { name: 'Pause' }).click();
+  await expect(progress).toHaveAttribute('data-state', 'paused', { timeout: 30_000 });
+  expect(await documentsDone(page)).toBeLessThan(n);
+  await page.reload();
+  await waitDenseReady(page);
+  const job = page.getByTestId('batch-job').first();
+  await expect(job).toHaveAttribute('data-state', 'paused');
+  await expect(job.getByRole('button', { name: 'Resume', exact: true })).toHaveCount(0);
+  // Another file is refused, with what the job expects; nothing runs.
+  const other = testInfo.outputPath('other.csv');
+  writeFileSync(other, 'id,description\nx,"SQL"\n');
+  await job.getByLabel('Input file of big.csv').setInputFiles(other);
+  await expect(page.getByText(/Not resumed: other\.csv \(\d+ bytes\) is not the job's input file big\.csv/)).toBeVisible();
+  await expect(job).toHaveAttribute('data-state', 'paused');
+  // The same file: it resumes from the checkpoint and ends with every document once.
+  await job.getByLabel('Input file of big.csv').setInputFiles(file);
+  await expect(progress).toHaveAttribute('data-state', 'done', { timeout: 240_000 });
+  await expect(page.getByTestId('batch-documents')).toHaveText(n.toLocaleString('en'));
+  const jsonl = await download(page, /^Download JSONL$/);
+  const ids = jsonl.trim().split('\n').map((l) => (JSON.parse(l) as { id: string; kind: string; uri: string }));
+  expect(new Set(ids.map((r) => r.id)).size).toBe(n);
+  expect(new Set(ids.map((r) => `${r.id} ${r.kind} ${r.uri}`)).size).toBe(ids.length);
+});

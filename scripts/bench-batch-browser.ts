@@ -5,12 +5,16 @@
 // `npm test` is never disturbed. Prints a markdown table.
 //
 //   npx tsx scripts/bench-batch-browser.ts [--real-seconds 120] [--memory-docs 10000] [--memory-model test|bge-small-en] [--skip-real] [--skip-memory]
+//                                          [--big-gb 2 --big-seconds 90]
 //
+// --big-gb N also opens an N GB CSV (written to a temporary file first) in the batch view with the
+// test models and runs it for --big-seconds: the file is streamed, so memory must not grow with its
+// size (the issue's "a 2 GB file"); the run is then cancelled.
 // The memory run uses the generated test models by default: with the real model 10,000 ads take
 // hours on a small CPU, while the batch path's memory (file stream, parser, runner, IndexedDB
 // commits, status updates) does not depend on the model; the model's own memory is in the figure
 // of the real-model run. Needs the real model provisioned (`npm run models:fetch -- bge-small-en`).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +31,8 @@ const { values } = parseArgs({
     'memory-model': { type: 'string', default: 'test' },
     'skip-real': { type: 'boolean', default: false },
     'skip-memory': { type: 'boolean', default: false },
+    'big-gb': { type: 'string', default: '0' },
+    'big-seconds': { type: 'string', default: '90' },
   },
 });
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -39,6 +45,27 @@ function csvOf(n: number): string {
   const rows = ['id,description'];
   for (let i = 0; i < n; i++) rows.push(`ad-${i},${quote(`Vacancy ${i} (reference ${(i * 7919) % 100003}).\n${BASE_AD}`)}`);
   return `${rows.join('\n')}\n`;
+}
+
+/** Writes a CSV of at least `bytes` bytes in the csvOf format, streamed (a 2 GB string would not fit). */
+async function writeBigCsv(file: string, bytes: number): Promise<number> {
+  const out = createWriteStream(file);
+  let failure: Error | undefined;
+  out.on('error', (e) => (failure = e));
+  const write = (s: string) => new Promise<void>((resolve, reject) => (failure ? reject(failure) : out.write(s) ? resolve() : out.once('drain', resolve)));
+  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  await write('id,description\n');
+  let i = 0;
+  let written = 0;
+  while (written < bytes) {
+    const rows: string[] = [];
+    for (let j = 0; j < 1000; j++, i++) rows.push(`ad-${i},${quote(`Vacancy ${i} (reference ${(i * 7919) % 100003}).\n${BASE_AD}`)}\n`);
+    const chunk = rows.join('');
+    written += Buffer.byteLength(chunk);
+    await write(chunk);
+  }
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  return i;
 }
 
 interface Row {
@@ -162,6 +189,49 @@ async function main(): Promise<void> {
         workerBackingPeakMb: peak.backing / MB,
         notes: `ended ${state}, ${await page.getByTestId('batch-skipped-count').textContent().catch(() => '?')} rows skipped${state === 'done' ? '' : `: ${await page.getByTestId('batch-failure').textContent().catch(() => '')} ${errors.slice(-3).join(' | ')}`}; page JSHeapUsedSize peak (Performance.getMetrics) ${(peak.perfPage / MB).toFixed(1)} MB`,
       });
+      await mem.detach();
+      await context.close();
+    }
+    const bigGb = Number(values['big-gb']);
+    if (bigGb > 0) {
+      const file = join(dir, 'big.csv');
+      const t = Date.now();
+      const docs = await writeBigCsv(file, bigGb * 1024 * MB);
+      const size = statSync(file).size;
+      log(`big: wrote ${(size / MB).toFixed(0)} MB (${docs.toLocaleString('en')} documents) in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(app.url);
+      await waitReady(page, 600_000);
+      const mem = await AppMemory.attach(context, page);
+      const t0 = Date.now();
+      await startBatch(page, file);
+      const startMs = Date.now() - t0;
+      await mem.waitForWorker();
+      let peak = { page: 0, worker: 0, backing: 0 };
+      const samples: number[] = [];
+      while (Date.now() - t0 < Number(values['big-seconds']) * 1000) {
+        await new Promise((r) => setTimeout(r, 2000));
+        const [p, w] = await Promise.all([mem.page(), mem.workerUsage().catch(() => null)]);
+        peak = { page: Math.max(peak.page, p.usedSize), worker: Math.max(peak.worker, w?.usedSize ?? 0), backing: Math.max(peak.backing, w?.backingStorageSize ?? 0) };
+        samples.push((w?.usedSize ?? 0) + (w?.backingStorageSize ?? 0));
+      }
+      const done = await docsDone(page);
+      const minutes = (Date.now() - t0 - startMs) / 60_000;
+      const state = await page.getByTestId('batch-progress').getAttribute('data-state');
+      const half = Math.floor(samples.length / 2);
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+      rows.push({
+        run: `${(size / MB).toLocaleString('en', { maximumFractionDigits: 0 })} MB CSV (${docs.toLocaleString('en')} documents), first ${values['big-seconds']} s`,
+        model: 'generated TEST models',
+        documents: done,
+        docsPerMin: done / minutes,
+        pagePeakMb: peak.page / MB,
+        workerPeakMb: peak.worker / MB,
+        workerBackingPeakMb: peak.backing / MB,
+        notes: `state ${state}; file opened and first rows running after ${(startMs / 1000).toFixed(1)} s; worker heap + buffers, mean of the first / second half of the samples: ${(mean(samples.slice(0, half)) / MB).toFixed(0)} / ${(mean(samples.slice(half)) / MB).toFixed(0)} MB`,
+      });
+      await page.getByRole('button', { name: 'Cancel' }).click().catch(() => undefined);
       await mem.detach();
       await context.close();
     }

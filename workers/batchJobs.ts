@@ -4,12 +4,13 @@
 // core's; this wires them to browser files, IndexedDB and the engine. One job runs at a time; its
 // documents go through the engine's one inference queue, so a single-text extraction made
 // meanwhile interleaves with the batch's documents (it waits for at most one model call).
+import { errorText as errorMessage } from '../src/core/errors.ts';
 import { csvDocuments, jsonlDocuments, notTextReason, streamChunks } from '../src/core/batch/input.ts';
 import { runBatch } from '../src/core/batch/runner.ts';
 import type { BatchCheckpoint, InputItem } from '../src/core/batch/types.ts';
 import type { ExtractionResult } from '../src/core/pipeline.ts';
 import type { Taxonomy } from '../src/core/taxonomy.ts';
-import { openBatchStore, type BatchJob, type BatchStore } from '../src/db/batchStore.ts';
+import { openBatchStore, sameInputFiles, type BatchJob, type BatchStore } from '../src/db/batchStore.ts';
 import type { BatchView } from './engineApi.ts';
 
 export interface BatchJobsDeps {
@@ -57,11 +58,6 @@ async function* textFiles(files: { name: string; file: Blob }[], onBytes: (n: nu
   }
 }
 
-/** A DOMException from IndexedDB or a file read may carry only its name (e.g. "NotReadableError"). */
-function errorMessage(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  return e.message ? (e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message) : e.name || 'unknown error';
-}
 
 export class BatchJobs {
   private view: BatchView | null = null;
@@ -87,7 +83,7 @@ export class BatchJobs {
   }
 
   /** Starts or resumes a stored job; returns once it is under way (the run continues in the background). */
-  async start(jobId: string): Promise<BatchView> {
+  async start(jobId: string, files?: { name: string; file: Blob }[]): Promise<BatchView> {
     if (this.running) {
       if (this.view?.jobId === jobId) return this.view;
       throw new Error('another batch job is running: pause or cancel it first');
@@ -97,6 +93,11 @@ export class BatchJobs {
     if (!job) throw new Error('this batch job no longer exists');
     if (job.presetId !== this.deps.presetId) {
       throw new Error(`this job was started with the model preset "${job.presetId}": switch to it in the model panel to resume (results of two models are not mixed)`);
+    }
+    if (job.filesStored === false && !(job.checkpoint?.done || job.state === 'done')) {
+      if (!files) throw new Error(`${(job.files ?? []).map((f) => f.name).join(', ')} did not fit this browser's storage, so it is not kept: open it again to resume`);
+      const mismatch = sameInputFiles(job, files);
+      if (mismatch) throw new Error(mismatch);
     }
     const cp = job.checkpoint;
     this.view = {
@@ -117,7 +118,7 @@ export class BatchJobs {
     if (this.view.state === 'done') return this.view;
     this.abort = new AbortController();
     this.cancelRequested = false;
-    this.running = this.run(store, job, this.abort.signal).finally(() => {
+    this.running = this.run(store, job, this.abort.signal, files).finally(() => {
       this.running = undefined;
       this.abort = undefined;
     });
@@ -137,19 +138,19 @@ export class BatchJobs {
    * One runner per job across tabs (Web Locks): two runners committing to one job would interleave
    * their commits. A job another tab runs is refused here, and the stored job is left alone.
    */
-  private async run(store: BatchStore, job: BatchJob, signal: AbortSignal): Promise<void> {
+  private async run(store: BatchStore, job: BatchJob, signal: AbortSignal, files?: { name: string; file: Blob }[]): Promise<void> {
     const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-    if (!locks) return this.runLocked(store, job, signal);
+    if (!locks) return this.runLocked(store, job, signal, files);
     await locks.request(`esco-batch-job:${job.id}`, { ifAvailable: true }, async (lock) => {
       if (!lock) {
         this.set({ state: 'failed', message: 'this job is running in another tab of this browser' });
         return;
       }
-      await this.runLocked(store, job, signal);
+      await this.runLocked(store, job, signal, files);
     });
   }
 
-  private async runLocked(store: BatchStore, job: BatchJob, signal: AbortSignal): Promise<void> {
+  private async runLocked(store: BatchStore, job: BatchJob, signal: AbortSignal, given?: { name: string; file: Blob }[]): Promise<void> {
     const stopped = () => (this.cancelRequested ? 'cancelled' : 'paused') as 'cancelled' | 'paused';
     try {
       await store.setState(job.id, 'running');
@@ -166,7 +167,7 @@ export class BatchJobs {
 
       let bytesRead = 0;
       let first: { bytes: number; t: number } | null = null;
-      const input = await this.input(store, job, (n) => (bytesRead += n));
+      const input = await this.input(store, job, (n) => (bytesRead += n), given);
       const outcome = await runBatch({
         input,
         analyse: (t) => this.deps.analyse(t),
@@ -204,8 +205,8 @@ export class BatchJobs {
     }
   }
 
-  private async input(store: BatchStore, job: BatchJob, onBytes: (n: number) => void): Promise<AsyncIterable<InputItem>> {
-    const files = await store.getFiles(job.id);
+  private async input(store: BatchStore, job: BatchJob, onBytes: (n: number) => void, given?: { name: string; file: Blob }[]): Promise<AsyncIterable<InputItem>> {
+    const files = job.filesStored === false && given ? given : await store.getFiles(job.id);
     if (!files.length) throw new Error('the job has no stored input file');
     if (job.input.kind === 'txt') return textFiles(files, onBytes);
     const file = files[0].file;

@@ -2,6 +2,7 @@
 // the models with fallback and a self-check, resolves the embedding cache, and serves extraction,
 // regeneration and cache backup through one inference queue. Pipeline, cache and device logic live
 // in src/core and src/db; this class wires them to browser APIs and reports status.
+import { errorText as errorMessage } from '../src/core/errors.ts';
 import { KINDS, selfCheckCosines, SELF_CHECK_MIN_COSINE } from '../src/core/cacheAsset.ts';
 import { matrixKernel } from '../src/core/vectors.ts';
 import { chooseDevice, wasmThreads, type DeviceChoice, type GpuProbe } from '../src/core/device.ts';
@@ -41,9 +42,6 @@ const RERANK_DECISION_WAIT_MS = 10_000;
 /** Pairs timed after the reranker loads (two queries of two passages, as the shortlist's calls are small). */
 const RERANK_TIMING_PAIRS = 4;
 
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 async function probeGpu(): Promise<GpuProbe> {
   const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
@@ -819,8 +817,8 @@ export class Engine implements EngineApi {
     }
   }
 
-  async startBatch(jobId: string): Promise<BatchView> {
-    return this.batch().start(jobId);
+  async startBatch(jobId: string, files?: { name: string; file: Blob }[]): Promise<BatchView> {
+    return this.batch().start(jobId, files);
   }
 
   async pauseBatch(): Promise<void> {

@@ -185,8 +185,11 @@ export interface EngineApi {
   importCache(bytes: Uint8Array): Promise<CacheView>;
   listStaleCaches(): Promise<StaleCacheView[]>;
   deleteCache(hash: string): Promise<void>;
-  /** Starts or resumes a stored batch job (src/db/batchStore.ts); returns at once, progress comes with the status. */
-  startBatch(jobId: string): Promise<BatchView>;
+  /**
+   * Starts or resumes a stored batch job (src/db/batchStore.ts); returns at once, progress comes with
+   * the status. `files`: the input files the user opened, for a job whose files are not stored.
+   */
+  startBatch(jobId: string, files?: { name: string; file: Blob }[]): Promise<BatchView>;
   /** Stops after the current document and commits; startBatch(jobId) resumes. */
   pauseBatch(): Promise<void>;
   /** Stops the job for good (its results so far stay stored). */

@@ -10,11 +10,12 @@ import { csvHeaderLine, formatDocument, recutDocument, type OutputFormat } from 
 import type { AggregateState, DocumentResult, ResultRow, SkippedRow } from '../core/batch/types.ts';
 import type { ConceptKind, Taxonomy } from '../core/taxonomy.ts';
 import type { ThresholdSettings } from '../core/thresholds.ts';
-import { openBatchStore, type BatchInputKind, type BatchJob, type BatchStore } from '../db/batchStore.ts';
+import { openBatchStore, sameInputFiles, type BatchInputKind, type BatchJob, type BatchStore, type NewBatchJob } from '../db/batchStore.ts';
 import type { BatchDraft } from './batchState.ts';
 import { activePresetId } from './config.ts';
 import { downloadBlob } from './download.ts';
 import { errorText } from './engineClient.ts';
+import { formatBytes } from './format.ts';
 import { engine } from './engineService.ts';
 import { useAppStore } from './store.ts';
 
@@ -140,7 +141,8 @@ export async function startDraft(kinds: ConceptKind[] = ['skill', 'occupation'])
   }
   try {
     const store = await batchStore();
-    const job = await store.createJob({
+    const files = d.files.map((f) => ({ name: f.name, file: f }));
+    const newJob: NewBatchJob = {
       name: d.name,
       input:
         d.kind === 'csv'
@@ -148,16 +150,55 @@ export async function startDraft(kinds: ConceptKind[] = ['skill', 'occupation'])
           : d.kind === 'jsonl'
             ? { kind: 'jsonl', textField: d.textColumn || 'text', idField: d.idColumn || undefined }
             : { kind: 'txt' },
-      files: d.files.map((f) => ({ name: f.name, file: f })),
+      files,
       presetId: activePresetId(s.settings.presetId),
       settings: s.settings.thresholds,
       kinds,
-    });
+    };
+    let job: BatchJob;
+    try {
+      job = await store.createJob(newJob);
+    } catch (e) {
+      if (!isQuotaError(e)) throw e;
+      // The file is larger than this browser lets the site store: run it from the open file.
+      job = await store.createJob({ ...newJob, keepFiles: false });
+    }
+    openFiles.set(job.id, files);
     patchBatch({ draft: null, selectedJobId: job.id });
     await runJob(job.id);
+    if (job.filesStored === false && !get().batch.message) {
+      say('ok', `${d.name} (${formatBytes(job.totalBytes)}) is too large for this browser's storage, so no copy is kept: the batch reads the open file, and after a reload it resumes once you open the same file again. Results are stored as usual.`);
+    }
   } catch (e) {
     say('error', `Could not start the batch: ${errorText(e)}`);
   }
+}
+
+/**
+ * Input files of jobs whose files are not stored (too large), as opened in this page session:
+ * the worker reads them from here; after a reload the user opens them again (reopenJobFiles).
+ */
+const openFiles = new Map<string, { name: string; file: Blob }[]>();
+
+/** Whether a job can only resume once its input file is opened again in this page. */
+export function needsFiles(job: BatchJob): boolean {
+  return job.filesStored === false && !openFiles.has(job.id);
+}
+
+/** The user opened a job's input file(s) again: checked against the job, then it resumes. */
+export async function reopenJobFiles(job: BatchJob, picked: File[]): Promise<void> {
+  const files = picked.map((f) => ({ name: f.name, file: f }));
+  const mismatch = sameInputFiles(job, files);
+  if (mismatch) {
+    say('error', `Not resumed: ${mismatch}.`);
+    return;
+  }
+  openFiles.set(job.id, files);
+  await runJob(job.id);
+}
+
+function isQuotaError(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'QuotaExceededError' || /quota/i.test(e.message));
 }
 
 export async function runJob(id: string): Promise<void> {
@@ -165,7 +206,7 @@ export async function runJob(id: string): Promise<void> {
   if (!client) return;
   try {
     patchBatch({ selectedJobId: id, message: null });
-    await client.startBatch(id);
+    await client.startBatch(id, openFiles.get(id));
   } catch (e) {
     say('error', errorText(e));
   }

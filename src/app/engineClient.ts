@@ -3,6 +3,7 @@
 // restarts the worker after a crash (an 'error' event or a failed call from a worker that no longer
 // answers), re-running `init` with the same config. Calls in flight when a worker dies are
 // rejected with EngineRestartedError rather than left hanging.
+import { errorText } from '../core/errors.ts';
 import * as Comlink from 'comlink';
 import { ENGINE_OUT_OF_MEMORY, ENGINE_WEBGPU_LOST, type BatchView, type CacheView, type EngineApi, type EngineConfig, type EngineStatus, type ExtractRequest, type RegenerationView, type StaleCacheView } from '../../workers/engineApi.ts';
 import type { ExtractionProgress, ExtractionResult } from '../core/pipeline.ts';
@@ -109,8 +110,8 @@ export class EngineClient {
   deleteCache(hash: string): Promise<void> {
     return this.invoke('deleteCache', (r) => r.deleteCache(hash));
   }
-  startBatch(jobId: string): Promise<BatchView> {
-    return this.invoke('startBatch', (r) => r.startBatch(jobId));
+  startBatch(jobId: string, files?: { name: string; file: Blob }[]): Promise<BatchView> {
+    return this.invoke('startBatch', (r) => r.startBatch(jobId, files));
   }
   pauseBatch(): Promise<void> {
     return this.invoke('pauseBatch', (r) => r.pauseBatch());
@@ -243,7 +244,4 @@ export class EngineClient {
   }
 }
 
-export function errorText(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  return typeof e === 'string' ? e : (JSON.stringify(e) ?? String(e));
-}
+export { errorText };

@@ -11,7 +11,7 @@ import { buildLexicalIndex } from '../core/lexical.ts';
 import { extractLexical } from '../core/pipeline.ts';
 import type { SkillConcept, Taxonomy } from '../core/taxonomy.ts';
 import { defaultThresholds } from '../core/thresholds.ts';
-import { BATCH_DB_NAME, openBatchStore, type BatchStore, type NewBatchJob } from './batchStore.ts';
+import { BATCH_DB_NAME, openBatchStore, sameInputFiles, type BatchStore, type NewBatchJob } from './batchStore.ts';
 
 function skill(label: string): SkillConcept {
   return { uri: `skill:${label}`, label, altLabels: [], description: '', skillType: 'knowledge', reuseLevel: '', groups: [] };
@@ -58,6 +58,34 @@ describe('BatchStore', () => {
     await store.deleteJob(job.id);
     expect(await store.listJobs()).toEqual([]);
     expect(await store.getFiles(job.id)).toEqual([]);
+  });
+
+  it('keeps a job without its file when asked (too large to store), and checks a reopened file against it', async () => {
+    const store = await open();
+    const file = new File(['0123456789'], 'big.csv', { lastModified: 1_700_000_000_000 });
+    const job = await store.createJob({ ...newJob(), name: 'big.csv', files: [{ name: 'big.csv', file }], keepFiles: false });
+    expect(job.filesStored).toBe(false);
+    expect(job.files).toEqual([{ name: 'big.csv', size: 10, lastModified: 1_700_000_000_000 }]);
+    expect(await store.getFiles(job.id)).toEqual([]);
+    expect(sameInputFiles(job, [{ name: 'big.csv', file }])).toBeNull();
+    expect(sameInputFiles(job, [{ name: 'big.csv', file: new File(['01234'], 'big.csv') }])).toMatch(/big\.csv \(5 bytes\) is not the job's input file big\.csv \(10 bytes/);
+    expect(sameInputFiles(job, [{ name: 'big.csv', file: new File(['0123456789'], 'big.csv', { lastModified: 1 }) }])).toMatch(/not the job's input file/);
+    expect(sameInputFiles(job, [])).toBe("this job reads 1 file, 0 given");
+  });
+
+  it('a file write that fails leaves no job behind', async () => {
+    const store = await open();
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (this.name === 'files') throw new DOMException('', 'QuotaExceededError');
+      return put.apply(this, args);
+    };
+    try {
+      await expect(store.createJob(newJob())).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    } finally {
+      IDBObjectStore.prototype.put = put;
+    }
+    expect(await store.listJobs()).toEqual([]);
   });
 
   it('is a CheckpointStore: an aborted run resumes with no duplicates or gaps, as the memory store does', async () => {

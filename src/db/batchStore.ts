@@ -49,6 +49,33 @@ export interface BatchJob {
   message?: string;
   /** The runner's last committed checkpoint; null before the first commit. */
   checkpoint: BatchCheckpoint | null;
+  /**
+   * Name, size and date of each input file. `filesStored` false: the files did not fit this
+   * browser's storage, so the job runs from the files the user opened, and a reload needs them
+   * opened again (checked against these) to resume. Absent on jobs stored before: their files are stored.
+   */
+  files?: BatchFileInfo[];
+  filesStored?: boolean;
+}
+
+export interface BatchFileInfo {
+  name: string;
+  size: number;
+  lastModified?: number;
+}
+
+/** Whether `files` are the job's input files (same names, sizes and dates, in order), or why not. */
+export function sameInputFiles(job: BatchJob, files: { name: string; file: Blob }[]): string | null {
+  const want = job.files ?? [];
+  if (files.length !== want.length) return `this job reads ${want.length} file${want.length === 1 ? '' : 's'}, ${files.length} given`;
+  for (const [i, w] of want.entries()) {
+    const f = files[i];
+    const modified = (f.file as Blob & { lastModified?: number }).lastModified;
+    if (f.name !== w.name || f.file.size !== w.size || (w.lastModified !== undefined && modified !== undefined && modified !== w.lastModified)) {
+      return `${f.name} (${f.file.size.toLocaleString('en')} bytes) is not the job's input file ${w.name} (${w.size.toLocaleString('en')} bytes${w.lastModified ? `, modified ${new Date(w.lastModified).toLocaleString()}` : ''})`;
+    }
+  }
+  return null;
 }
 
 interface FileRecord {
@@ -93,6 +120,8 @@ export interface NewBatchJob {
   presetId: string;
   settings: ThresholdSettings;
   kinds: ConceptKind[];
+  /** false: store the job without its files (they do not fit); default true. */
+  keepFiles?: boolean;
 }
 
 /** All keys of one job in a [jobId, number] store, from `from` on. */
@@ -116,7 +145,7 @@ export class BatchStore {
     this.db.close();
   }
 
-  /** Stores a new job with its input files (one transaction: no job without its files). */
+  /** Stores a new job with its input files (one transaction: no job without its files, unless keepFiles is false). */
   async createJob(job: NewBatchJob): Promise<BatchJob> {
     const id = randomId();
     const record: BatchJob = {
@@ -134,11 +163,24 @@ export class BatchStore {
       fingerprint: `browser-job:${id}:${job.presetId}:${job.kinds.join(',')}`,
       state: 'queued',
       checkpoint: null,
+      files: job.files.map((f) => ({ name: f.name, size: f.file.size, lastModified: (f.file as Blob & { lastModified?: number }).lastModified })),
+      filesStored: job.keepFiles !== false,
     };
     const tx = this.db.transaction(['jobs', 'files'], 'readwrite');
-    await tx.objectStore('jobs').put(record);
-    for (const [index, f] of job.files.entries()) await tx.objectStore('files').put({ jobId: id, index, name: f.name, file: f.file });
-    await tx.done;
+    try {
+      await tx.objectStore('jobs').put(record);
+      if (record.filesStored) for (const [index, f] of job.files.entries()) await tx.objectStore('files').put({ jobId: id, index, name: f.name, file: f.file });
+      await tx.done;
+    } catch (e) {
+      // A failed file write (quota) must not leave the job record behind without its files.
+      try {
+        tx.abort();
+      } catch {
+        // already aborted by the failure itself
+      }
+      await tx.done.catch(() => {});
+      throw tx.error ?? e;
+    }
     return record;
   }
 

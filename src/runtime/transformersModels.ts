@@ -10,6 +10,7 @@
 //  - failures while loading (404, server errors, lost connections, truncated or corrupt files, a
 //    device that cannot run the dtype) surface as `ModelLoadError` naming the model and, where it can
 //    be known, the file.
+import { errorText } from '../core/errors.ts';
 import {
   AutoModel,
   AutoModelForSequenceClassification,
@@ -199,11 +200,6 @@ export function locateHubFile(url: string): { model: string; file: string } | nu
   }
 }
 
-function errorText(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const cause = e.cause instanceof Error ? e.cause.message : e.cause !== undefined ? String(e.cause) : '';
-  return cause && !e.message.includes(cause) ? `${e.message} (${cause})` : e.message;
-}
 
 function guardBody(res: Response, where: { model: string; file: string }): Response {
   const body = res.body;

@@ -1,8 +1,36 @@
 // Stored batch jobs with their state and actions: open, resume (a job interrupted by a reload or
-// paused), pause and cancel (the running one), delete.
+// paused; one whose file was too large to store asks for that file again), pause and cancel (the
+// running one), delete.
+import { useRef } from 'react';
 import type { BatchJob } from '../../../db/batchStore.ts';
-import { cancelJob, deleteJob, pauseJob, runJob, selectJob } from '../../batch.ts';
+import { cancelJob, deleteJob, needsFiles, pauseJob, reopenJobFiles, runJob, selectJob } from '../../batch.ts';
 import { useAppStore } from '../../store.ts';
+
+/** Resume for a job whose input is not stored: the user opens the same file(s) again. */
+function ReopenFilesButton({ job, disabled }: { job: BatchJob; disabled: boolean }) {
+  const input = useRef<HTMLInputElement>(null);
+  const names = (job.files ?? []).map((f) => f.name).join(', ');
+  return (
+    <>
+      <button type="button" disabled={disabled} onClick={() => input.current?.click()} title={`${names} was too large to keep in this browser's storage`}>
+        Open {names} to resume
+      </button>
+      <input
+        ref={input}
+        type="file"
+        multiple={job.fileCount > 1}
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-label={`Input file of ${job.name}`}
+        onChange={(e) => {
+          const picked = [...(e.target.files ?? [])];
+          e.target.value = '';
+          if (picked.length) void reopenJobFiles(job, picked);
+        }}
+      />
+    </>
+  );
+}
 
 function stateOf(job: BatchJob, live: { jobId: string; state: string } | undefined): string {
   if (live?.jobId === job.id) return live.state;
@@ -43,7 +71,8 @@ export function BatchJobList() {
                   </button>
                 </>
               )}
-              {resumable && (
+              {resumable && needsFiles(job) && <ReopenFilesButton job={job} disabled={Boolean(busy)} />}
+              {resumable && !needsFiles(job) && (
                 <button type="button" disabled={Boolean(busy)} onClick={() => void runJob(job.id)}>
                   Resume
                 </button>
