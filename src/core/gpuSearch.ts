@@ -4,7 +4,7 @@
 // rule. Kept free of the WebGPU API so that Node unit tests cover everything but the dispatch itself.
 import type { GpuProbe } from './device.ts';
 import type { MatrixStorage } from './embeddingManifest.ts';
-import { encodedByteLength, rotateForInt8, type TopKResult } from './vectors.ts';
+import { encodedByteLength, rotateForInt8, selectTopRows, type TopKResult } from './vectors.ts';
 
 /** Queries one kernel invocation scores (searchKernel.wgsl QUERY_BLOCK). */
 export const QUERY_BLOCK = 8;
@@ -12,8 +12,6 @@ export const QUERY_BLOCK = 8;
 export const WORKGROUP_SIZE = 64;
 /** Most queries per submission: the readback of scores grows with it, and 64 covers a typical ad. */
 export const MAX_PASS_QUERIES = 64;
-/** Same switch-over as vectors.ts selectTop: a sorted insertion buffer up to this k, a full sort above. */
-const INSERTION_MAX_K = 128;
 
 // ---------------------------------------------------------------------------------------------
 // the decision
@@ -181,35 +179,5 @@ export function emptyTopK(queryCount: number, k: number): TopKResult {
 export function selectTopKInto(scores: Float32Array, rows: number, count: number, result: TopKResult, firstQuery: number): void {
   const { k, indices, scores: best } = result;
   if (k === 0) return;
-  for (let j = 0; j < count; j++) {
-    const base = (firstQuery + j) * k;
-    const row = scores.subarray(j * rows, (j + 1) * rows);
-    if (k <= INSERTION_MAX_K) {
-      let threshold = -Infinity;
-      const last = base + k - 1;
-      for (let r = 0; r < rows; r++) {
-        const s = row[r];
-        if (s > threshold) {
-          let p = last;
-          while (p > base && best[p - 1] < s) {
-            best[p] = best[p - 1];
-            indices[p] = indices[p - 1];
-            p--;
-          }
-          best[p] = s;
-          indices[p] = r;
-          threshold = best[last];
-        }
-      }
-      continue;
-    }
-    const order: number[] = [];
-    for (let r = 0; r < rows; r++) if (row[r] > -Infinity) order.push(r);
-    order.sort((a, b) => row[b] - row[a] || a - b);
-    const n = Math.min(k, order.length);
-    for (let i = 0; i < n; i++) {
-      indices[base + i] = order[i];
-      best[base + i] = row[order[i]];
-    }
-  }
+  for (let j = 0; j < count; j++) selectTopRows(scores, j * rows, 1, 1, rows, k, indices, best, (firstQuery + j) * k);
 }

@@ -32,7 +32,9 @@
 // against fp32 fell from 99.4% to 99.1%. f16 search converts halves exactly and accumulates in f32.
 // Internally a matrix lives in its own WebAssembly.Memory (rows zero padded to a multiple of 16
 // values) together with the scratch the kernels need, so a search allocates nothing per row or value. A ConceptMatrix is bound to the
-// realm that made it: send its encoded bytes to another worker, not the object.
+// realm that made it: send its encoded bytes to another worker, not the object. The exception is a
+// copy made by shareMatrix, in a shared memory: a SearchPool (searchPool.ts) then has helper workers
+// score shares of its rows for each kernel call, with the same results.
 import type { MatrixStorage } from './embeddingManifest.ts';
 import {
   instantiateKernel,
@@ -659,13 +661,21 @@ function jsDotF16(m: PackedMatrix): void {
 }
 
 function selectTop(m: PackedMatrix, j: number, factor: number, k: number, indices: Int32Array, scores: Float32Array, base: number): void {
-  const { out, rows } = m;
+  selectTopRows(m.out, j, QUERY_BLOCK, factor, m.rows, k, indices, scores, base);
+}
+
+/**
+ * The k best of `rows` scores f32(values[offset + r * stride] * factor) into indices/scores[base ..
+ * base + k): best first, equal scores keep the lower row first, NaN and -Infinity never selected.
+ * topK's selection, shared with the GPU search (gpuSearch.ts) so both rank exactly alike.
+ */
+export function selectTopRows(values: Float32Array, offset: number, stride: number, factor: number, rows: number, k: number, indices: Int32Array, scores: Float32Array, base: number): void {
   if (k <= INSERTION_MAX_K) {
     // Sorted buffer, best first; strict comparisons keep the earlier row first among equal scores.
     let threshold = -Infinity;
     const last = base + k - 1;
-    for (let r = 0, o = j; r < rows; r++, o += QUERY_BLOCK) {
-      const s = Math.fround(out[o] * factor);
+    for (let r = 0, o = offset; r < rows; r++, o += stride) {
+      const s = Math.fround(values[o] * factor);
       if (s > threshold) {
         let p = last;
         while (p > base && scores[p - 1] < s) {
@@ -683,7 +693,7 @@ function selectTop(m: PackedMatrix, j: number, factor: number, k: number, indice
   const all = new Float32Array(rows);
   const order: number[] = [];
   for (let r = 0; r < rows; r++) {
-    const s = Math.fround(out[r * QUERY_BLOCK + j] * factor);
+    const s = Math.fround(values[offset + r * stride] * factor);
     all[r] = s;
     if (s > -Infinity) order.push(r);
   }
