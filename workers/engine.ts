@@ -3,8 +3,7 @@
 // regeneration and cache backup through one inference queue. Pipeline, cache and device logic live
 // in src/core and src/db; this class wires them to browser APIs and reports status.
 import { errorText as errorMessage } from '../src/core/errors.ts';
-import { KINDS, selfCheckCosines, SELF_CHECK_MIN_COSINE } from '../src/core/cacheAsset.ts';
-import { matrixKernel } from '../src/core/vectors.ts';
+import { selfCheckCosines, SELF_CHECK_MIN_COSINE } from '../src/core/cacheAsset.ts';
 import { chooseDevice, wasmThreads, type DeviceChoice, type GpuProbe } from '../src/core/device.ts';
 import { SELF_CHECK_TEXTS } from '../src/core/embeddingManifest.ts';
 import { buildLexicalIndex, type LexicalIndex, type LexicalMatch } from '../src/core/lexical.ts';
@@ -30,8 +29,7 @@ import { openCacheStore, type CacheStore } from '../src/db/cacheStore.ts';
 import { env } from '@huggingface/transformers';
 import { configureTransformers, loadEmbedder, loadReranker, type FileProgress, type LoadedEmbedder, type LoadedReranker } from '../src/runtime/transformersModels.ts';
 import { BatchJobs } from './batchJobs.ts';
-import { browserSearchPool } from './browserSearchPool.ts';
-import { startGpuConceptSearch, type GpuConceptSearch } from './gpuConceptSearch.ts';
+import { ConceptSearchBackends } from './conceptSearch.ts';
 import { ENGINE_WEBGPU_LOST, type BatchView, type CacheView, type EngineApi, type EngineConfig, type EngineStatus, type ExtractRequest, type RegenerationView, type StaleCacheView } from './engineApi.ts';
 
 const DEFAULT_STORAGE = 'int8' as const;
@@ -111,10 +109,8 @@ export class Engine implements EngineApi {
   testRerankDelayMsPerPair = 0;
   private following = false;
   private gpu?: GpuProbe;
-  /** Helper workers that search the cache's matrices with this one (null: one core, or not isolated). */
-  private readonly searchPool = browserSearchPool();
-  /** The WGSL concept search over the active cache, once started (null search: the CPU kernel). */
-  private gpuSearch?: GpuConceptSearch;
+  /** Where concept search runs: helper workers on every core, the WGSL kernel on a hardware GPU. */
+  private readonly conceptSearch = new ConceptSearchBackends(() => this.emit());
 
   async init(config: EngineConfig, onStatus: (s: EngineStatus) => void): Promise<EngineStatus> {
     this.config = config;
@@ -131,7 +127,7 @@ export class Engine implements EngineApi {
       dtype: null,
       threads: wasmThreads(globalThis.navigator?.hardwareConcurrency, isolated),
       crossOriginIsolated: isolated,
-      search: { kernel: null, reason: '', threads: 1 + (this.searchPool?.size ?? 0), helperShares: 0, fallbacks: 0 },
+      search: this.conceptSearch.current(),
       files: [],
       cache: { hash: null, state: 'unknown' },
       regeneration: { state: 'idle', done: 0, total: 0, rate: 0, etaSeconds: 0, resumed: false },
@@ -238,7 +234,7 @@ export class Engine implements EngineApi {
       clearTimeout(this.statusTimer);
       this.statusTimer = undefined;
       this.s.denseReady = Boolean(this.taxonomy && this.embedder && this.cache && this.s.selfCheck?.ok !== false);
-      if (this.searchPool) Object.assign(this.s.search, { helperShares: this.searchPool.helperShares, fallbacks: this.searchPool.fallbacks });
+      this.s.search = this.conceptSearch.current();
       this.onStatus(structuredClone(this.s));
       return;
     }
@@ -256,28 +252,11 @@ export class Engine implements EngineApi {
     this.s.cache = this.cacheView(cache, notice);
   }
 
-  /** The one place the active cache changes, so the search helpers always hold exactly its matrices. */
+  /** The one place the active cache changes, so concept search always runs over exactly its matrices. */
   private setCache(cache: ActiveCache | undefined): void {
-    const pool = this.searchPool;
-    if (pool && this.cache) for (const kind of KINDS) pool.release(this.cache.matrices[kind]);
-    this.cache = cache && pool ? { ...cache, matrices: { skill: pool.adopt(cache.matrices.skill), occupation: pool.adopt(cache.matrices.occupation) } } : cache;
-    this.gpuSearch?.destroy();
-    this.gpuSearch = undefined;
-    if (this.cache) void this.startGpuSearch(this.cache);
-  }
-
-  private async startGpuSearch(cache: ActiveCache): Promise<void> {
     const mode = this.config.forceWasm ? 'off' : (this.config.gpuSearch ?? 'auto');
-    const cpu = matrixKernel(cache.matrices.skill);
-    this.s.search.kernel = cpu;
-    const g = await startGpuConceptSearch(cache.matrices, cache.manifest.storage, mode, (reason) => {
-      Object.assign(this.s.search, { kernel: cpu, reason });
-      this.emit();
-    }, this.gpu);
-    if (this.cache !== cache) return g.destroy();
-    this.gpuSearch = g;
-    Object.assign(this.s.search, { kernel: g.search ? 'wgsl' : cpu, reason: g.reason });
-    this.emit();
+    const matrices = this.conceptSearch.use(cache?.matrices, cache?.manifest.storage ?? 'int8', mode, this.gpu);
+    this.cache = cache && matrices ? { ...cache, matrices } : cache;
   }
 
   private cacheView(cache: ActiveCache, message?: string): CacheView {
@@ -518,7 +497,7 @@ export class Engine implements EngineApi {
         void Promise.resolve(onProgress(p, d, t) as unknown).catch(() => {});
       });
     const result = await this.onWebGpu(() => this.extractWith(text, lexical, dense ? this.cache! : undefined, reranker, withFocus, given, progress));
-    if (this.searchPool) this.emit(); // the model panel's search counters
+    if (this.conceptSearch.hasHelpers) this.emit(); // the model panel's search counters
     return result;
   }
 
@@ -562,7 +541,7 @@ export class Engine implements EngineApi {
             }
           : undefined,
         ...(mentions ? { mentions } : {}),
-        ...(this.gpuSearch?.search ? { search: this.gpuSearch.search } : {}),
+        search: this.conceptSearch.search(),
       },
       options,
       onProgress,
