@@ -1,7 +1,7 @@
 // `npm run eval -- [--model none|test|bge-small-en|minilm|bge-m3] [--kind skill|occupation|ads|all]
 //   [--data a.csv,b.csv] [--generic file.csv] [--baseline upstream|none] [--concepts <variant>] [--occupation-concepts <variant>]
 //   [--granularity pieces|pieces+sentences|sentences] [--fusion max|confirm|dense] [--occupation-fusion ...] [--instruction on|off]
-//   [--sections on|off] [--title on|off] [--body-discount 0.05] [--threshold t] [--query-dtype fp32|q8]
+//   [--sections on|off] [--title on|off] [--body-discount 0.05] [--threshold t] [--query-dtype fp32|q8] [--int8-query i16|i7]
 //   [--report [EVAL.md]]`
 // `npm run eval -- --kind inference [--model bge-small-en,none] [--data skillspan.json] [--limit n] [--markdown file.md]`: occupations
 //   inferred from each SkillSpan posting's body (skills, direct matches, both) against its title line's
@@ -56,6 +56,7 @@ async function main() {
       title: { type: 'string' },
       'body-discount': { type: 'string' },
       'query-dtype': { type: 'string' },
+      'int8-query': { type: 'string' },
       'skills-labels': { type: 'string', default: SKILLS_CSV },
       limit: { type: 'string' },
       report: { type: 'boolean', default: false },
@@ -118,6 +119,7 @@ async function main() {
   else if (values.granularity) extractOpts.queryGranularity = values.granularity as ExtractOptions['queryGranularity'];
   if (values.sections) extractOpts.analyseAllSections = values.sections === 'off';
   if (values.title) extractOpts.titleLine = values.title === 'on';
+  if (values['int8-query']) extractOpts.int8Query = values['int8-query'] as ExtractOptions['int8Query'];
   const pipeline: EvalConfig = {
     name: 'pipeline',
     system: 'pipeline',

@@ -272,7 +272,7 @@ describe('extraction pipeline', () => {
       const r = topK(ctx.matrices![kind], queries, count, k);
       return { ...r, scores: r.scores.map((x) => x + 1e-3) };
     };
-    const options = { rerankLimit: 0, titleLine: true };
+    const options = { rerankLimit: 0, titleLine: true, int8Query: 'i16' as const };
     const plain = await extract(AD, ctx, options);
     const viaSearch = await extract(AD, { ...ctx, search }, options);
     // Segments (skill + occupation), the title line and the whole-document vector (occupations).

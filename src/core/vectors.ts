@@ -25,11 +25,16 @@
 // cannot overflow) and multiplies the exact integer dot product by both scales. Queries are int16 by
 // default; `int8Query: 'i7'` quantises them to 7 bits ([-63, 63]) instead, which lets engines with
 // relaxed SIMD use its 8-bit dot product (kernels/vectorKernelRelaxed.wat; other paths give the same
-// results). It is opt-in because it trades accuracy for speed: on the bench's 17,597 x 1024 search
-// topK took 24.1 ms instead of 38.8 in a Chromium worker (71 vs 82 ms in Node 20 with the flag), while
-// the 7-bit query error (at most max|R(q)| / 126 per value) measured 2.2-2.3x int16's mean score error
-// (4.4e-4 vs 2.0e-4 at 1024 dims, 8.0e-4 vs 3.5e-4 at 256; vectorKernelRelaxed.test.ts) and recall@10
-// against fp32 fell from 99.4% to 99.1%. f16 search converts halves exactly and accumulates in f32.
+// results). It trades accuracy for speed: on the bench's 17,597 x 1024 search topK took 24.1 ms
+// instead of 38.8 in a Chromium worker (71 vs 82 ms in Node 20 with the flag), while the 7-bit query
+// error (at most max|R(q)| / 126 per value) measured 2.2-2.3x int16's mean score error (4.4e-4 vs
+// 2.0e-4 at 1024 dims, 8.0e-4 vs 3.5e-4 at 256; vectorKernelRelaxed.test.ts) and recall@10 against
+// fp32 fell from 99.4% to 99.1% on synthetic data. On the labelled validation data with bge-small-en
+// it moved no aggregate figure beyond ties (`npm run eval -- --model bge-small-en --baseline none
+// [--int8-query i7]`: skills MRR 57.1 -> 57.3 / 49.1 -> 49.1, occupations MRR 0.661 -> 0.663, whole
+// postings identical), but it does flip borderline results: with it, e2e/realModel.spec.ts's
+// paraphrase on WebGPU embeddings is no longer found. So 'i16' stays the default everywhere
+// (pipeline.ts ExtractOptions.int8Query). f16 search converts halves exactly and accumulates in f32.
 // Internally a matrix lives in its own WebAssembly.Memory (rows zero padded to a multiple of 16
 // values) together with the scratch the kernels need, so a search allocates nothing per row or value. A ConceptMatrix is bound to the
 // realm that made it: send its encoded bytes to another worker, not the object. The exception is a
