@@ -163,7 +163,7 @@ export async function startDraft(kinds: ConceptKind[] = ['skill', 'occupation'])
       // The file is larger than this browser lets the site store: run it from the open file.
       job = await store.createJob({ ...newJob, keepFiles: false });
     }
-    openFiles.set(job.id, files);
+    if (job.filesStored === false) openFiles.set(job.id, files);
     patchBatch({ draft: null, selectedJobId: job.id });
     await runJob(job.id);
     if (job.filesStored === false && !get().batch.message) {
