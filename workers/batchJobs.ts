@@ -10,7 +10,7 @@ import { runBatch } from '../src/core/batch/runner.ts';
 import type { BatchCheckpoint, InputItem } from '../src/core/batch/types.ts';
 import type { ExtractionResult } from '../src/core/pipeline.ts';
 import type { Taxonomy } from '../src/core/taxonomy.ts';
-import { openBatchStore, sameInputFiles, type BatchJob, type BatchStore } from '../src/db/batchStore.ts';
+import { openBatchStore, sameInputFiles, type BatchJob, type BatchStore, type InputFile } from '../src/db/batchStore.ts';
 import type { BatchView } from './engineApi.ts';
 
 export interface BatchJobsDeps {
@@ -40,7 +40,7 @@ async function head(blob: Blob): Promise<Uint8Array> {
 }
 
 /** Whole text files as documents; a file that is not text is a skipped row (the others still run). */
-async function* textFiles(files: { name: string; file: Blob }[], onBytes: (n: number) => void): AsyncIterable<InputItem> {
+async function* textFiles(files: InputFile[], onBytes: (n: number) => void): AsyncIterable<InputItem> {
   let n = 0;
   for (const f of files) {
     const line = ++n;
@@ -83,7 +83,7 @@ export class BatchJobs {
   }
 
   /** Starts or resumes a stored job; returns once it is under way (the run continues in the background). */
-  async start(jobId: string, files?: { name: string; file: Blob }[]): Promise<BatchView> {
+  async start(jobId: string, files?: InputFile[]): Promise<BatchView> {
     if (this.running) {
       if (this.view?.jobId === jobId) return this.view;
       throw new Error('another batch job is running: pause or cancel it first');
@@ -138,7 +138,7 @@ export class BatchJobs {
    * One runner per job across tabs (Web Locks): two runners committing to one job would interleave
    * their commits. A job another tab runs is refused here, and the stored job is left alone.
    */
-  private async run(store: BatchStore, job: BatchJob, signal: AbortSignal, files?: { name: string; file: Blob }[]): Promise<void> {
+  private async run(store: BatchStore, job: BatchJob, signal: AbortSignal, files?: InputFile[]): Promise<void> {
     const locks = (globalThis.navigator as Navigator | undefined)?.locks;
     if (!locks) return this.runLocked(store, job, signal, files);
     await locks.request(`esco-batch-job:${job.id}`, { ifAvailable: true }, async (lock) => {
@@ -150,7 +150,7 @@ export class BatchJobs {
     });
   }
 
-  private async runLocked(store: BatchStore, job: BatchJob, signal: AbortSignal, given?: { name: string; file: Blob }[]): Promise<void> {
+  private async runLocked(store: BatchStore, job: BatchJob, signal: AbortSignal, given?: InputFile[]): Promise<void> {
     const stopped = () => (this.cancelRequested ? 'cancelled' : 'paused') as 'cancelled' | 'paused';
     try {
       await store.setState(job.id, 'running');
@@ -205,7 +205,7 @@ export class BatchJobs {
     }
   }
 
-  private async input(store: BatchStore, job: BatchJob, onBytes: (n: number) => void, given?: { name: string; file: Blob }[]): Promise<AsyncIterable<InputItem>> {
+  private async input(store: BatchStore, job: BatchJob, onBytes: (n: number) => void, given?: InputFile[]): Promise<AsyncIterable<InputItem>> {
     const files = job.filesStored === false && given ? given : await store.getFiles(job.id);
     if (!files.length) throw new Error('the job has no stored input file');
     if (job.input.kind === 'txt') return textFiles(files, onBytes);

@@ -30,6 +30,7 @@ import { env } from '@huggingface/transformers';
 import { configureTransformers, loadEmbedder, loadReranker, type FileProgress, type LoadedEmbedder, type LoadedReranker } from '../src/runtime/transformersModels.ts';
 import { BatchJobs } from './batchJobs.ts';
 import { ConceptSearchBackends } from './conceptSearch.ts';
+import type { InputFile } from '../src/db/batchStore.ts';
 import { ENGINE_WEBGPU_LOST, type BatchView, type CacheView, type EngineApi, type EngineConfig, type EngineStatus, type ExtractRequest, type RegenerationView, type StaleCacheView } from './engineApi.ts';
 
 const DEFAULT_STORAGE = 'int8' as const;
@@ -796,7 +797,7 @@ export class Engine implements EngineApi {
     }
   }
 
-  async startBatch(jobId: string, files?: { name: string; file: Blob }[]): Promise<BatchView> {
+  async startBatch(jobId: string, files?: InputFile[]): Promise<BatchView> {
     return this.batch().start(jobId, files);
   }
 

@@ -1,6 +1,7 @@
 // The engine worker's typed API, shared by the worker (workers/engine.worker.ts) and the app's
 // comlink client (src/app/engineClient.ts). Types, plus the out-of-memory check both sides share.
 import type { ExtractionProgress, ExtractOptions, ExtractionResult } from '../src/core/pipeline.ts';
+import type { InputFile } from '../src/db/batchStore.ts';
 import type { CacheSource } from '../src/db/cacheStore.ts';
 import type { LexicalMatch } from '../src/core/lexical.ts';
 import type { RerankTiming } from '../src/core/rerankShortlist.ts';
@@ -189,7 +190,7 @@ export interface EngineApi {
    * Starts or resumes a stored batch job (src/db/batchStore.ts); returns at once, progress comes with
    * the status. `files`: the input files the user opened, for a job whose files are not stored.
    */
-  startBatch(jobId: string, files?: { name: string; file: Blob }[]): Promise<BatchView>;
+  startBatch(jobId: string, files?: InputFile[]): Promise<BatchView>;
   /** Stops after the current document and commits; startBatch(jobId) resumes. */
   pauseBatch(): Promise<void>;
   /** Stops the job for good (its results so far stay stored). */

@@ -30,8 +30,11 @@ export async function startGpuConceptSearch(
   /** The engine's adapter probe: where it already rules the GPU out, no device is requested. */
   known?: GpuProbe,
 ): Promise<GpuConceptSearch> {
-  if (mode === 'off') return CPU_ONLY('WASM chosen in settings: search runs on the CPU kernel');
-  if (known && mode === 'auto' && !chooseGpuSearch(known, storage).use) return CPU_ONLY(chooseGpuSearch(known, storage).reason);
+  const forceWasm = mode === 'off';
+  if (forceWasm || (known && mode === 'auto')) {
+    const choice = chooseGpuSearch(known ?? { adapter: false, hasShaderF16: false, isFallbackAdapter: false }, storage, forceWasm);
+    if (!choice.use) return CPU_ONLY(choice.reason);
+  }
   const { probe, device } = await requestSearchDevice();
   const choice = chooseGpuSearch(probe, storage);
   const forced = mode === 'always' && probe.adapter && storage === 'int8';

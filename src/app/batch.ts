@@ -10,10 +10,11 @@ import { csvHeaderLine, formatDocument, recutDocument, type OutputFormat } from 
 import type { AggregateState, DocumentResult, ResultRow, SkippedRow } from '../core/batch/types.ts';
 import type { ConceptKind, Taxonomy } from '../core/taxonomy.ts';
 import type { ThresholdSettings } from '../core/thresholds.ts';
-import { openBatchStore, sameInputFiles, type BatchInputKind, type BatchJob, type BatchStore, type NewBatchJob } from '../db/batchStore.ts';
+import { openBatchStore, sameInputFiles, type BatchInputKind, type BatchJob, type BatchStore, type InputFile, type NewBatchJob } from '../db/batchStore.ts';
 import type { BatchDraft } from './batchState.ts';
 import { activePresetId } from './config.ts';
 import { downloadBlob } from './download.ts';
+import { isQuotaError } from '../core/errors.ts';
 import { errorText } from './engineClient.ts';
 import { formatBytes } from './format.ts';
 import { engine } from './engineService.ts';
@@ -178,7 +179,7 @@ export async function startDraft(kinds: ConceptKind[] = ['skill', 'occupation'])
  * Input files of jobs whose files are not stored (too large), as opened in this page session:
  * the worker reads them from here; after a reload the user opens them again (reopenJobFiles).
  */
-const openFiles = new Map<string, { name: string; file: Blob }[]>();
+const openFiles = new Map<string, InputFile[]>();
 
 /** Whether a job can only resume once its input file is opened again in this page. */
 export function needsFiles(job: BatchJob): boolean {
@@ -195,10 +196,6 @@ export async function reopenJobFiles(job: BatchJob, picked: File[]): Promise<voi
   }
   openFiles.set(job.id, files);
   await runJob(job.id);
-}
-
-function isQuotaError(e: unknown): boolean {
-  return e instanceof Error && (e.name === 'QuotaExceededError' || /quota/i.test(e.message));
 }
 
 export async function runJob(id: string): Promise<void> {

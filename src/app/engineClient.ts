@@ -5,6 +5,7 @@
 // rejected with EngineRestartedError rather than left hanging.
 import { errorText } from '../core/errors.ts';
 import * as Comlink from 'comlink';
+import type { InputFile } from '../db/batchStore.ts';
 import { ENGINE_OUT_OF_MEMORY, ENGINE_WEBGPU_LOST, type BatchView, type CacheView, type EngineApi, type EngineConfig, type EngineStatus, type ExtractRequest, type RegenerationView, type StaleCacheView } from '../../workers/engineApi.ts';
 import type { ExtractionProgress, ExtractionResult } from '../core/pipeline.ts';
 
@@ -110,7 +111,7 @@ export class EngineClient {
   deleteCache(hash: string): Promise<void> {
     return this.invoke('deleteCache', (r) => r.deleteCache(hash));
   }
-  startBatch(jobId: string, files?: { name: string; file: Blob }[]): Promise<BatchView> {
+  startBatch(jobId: string, files?: InputFile[]): Promise<BatchView> {
     return this.invoke('startBatch', (r) => r.startBatch(jobId, files));
   }
   pauseBatch(): Promise<void> {

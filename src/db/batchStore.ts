@@ -58,6 +58,17 @@ export interface BatchJob {
   filesStored?: boolean;
 }
 
+/** An input file as a job reads it: its name and contents (a File where the user opened one). */
+export interface InputFile {
+  name: string;
+  file: Blob;
+}
+
+/** A Blob's modification date where it is a File. */
+function modifiedOf(file: Blob): number | undefined {
+  return (file as Blob & { lastModified?: number }).lastModified;
+}
+
 export interface BatchFileInfo {
   name: string;
   size: number;
@@ -65,12 +76,12 @@ export interface BatchFileInfo {
 }
 
 /** Whether `files` are the job's input files (same names, sizes and dates, in order), or why not. */
-export function sameInputFiles(job: BatchJob, files: { name: string; file: Blob }[]): string | null {
+export function sameInputFiles(job: BatchJob, files: InputFile[]): string | null {
   const want = job.files ?? [];
   if (files.length !== want.length) return `this job reads ${want.length} file${want.length === 1 ? '' : 's'}, ${files.length} given`;
   for (const [i, w] of want.entries()) {
     const f = files[i];
-    const modified = (f.file as Blob & { lastModified?: number }).lastModified;
+    const modified = modifiedOf(f.file);
     if (f.name !== w.name || f.file.size !== w.size || (w.lastModified !== undefined && modified !== undefined && modified !== w.lastModified)) {
       return `${f.name} (${f.file.size.toLocaleString('en')} bytes) is not the job's input file ${w.name} (${w.size.toLocaleString('en')} bytes${w.lastModified ? `, modified ${new Date(w.lastModified).toLocaleString()}` : ''})`;
     }
@@ -116,7 +127,7 @@ export interface OpenBatchStoreOptions {
 export interface NewBatchJob {
   name: string;
   input: BatchInputOptions;
-  files: { name: string; file: Blob }[];
+  files: InputFile[];
   presetId: string;
   settings: ThresholdSettings;
   kinds: ConceptKind[];
@@ -163,7 +174,7 @@ export class BatchStore {
       fingerprint: `browser-job:${id}:${job.presetId}:${job.kinds.join(',')}`,
       state: 'queued',
       checkpoint: null,
-      files: job.files.map((f) => ({ name: f.name, size: f.file.size, lastModified: (f.file as Blob & { lastModified?: number }).lastModified })),
+      files: job.files.map((f) => ({ name: f.name, size: f.file.size, lastModified: modifiedOf(f.file) })),
       filesStored: job.keepFiles !== false,
     };
     const tx = this.db.transaction(['jobs', 'files'], 'readwrite');
@@ -202,7 +213,7 @@ export class BatchStore {
     await tx.done;
   }
 
-  async getFiles(id: string): Promise<{ name: string; file: Blob }[]> {
+  async getFiles(id: string): Promise<InputFile[]> {
     const rows = await this.db.getAll('files', jobRange(id));
     return rows.sort((a, b) => a.index - b.index).map((r) => ({ name: r.name, file: r.file }));
   }

@@ -5,6 +5,7 @@
 // reload or full disk never leaves a half-written cache behind.
 import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { validateManifest, type EmbeddingManifest } from '../core/embeddingManifest.ts';
+import { isQuotaError } from '../core/errors.ts';
 import type { ConceptKind } from '../core/taxonomy.ts';
 import { withExclusiveLock as withLock, type ExclusiveLockOptions, type LeaseBackend, type LockBusy } from './locks.ts';
 
@@ -207,13 +208,6 @@ function openDb(factory: IDBFactory, name: string, onVersionChange: () => void):
 async function defaultEstimate(): Promise<{ quota?: number; usage?: number }> {
   const storage = (globalThis as { navigator?: { storage?: { estimate?: () => Promise<StorageEstimate> } } }).navigator?.storage;
   return storage?.estimate ? storage.estimate() : {};
-}
-
-function isQuotaError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { name, code } = error as { name?: unknown; code?: unknown };
-  // Firefox used NS_ERROR_DOM_QUOTA_ERR before standardising; 22 is the legacy QUOTA_EXCEEDED_ERR code.
-  return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_ERR' || code === 22;
 }
 
 function formatMb(bytes: number): string {

@@ -13,7 +13,7 @@ import type { TopKResult } from '../core/vectors.ts';
 
 // GPUBufferUsage / GPUMapMode values (WebGPU spec); TypeScript's DOM lib declares the types only.
 const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
-const MAP_READ = 0x1;
+const MAP_MODE_READ = 0x1; // GPUMapMode.READ
 
 export interface GpuSearch {
   readonly rows: number;
@@ -166,7 +166,7 @@ export async function createGpuSearch(device: GPUDevice, encodedInt8Bytes: Uint8
       throw e;
     }
     await popErrors(device, 'a search pass');
-    await readback.mapAsync(MAP_READ, 0, count * rows * 4);
+    await readback.mapAsync(MAP_MODE_READ, 0, count * rows * 4);
     try {
       use(new Float32Array(readback.getMappedRange(0, count * rows * 4)));
     } finally {
