@@ -315,18 +315,27 @@ test('a new service worker version offers "Update available — Reload"', async 
     await page.evaluate(() => Object.assign(window, { beforeUpdate: true }));
     await page.getByRole('button', { name: 'Reload' }).click();
     try {
-      await expect
-        .poll(() => page.evaluate(() => !('beforeUpdate' in window)).catch(() => false), { timeout: 90_000 })
-        .toBe(true);
+      // An evaluate during a stalled navigation may never answer: each try gets 5 s.
+      const reloaded = () =>
+        Promise.race([page.evaluate(() => !('beforeUpdate' in window)), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]).catch(() => false);
+      await expect.poll(reloaded, { timeout: 60_000 }).toBe(true);
     } catch (e) {
-      // Say where the update stood, so a stall can be told from a missed reload.
-      const states = await page
-        .evaluate(async () => {
-          const r = await navigator.serviceWorker.getRegistration();
-          return { active: r?.active?.state, waiting: r?.waiting?.state, installing: r?.installing?.state, url: location.href };
-        })
-        .catch((err: unknown) => String(err));
-      console.log('service worker after Reload:', JSON.stringify(states));
+      // Say where the update stood (asked of the service workers themselves: the page may be mid-navigation).
+      for (const sw of page.context().serviceWorkers()) {
+        const states = await Promise.race([
+          sw.evaluate(() => {
+            const r = (self as unknown as { registration: ServiceWorkerRegistration }).registration;
+            return { active: r.active?.state, waiting: r.waiting?.state, installing: r.installing?.state };
+          }),
+          new Promise((r) => setTimeout(() => r('no answer in 5 s'), 5_000)),
+        ]).catch((err: unknown) => String(err));
+        console.log('service worker after Reload:', sw.url(), JSON.stringify(states));
+      }
+      const doc = await Promise.race([
+        page.evaluate(() => ({ readyState: document.readyState, old: 'beforeUpdate' in window, controller: Boolean(navigator.serviceWorker.controller) })),
+        new Promise((r) => setTimeout(() => r('the page does not answer in 5 s'), 5_000)),
+      ]).catch((err: unknown) => String(err));
+      console.log('page after Reload:', page.url(), JSON.stringify(doc));
       throw e;
     }
     await expect(page.getByRole('heading', { level: 1, name: 'ESCO Skill Finder' })).toBeVisible();

@@ -27,7 +27,11 @@ import {
 } from '../src/db/cacheManager.ts';
 import { openCacheStore, type CacheStore } from '../src/db/cacheStore.ts';
 import { env } from '@huggingface/transformers';
-import { configureTransformers, loadEmbedder, loadReranker, type FileProgress, type LoadedEmbedder, type LoadedReranker } from '../src/runtime/transformersModels.ts';
+import { configureTransformers, loadEmbedder, loadReranker, loadTokenizer, type FileProgress, type LoadedEmbedder, type LoadedReranker, type RuntimeOptions } from '../src/runtime/transformersModels.ts';
+import ortAsyncifyMjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import ortAsyncifyWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import { BatchJobs } from './batchJobs.ts';
 import { ConceptSearchBackends } from './conceptSearch.ts';
 import type { InputFile } from '../src/db/batchStore.ts';
@@ -110,6 +114,8 @@ export class Engine implements EngineApi {
   testRerankDelayMsPerPair = 0;
   private following = false;
   private gpu?: GpuProbe;
+  /** Which onnxruntime-web binary this worker runs: set by its first model load, fixed after it. */
+  private ortRuntime?: 'webgpu' | 'wasm';
   /** Where concept search runs: helper workers on every core, the WGSL kernel on a hardware GPU. */
   private readonly conceptSearch = new ConceptSearchBackends(() => this.emit());
 
@@ -145,13 +151,7 @@ export class Engine implements EngineApi {
       }
     };
     this.emit();
-    const { default: wasm } = await import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url');
-    const { default: mjs } = await import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url');
-    configureTransformers({
-      modelHost: config.modelHost,
-      wasmPaths: { wasm: new URL(wasm, self.location.href).href, mjs: new URL(mjs, self.location.href).href },
-      numThreads: this.s.threads,
-    });
+    configureTransformers({ modelHost: config.modelHost, numThreads: this.s.threads });
 
     // The model does not need the taxonomy: its download and compilation overlap with the taxonomy and cache.
     const models = time('model', () => (this.modelsLoading = this.loadModels()));
@@ -331,22 +331,29 @@ export class Engine implements EngineApi {
     this.s.embedder.phase = 'loading';
     this.s.embedder.error = undefined;
     this.emit(true);
+    // The tokenizer needs no device: it loads while the adapter is probed (250-600 ms in headless Chromium here).
+    const tokenizer = loadTokenizer(spec, { modelHost: this.config.modelHost, onProgress: this.onProgress });
+    tokenizer.catch(() => {}); // awaited by loadOn; a failure must not be reported as unhandled meanwhile
     this.gpu = this.config.forceWasm || this.config.webgpuFailure ? { adapter: false, hasShaderF16: false, isFallbackAdapter: false } : await probeGpu();
     const lost = this.config.webgpuFailure;
-    const choice: DeviceChoice = lost
+    let choice: DeviceChoice = lost
       ? { backend: 'wasm', dtype: spec.dtype.wasm, reason: `WebGPU failed during inference (${lost}); WASM until you try WebGPU again` }
       : chooseDevice(spec, this.gpu, this.config.forceWasm);
+    if (choice.backend === 'webgpu' && this.ortRuntime === 'wasm') {
+      choice = { backend: 'wasm', dtype: spec.dtype.wasm, reason: 'this engine started its ONNX runtime without WebGPU; reload the page to use WebGPU' };
+    }
+    this.startOrtRuntime(choice.backend);
     let reason = choice.reason;
     if (choice.backend === 'webgpu') {
       try {
-        this.embedder = await this.loadOn(choice);
+        this.embedder = await this.loadOn(choice, undefined, tokenizer);
         return;
       } catch (e) {
         reason = `WebGPU failed: ${errorMessage(e)}`;
       }
     }
     try {
-      this.embedder = await this.loadOn({ backend: 'wasm', dtype: spec.dtype.wasm }, reason);
+      this.embedder = await this.loadOn({ backend: 'wasm', dtype: spec.dtype.wasm }, reason, tokenizer);
     } catch (e) {
       this.s.embedder.phase = 'failed';
       this.s.embedder.error = errorMessage(e);
@@ -354,8 +361,25 @@ export class Engine implements EngineApi {
     }
   }
 
-  private async loadOn(choice: DeviceChoice, fallbackReason?: string): Promise<LoadedEmbedder> {
-    const embedder = await loadEmbedder(this.preset.embedder, { backend: choice.backend, dtype: choice.dtype, modelHost: this.config.modelHost, onProgress: this.onProgress });
+  /**
+   * Points onnxruntime-web at its binary before the first session. The WASM-only build is 14.3 MB
+   * against the WebGPU-capable (asyncify) build's 26.9 MB, and compiles faster (BENCHMARKS.md 2h), so
+   * a worker that will not use WebGPU starts the small one. A WebGPU worker that falls back to WASM
+   * keeps the asyncify build, which runs both. The runtime starts once per worker: the first choice stays.
+   */
+  private startOrtRuntime(backend: 'webgpu' | 'wasm'): void {
+    if (this.ortRuntime) return;
+    this.ortRuntime = backend;
+    const [wasm, mjs] = backend === 'webgpu' ? [ortAsyncifyWasm, ortAsyncifyMjs] : [ortWasm, ortMjs];
+    configureTransformers({
+      modelHost: this.config.modelHost,
+      wasmPaths: { wasm: new URL(wasm, self.location.href).href, mjs: new URL(mjs, self.location.href).href },
+      numThreads: this.s.threads,
+    });
+  }
+
+  private async loadOn(choice: DeviceChoice, fallbackReason?: string, tokenizer?: RuntimeOptions['tokenizer']): Promise<LoadedEmbedder> {
+    const embedder = await loadEmbedder(this.preset.embedder, { backend: choice.backend, dtype: choice.dtype, modelHost: this.config.modelHost, onProgress: this.onProgress, tokenizer });
     if (choice.backend === 'webgpu') {
       // Device loss after loading also sends us to WASM.
       await this.queue.run(() => embedder.embed(['warm-up'])).catch(async (e) => {

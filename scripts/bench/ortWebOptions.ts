@@ -29,7 +29,7 @@
 // as a source string (served from the scratch folder's /files/ route, cross-origin isolated like the
 // page) and drives it through page.evaluate strings (tsx-compiled functions carry esbuild's __name).
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { wasmThreads } from '../../src/core/device.ts';
@@ -632,6 +632,49 @@ async function runNode(ctx: BenchContext, gate: CpuGate, subject: Subject, sessi
 // ---------------------------------------------------------------------------------------------
 // The section
 
+/**
+ * Fetch + compile of each onnxruntime-web binary in a page (interleaved rounds, no HTTP cache): the
+ * part of a model's first session that the binary decides, which is why the app's engine starts the
+ * WASM-only build where it will not use WebGPU (workers/engine.ts startOrtRuntime).
+ */
+async function compileTable(bench: BenchPage, rounds: number, facts: Record<string, number>): Promise<Table> {
+  const builds = Object.keys(BUILDS) as Build[];
+  const times = new Map<Build, number[]>(builds.map((b) => [b, []]));
+  const browser = bench.page.context().browser();
+  if (!browser) throw new Error('the bench page has no browser to open fresh contexts in');
+  for (let round = 0; round <= rounds; round++) {
+    for (const b of builds) {
+      // A fresh context (its own renderer process): V8 keeps compiled modules per process, so a
+      // second compile of the same bytes in one page would measure that cache, not the compiler.
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        await page.goto(bench.url);
+        const url = new URL(`/ort/${BUILDS[b].wasm}`, bench.url).href;
+        const ms = (await page.evaluate(
+          `(async () => { const t = performance.now(); await WebAssembly.compileStreaming(fetch(${JSON.stringify(url)}, { cache: 'no-store' })); return performance.now() - t; })()`,
+        )) as number;
+        if (round > 0) times.get(b)!.push(ms); // round 0 warms the server and the disk cache
+      } finally {
+        await context.close();
+      }
+    }
+  }
+  const rows = builds.map((b) => {
+    const sample = summarize(times.get(b)!);
+    facts[`ortweb.compile.${b}.ms`] = sample.median;
+    const app = b === 'asyncify' ? 'the app on WebGPU (and its WASM fallback)' : b === 'plain' ? 'the app on WASM' : 'not used (transformers.js imports onnxruntime-web/webgpu)';
+    return [BUILDS[b].wasm, `${(statSync(join(ORT_DIST, BUILDS[b].wasm)).size / 1e6).toFixed(1)} MB`, fmtSample(sample), app];
+  });
+  return {
+    title: '2h. onnxruntime-web binaries: size and fetch + compile in Chromium',
+    note: `WebAssembly.compileStreaming(fetch(url, { cache: 'no-store' })) in a fresh browser context per measurement (no compiled module kept from the last one), from the local bench server; median (min–max) of ${rounds} interleaved rounds after a warm-up round. A model's first session in a worker pays this once before its graph loads.`,
+    textColumns: 2,
+    head: ['Binary', 'Size', 'fetch + compile ms', 'Used by'],
+    rows,
+  };
+}
+
 export async function runOrtWebOptions(ctx: BenchContext): Promise<SectionResult> {
   const rounds = Math.max(3, ctx.runs);
   const texts = await measureTextWorkloads(500, loadTaxonomyAsset(), SPEC.id);
@@ -646,6 +689,8 @@ export async function runOrtWebOptions(ctx: BenchContext): Promise<SectionResult
   const shapes = workloads.map((w) => `${w.name}: ${w.batches.map((b) => `${b.lengths.length}x${Math.max(...b.lengths)}`).join(', ')}`).join('; ');
   const facts: Record<string, number> = {};
   const tables: Table[] = [];
+
+  const compile = await compileTable(bench, rounds, facts);
 
   const pickSubjects = listEnv('ORTWEB_SUBJECTS');
   const only = listEnv('ORTWEB_ONLY');
@@ -750,5 +795,6 @@ export async function runOrtWebOptions(ctx: BenchContext): Promise<SectionResult
     ],
     footer: notes,
   });
+  tables.push(compile);
   return { tables, facts };
 }

@@ -28,6 +28,7 @@ import {
   configureTransformers,
   loadEmbedder,
   loadReranker,
+  loadTokenizer,
   locateHubFile,
   ModelLoadError,
   type FileProgress,
@@ -310,6 +311,47 @@ describe('over HTTP from the local model host', () => {
       expect(progress.find((p) => p.file === 'onnx/model_quantized.onnx' && p.status === 'done')?.total).toBeGreaterThan(1_000_000);
     } finally {
       await e.dispose();
+    }
+  });
+
+  it('a tokenizer loaded ahead (as the engine does while it probes the device) is the one the embedder uses', async () => {
+    configureTransformers({ modelHost: host.url, cacheDir: freshCacheDir() });
+    const before = host.requests.length;
+    // Counted calls prove the embedder tokenizes with this instance (a second load would come from the file cache unseen).
+    let calls = 0;
+    const tokenizer = loadTokenizer(TEST_EMBEDDER, { modelHost: host.url }).then(
+      (t) => new Proxy(t, { apply: (target, self, args) => (calls++, Reflect.apply(target as unknown as (...a: unknown[]) => unknown, self, args)) }),
+    );
+    await tokenizer;
+    const afterTokenizer = host.requests.slice(before);
+    expect(afterTokenizer).toContain(`GET /${TEST_EMBEDDER.id}/resolve/main/tokenizer.json`);
+    expect(afterTokenizer).not.toContain(`GET /${TEST_EMBEDDER.id}/resolve/main/onnx/model_quantized.onnx`);
+    const e = await loadEmbedder(TEST_EMBEDDER, { backend: 'node', dtype: 'q8', tokenizer });
+    try {
+      const got = host.requests.slice(before);
+      expect(got.filter((r) => r.endsWith('/tokenizer.json'))).toHaveLength(1);
+      expect(got).toContain(`GET /${TEST_EMBEDDER.id}/resolve/main/onnx/model_quantized.onnx`);
+      expect(maxAbsDiff(await e.embed(TEXTS), localVectors)).toBe(0);
+      expect(calls).toBeGreaterThan(0);
+    } finally {
+      await e.dispose();
+    }
+  });
+
+  it('a tokenizer that failed ahead fails the embedder load with its own error, before the model is asked for', async () => {
+    const faulty = await startModelHost({ dir: DEFAULT_MODELS_DIR, port: 0, faults: { notFound: /bag-of-tokens-embedder\/tokenizer\.json$/ } });
+    try {
+      configureTransformers({ modelHost: faulty.url, cacheDir: freshCacheDir() });
+      const tokenizer = loadTokenizer(TEST_EMBEDDER, { modelHost: faulty.url });
+      const err = await loadEmbedder(TEST_EMBEDDER, { backend: 'node', dtype: 'q8', tokenizer }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(ModelLoadError);
+      expect(err).toMatchObject({ model: TEST_EMBEDDER.id, file: 'tokenizer.json', reason: 'not-found' });
+      expect(faulty.requests.some((r) => r.includes('onnx/'))).toBe(false);
+    } finally {
+      await faulty.close();
     }
   });
 

@@ -53,6 +53,8 @@ export interface RuntimeOptions {
   onProgress?: (p: FileProgress) => void;
   /** Texts (or pairs) per inference call; default 32 in Node, 16 in the browser. */
   batchSize?: number;
+  /** This model's tokenizer, already loading (loadTokenizer), e.g. while the device is probed. */
+  tokenizer?: Promise<PreTrainedTokenizer>;
 }
 
 export interface TransformersConfig {
@@ -410,6 +412,25 @@ interface Loaded<M> {
   device: 'webgpu' | 'wasm' | 'cpu';
 }
 
+// transformers.js shares a file load still in flight with any later request for the same model,
+// revision and cache folder; naming the (Node) cache folder keeps a load after a reconfiguration
+// from joining a stale download of the previous one. The browser has no cache folder (null).
+function cacheFolder(): { cache_dir?: string } {
+  return env.useFSCache && env.cacheDir ? { cache_dir: env.cacheDir } : {};
+}
+
+/** A model's tokenizer alone: it needs no device, so it can load while the device is still being chosen. */
+export async function loadTokenizer(spec: EmbedderSpec | RerankerSpec, o: Pick<RuntimeOptions, 'modelHost' | 'localModelPath' | 'onProgress'>): Promise<PreTrainedTokenizer> {
+  installFetchGuard();
+  if (o.localModelPath || o.modelHost) applySource(o);
+  const tracker = new LoadTracker(spec.id, spec.revision, o.onProgress);
+  try {
+    return await AutoTokenizer.from_pretrained(spec.id, { revision: spec.revision, progress_callback: tracker.callback, ...cacheFolder() });
+  } catch (e) {
+    throw tracker.toLoadError(e, '');
+  }
+}
+
 async function loadParts<M extends PreTrainedModel>(
   spec: EmbedderSpec | RerankerSpec,
   o: RuntimeOptions,
@@ -417,16 +438,13 @@ async function loadParts<M extends PreTrainedModel>(
 ): Promise<Loaded<M>> {
   installFetchGuard();
   if (o.localModelPath || o.modelHost) applySource(o);
+  // One after the other: the tokenizer is small, and a failed tokenizer then never leaves a large
+  // model download running in the background.
+  const tokenizer = await (o.tokenizer ?? loadTokenizer(spec, o));
   const device = deviceFor(o.backend);
   const tracker = new LoadTracker(spec.id, spec.revision, o.onProgress);
-  // transformers.js shares a file load still in flight with any later request for the same model,
-  // revision and cache folder; naming the (Node) cache folder keeps a load after a reconfiguration
-  // from joining a stale download of the previous one. The browser has no cache folder (null).
-  const cacheDir = env.useFSCache && env.cacheDir ? { cache_dir: env.cacheDir } : {};
+  const cacheDir = cacheFolder();
   try {
-    // One after the other: the tokenizer is small, and a failed tokenizer then never leaves a large
-    // model download running in the background.
-    const tokenizer = await AutoTokenizer.from_pretrained(spec.id, { revision: spec.revision, progress_callback: tracker.callback, ...cacheDir });
     const model = await loadModel({ revision: spec.revision, dtype: o.dtype, device, progress_callback: tracker.callback, ...cacheDir });
     tracker.ready();
     return { tokenizer, model, device };
