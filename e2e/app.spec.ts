@@ -309,40 +309,44 @@ test('a new service worker version offers "Update available — Reload"', async 
     const banner = page.getByText('Update available.');
     await expect(banner).toBeVisible({ timeout: 60_000 });
     await screenshot(page, '11-update-available');
-    // The old document is marked; the reload is done when a document without the mark answers.
-    // (Waiting for one 'load' event missed it once in CI: the app may reload twice, once on the
-    // controller change and once from the plugin.)
+    // The old document is marked; the reload is done when a document without the mark answers
+    // (a 'load' event can belong to a reload the app retried, see src/app/pwa.ts reloadOnce).
     await page.evaluate(() => Object.assign(window, { beforeUpdate: true }));
     await page.getByRole('button', { name: 'Reload' }).click();
     try {
       // An evaluate during a stalled navigation may never answer: each try gets 5 s.
-      const reloaded = () =>
-        Promise.race([page.evaluate(() => !('beforeUpdate' in window)), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]).catch(() => false);
+      const reloaded = () => within5s(page.evaluate(() => !('beforeUpdate' in window)), false).catch(() => false);
       await expect.poll(reloaded, { timeout: 60_000 }).toBe(true);
     } catch (e) {
       // Say where the update stood (asked of the service workers themselves: the page may be mid-navigation).
       for (const sw of page.context().serviceWorkers()) {
-        const states = await Promise.race([
+        const states = await within5s(
           sw.evaluate(() => {
             const r = (self as unknown as { registration: ServiceWorkerRegistration }).registration;
             return { active: r.active?.state, waiting: r.waiting?.state, installing: r.installing?.state };
           }),
-          new Promise((r) => setTimeout(() => r('no answer in 5 s'), 5_000)),
-        ]).catch((err: unknown) => String(err));
+          'no answer in 5 s',
+        ).catch((err: unknown) => String(err));
         console.log('service worker after Reload:', sw.url(), JSON.stringify(states));
       }
-      const doc = await Promise.race([
+      const doc = await within5s(
         page.evaluate(() => ({ readyState: document.readyState, old: 'beforeUpdate' in window, controller: Boolean(navigator.serviceWorker.controller) })),
-        new Promise((r) => setTimeout(() => r('the page does not answer in 5 s'), 5_000)),
-      ]).catch((err: unknown) => String(err));
+        'the page does not answer in 5 s',
+      ).catch((err: unknown) => String(err));
       console.log('page after Reload:', page.url(), JSON.stringify(doc));
       throw e;
     }
     await expect(page.getByRole('heading', { level: 1, name: 'ESCO Skill Finder' })).toBeVisible();
     await expect(banner).toBeHidden();
+    await screenshot(page, '11b-after-update-reload');
     expect(await page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.waiting))).toBe(false);
   });
 });
+
+/** The promise's value, or the fallback if it has not settled in 5 s. */
+function within5s<T, F>(p: Promise<T>, fallback: F): Promise<T | F> {
+  return Promise.race([p, new Promise<F>((r) => setTimeout(() => r(fallback), 5_000))]);
+}
 
 test('the engine restarts after a crash and extraction keeps working', async ({ page }) => {
   await page.goto('/');
