@@ -7,12 +7,13 @@
 // - `--offline`: behave as if the hub were unreachable.
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { OFFLINE_DEFAULT_PRESET } from '../src/core/appConfig.ts';
 import { hubReachable, MODELS_DIR } from './fetch-models.ts';
 import { prepareAssets } from './prepare-assets.ts';
 import { startModelHost } from './serve-models.ts';
 
 const MODEL_HOST_PORT = 4174;
-const OFFLINE_PRESET = 'bge-small-en';
+const OFFLINE_PRESET = OFFLINE_DEFAULT_PRESET;
 
 const OWN_FLAGS = ['--test-models', '--offline'];
 const { values } = parseArgs({

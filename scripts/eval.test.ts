@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './build-taxonomy.ts';
+import { appConfig, OFFLINE_DEFAULT_PRESET } from '../src/core/appConfig.ts';
+import { refuseIgnoredFlags } from './eval.ts';
 import { postingTitle } from './eval/inference.ts';
 
 function runEval(args: string[]): string {
@@ -27,7 +29,7 @@ describe('eval CLI', () => {
         'You love baking bread,baking bread,,LABEL NOT PRESENT',
       ].join('\n'),
     );
-    const out = runEval(['--data', file]);
+    const out = runEval(['--model', 'none', '--data', file]);
     const row = out.split('\n').find((l) => l.startsWith('| mini_validation.csv'));
     expect(row).toBeDefined();
     const cells = row!.split('|').map((c) => c.trim());
@@ -40,8 +42,39 @@ describe('eval CLI', () => {
   }, 60_000);
 
   it('fails with a message when there is no evaluation data', () => {
-    expect(() => runEval(['--data', '/no/such/file.csv'])).toThrow(/eval failed: .*no such file/);
+    expect(() => runEval(['--model', 'none', '--data', '/no/such/file.csv'])).toThrow(/eval failed: .*no such file/);
   }, 60_000);
+
+  it("evaluates the app's configuration when given no flags: the offline default preset, its concept texts and thresholds", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eval-defaults-'));
+    const file = join(dir, 'empty.csv');
+    writeFileSync(file, 'sentence,span,sub_span,label\nUse Java,Java,,Java (computer programming)\n');
+    // --limit 0 reads the configuration without loading a model.
+    const out = runEval(['--data', file, '--limit', '0']);
+    const app = appConfig(OFFLINE_DEFAULT_PRESET);
+    expect(out).toContain(`model: ${OFFLINE_DEFAULT_PRESET}; pipeline: concepts ${app.conceptText.skill}/${app.conceptText.occupation}, skill threshold ${app.thresholds.skillThreshold}, occupation threshold ${app.thresholds.occupationThreshold}`);
+  }, 60_000);
+
+  it('--kind ads --data evaluates the postings file given, not SkillSpan dev', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eval-ads-'));
+    const file = join(dir, 'two-ads.json');
+    const tokens = 'You know Java and SQL .'.split(' ');
+    const tags = tokens.map((t) => (t === 'Java' || t === 'SQL' ? 'B' : 'O'));
+    writeFileSync(file, [1, 2].map((idx) => JSON.stringify({ idx, source: 'tech', tokens, tags_skill: tags, tags_knowledge: tokens.map(() => 'O') })).join('\n'));
+    const out = runEval(['--model', 'none', '--kind', 'ads', '--data', file]);
+    const row = out.split('\n').find((l) => l.startsWith('| two-ads.json'));
+    expect(row).toBeDefined();
+    expect(row!.split('|').map((c) => c.trim())[2]).toBe('2');
+    expect(out).not.toContain('dev.json');
+  }, 60_000);
+
+  it('refuses a flag the chosen mode would ignore, naming the mode that reads it', () => {
+    expect(() => refuseIgnoredFlags({ kind: 'skill', markdown: 'x.md' })).toThrow('--markdown is only read with --kind inference');
+    expect(() => refuseIgnoredFlags({ kind: 'ads', generic: 'x.csv' })).toThrow('--generic is only read with --kind skill or occupation');
+    expect(() => refuseIgnoredFlags({ out: 'E.md' })).toThrow('--out is only read with --report');
+    expect(() => refuseIgnoredFlags({ report: true, kind: 'ads' })).toThrow("--report runs the whole suite with the app's configuration; it does not take --kind");
+    expect(() => refuseIgnoredFlags({ kind: 'ads', data: 'x.json' })).not.toThrow();
+  });
 });
 
 describe('posting title line (--kind inference)', () => {

@@ -25,6 +25,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EvalMetrics, OccupationMetrics } from '../src/core/evaluation.ts';
+import { appConfig, OFFLINE_DEFAULT_PRESET } from '../src/core/appConfig.ts';
 import { findPreset, type Dtype } from '../src/core/models.ts';
 import type { ExtractOptions } from '../src/core/pipeline.ts';
 import type { Fusion } from '../src/core/thresholds.ts';
@@ -40,7 +41,7 @@ type Kind = 'skill' | 'occupation' | 'ads' | 'inference';
 async function main() {
   const { values } = parseArgs({
     options: {
-      model: { type: 'string', default: 'none' },
+      model: { type: 'string', default: OFFLINE_DEFAULT_PRESET },
       kind: { type: 'string' },
       data: { type: 'string' },
       generic: { type: 'string' },
@@ -65,6 +66,7 @@ async function main() {
       markdown: { type: 'string' },
     },
   });
+  refuseIgnoredFlags(values);
   await prepareAssets();
   const taxonomy = loadTaxonomyAsset();
   if (values.report) {
@@ -142,7 +144,8 @@ async function main() {
     configs.push({ name: 'upstream ranked', system: 'upstream-ranked', presetId, queryDtype: pipeline.queryDtype });
   }
   const s = env.settingsFor(pipeline);
-  console.log(`model: ${values.model}; pipeline: concepts ${pipeline.concepts ?? 'label-alt-desc'}, skill threshold ${s.skillThreshold}, occupation threshold ${s.occupationThreshold}, fusion ${s.fusion ?? 'max'}, cut on ${s.scoreBasis} score`);
+  const app = appConfig(presetId);
+  console.log(`model: ${values.model}; pipeline: concepts ${pipeline.concepts ?? app.conceptText.skill}/${pipeline.occupationConcepts ?? pipeline.concepts ?? app.conceptText.occupation}, skill threshold ${s.skillThreshold}, occupation threshold ${s.occupationThreshold}, fusion ${s.fusion ?? 'max'}, cut on ${s.scoreBasis} score`);
 
   if (skillFiles.length) {
     const rows: { name: string; m: EvalMetrics }[] = [];
@@ -166,14 +169,39 @@ async function main() {
     console.log(`\noccupations\n${formatOccupationTable(rows)}`);
   }
   if (kinds.includes('ads')) {
-    if (!existsSync(SKILLSPAN_DEV)) throw new Error(`${SKILLSPAN_DEV}: no such file`);
-    const postings = loadPostings().slice(0, limit);
+    // --data names the postings file for --kind ads (SkillSpan's JSON-lines format).
+    const file = values.data ? resolve(values.data) : SKILLSPAN_DEV;
+    if (!existsSync(file)) throw new Error(`${file}: no such file`);
+    const postings = loadPostings(file).slice(0, limit);
+    if (!postings.length) throw new Error(`${file}: no postings (expected SkillSpan JSON lines: idx, tokens, tags_skill, tags_knowledge, source)`);
     const rows = [];
     // "upstream ranked" is a reading for ranking metrics, not an output a user would see: not run here.
-    for (const c of configs.filter((x) => x.system !== 'upstream-ranked')) rows.push({ name: `${basename(SKILLSPAN_DEV)} · ${c.name}`, ...(await env.evalAds(c, postings)) });
+    for (const c of configs.filter((x) => x.system !== 'upstream-ranked')) rows.push({ name: `${basename(file)} · ${c.name}`, ...(await env.evalAds(c, postings)) });
     console.log(`\nwhole postings (skills at the default threshold)\n${formatAdTable(rows)}`);
   }
   env.saveCaches();
+}
+
+/**
+ * Flags that only one mode reads: given to another mode they would be silently ignored, so they are
+ * refused with the mode that reads them.
+ */
+export function refuseIgnoredFlags(values: Record<string, unknown>): void {
+  const kind = typeof values.kind === 'string' ? values.kind : undefined;
+  const onlyFor: [flag: string, applies: boolean, where: string][] = [
+    ['out', values.report === true, '--report'],
+    ['presets', values.report === true, '--report'],
+    ['markdown', kind === 'inference', '--kind inference'],
+    ['generic', !kind || kind === 'skill' || kind === 'occupation', '--kind skill or occupation'],
+    ['data', kind !== 'all', 'one --kind at a time'],
+  ];
+  for (const [flag, applies, where] of onlyFor) {
+    if (values[flag] !== undefined && !applies) throw new Error(`--${flag} is only read with ${where}; it would be ignored here`);
+  }
+  if (values.report === true) {
+    const other = Object.keys(values).filter((k) => values[k] !== undefined && !['report', 'out', 'presets', 'model', 'baseline', 'skills-labels'].includes(k));
+    if (other.length) throw new Error(`--report runs the whole suite with the app's configuration; it does not take ${other.map((k) => `--${k}`).join(', ')}`);
+  }
 }
 
 const isMain = process.argv[1] && resolve(process.argv[1]).endsWith('eval.ts');

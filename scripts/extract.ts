@@ -23,7 +23,8 @@ import { canonicalJson } from '../src/core/hash.ts';
 import type { Dtype } from '../src/core/models.ts';
 import type { ExtractOptions } from '../src/core/pipeline.ts';
 import type { ConceptKind } from '../src/core/taxonomy.ts';
-import { defaultThresholds, type ThresholdSettings } from '../src/core/thresholds.ts';
+import type { ThresholdSettings } from '../src/core/thresholds.ts';
+import { appConfig, OFFLINE_DEFAULT_PRESET } from '../src/core/appConfig.ts';
 import { buildAnalyser, defaultQueryDtype, loadTaxonomyAndLexical } from './extract/context.ts';
 import { FileCheckpointStore, writeJsonAtomic } from './extract/fileStore.ts';
 import { mergeSummaries, summaryOf } from './extract/summary.ts';
@@ -43,7 +44,7 @@ output
   --ranked                  every candidate ranked (JSONL: one line per document) instead of shown rows
   --kind skill,occupation   kinds to output (default both)
 model
-  --model NAME              bge-small-en (default) | minilm | bge-m3 | test | none (label matching only)
+  --model NAME              a preset (default: the app's offline default, ${OFFLINE_DEFAULT_PRESET}) | none (label matching only)
   --local DIR               models in hub layout in DIR (default .generated/models when provisioned there)
   --host URL                hub-layout model host (default https://huggingface.co/)
   --dtype fp32|fp16|q8      query embedder dtype (default q8 where the Node dtype is fp32)
@@ -115,7 +116,7 @@ export async function runExtract(argv: string[], io: ExtractIO = { log: (l) => c
       format: { type: 'string' },
       ranked: { type: 'boolean', default: false },
       kind: { type: 'string', default: 'skill,occupation' },
-      model: { type: 'string', default: 'bge-small-en' },
+      model: { type: 'string', default: OFFLINE_DEFAULT_PRESET },
       local: { type: 'string' },
       host: { type: 'string' },
       dtype: { type: 'string' },
@@ -169,7 +170,8 @@ export async function runExtract(argv: string[], io: ExtractIO = { log: (l) => c
   const input = await openInput({ path: values.input, format: inputFormat, idColumn: values['id-column'], textColumn: values['text-column'], delimiter: values.delimiter });
 
   const { taxonomy } = loadTaxonomyAndLexical();
-  const settings: ThresholdSettings = defaultThresholds(model === 'none' ? 'bge-m3' : model);
+  const app = appConfig(model);
+  const settings: ThresholdSettings = { ...app.thresholds };
   const ts = num('threshold-skill', values['threshold-skill']);
   const to = num('threshold-occupation', values['threshold-occupation']);
   const ms = num('max-skills', values['max-skills']);

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Papa from 'papaparse';
+import { appConfig } from '../../src/core/appConfig.ts';
 import { CONCEPT_TEXT_TEMPLATE, CONCEPT_TEXT_VARIANTS } from '../../src/core/conceptText.ts';
 import {
   aggregateAdMetrics,
@@ -27,7 +28,7 @@ import { buildLexicalIndex, type LexicalIndex } from '../../src/core/lexical.ts'
 import { findPreset, queryEmbedder, BGE_QUERY_INSTRUCTION, type Dtype, type Embedder } from '../../src/core/models.ts';
 import { extract, type Candidate, type ExtractionContext, type ExtractOptions } from '../../src/core/pipeline.ts';
 import type { ConceptKind, Taxonomy } from '../../src/core/taxonomy.ts';
-import { applyThresholds, defaultThresholds, settingsScore, type ThresholdSettings } from '../../src/core/thresholds.ts';
+import { applyThresholds, settingsScore, type ThresholdSettings } from '../../src/core/thresholds.ts';
 import { upstreamExtract, UPSTREAM_THRESHOLDS } from '../../src/core/upstream.ts';
 import { quantizeMatrix, type ConceptMatrix } from '../../src/core/vectors.ts';
 import { ROOT } from '../build-taxonomy.ts';
@@ -43,15 +44,15 @@ export const SKILLS_CSV = join(SHARED, 'esco', 'v1.1.1', 'en', 'skills_en.csv');
 
 export type System = 'pipeline' | 'upstream' | 'upstream-ranked';
 
-/** One configuration to evaluate. Everything not given is the shipped default for the preset. */
+/** One configuration to evaluate. Everything not given is the app's own (src/core/appConfig.ts). */
 export interface EvalConfig {
   name: string;
   system: System;
   /** 'none': lexical matching only. */
   presetId: string;
-  /** Concept-text variant for the pipeline (CONCEPT_TEXT_VARIANTS); upstream always uses 'desc'. */
+  /** Concept-text variant for the pipeline (CONCEPT_TEXT_VARIANTS); absent: the app's. Upstream always uses 'desc'. */
   concepts?: string;
-  /** Concept-text variant for occupations; absent: the same as `concepts`. */
+  /** Concept-text variant for occupations; absent: the same as `concepts` when that is given, else the app's. */
   occupationConcepts?: string;
   queryDtype?: Dtype;
   queryInstruction?: boolean;
@@ -193,13 +194,14 @@ export class EvalEnv {
       const { matrices } = await this.conceptMatrices(config.presetId, 'desc');
       return (await upstreamExtract(text, embedder, matrices, { rankK: config.system === 'upstream' ? 1 : 10 })).candidates;
     }
-    const { matrices, owners } = await this.conceptMatrices(config.presetId, config.concepts ?? 'label-alt-desc', config.occupationConcepts ?? config.concepts ?? 'label-alt-desc');
+    const app = appConfig(config.presetId);
+    const { matrices, owners } = await this.conceptMatrices(config.presetId, config.concepts ?? app.conceptText.skill, config.occupationConcepts ?? config.concepts ?? app.conceptText.occupation);
     const ctx: ExtractionContext = { taxonomy: this.taxonomy, lexical: this.lexical, matrices, embedder, rowOwners: owners };
     return (await extract(text, ctx, { ...config.extract, ...extra })).candidates;
   }
 
   settingsFor(config: EvalConfig): ThresholdSettings {
-    const base = defaultThresholds(config.presetId === 'none' ? 'bge-m3' : config.presetId);
+    const base = appConfig(config.presetId).thresholds;
     if (config.system !== 'pipeline') {
       return { ...base, skillThreshold: UPSTREAM_THRESHOLDS.skill, occupationThreshold: UPSTREAM_THRESHOLDS.occupation, scoreBasis: 'retrieval', fusion: 'max', occupationBodyDiscount: 0, maxSkills: Infinity, maxOccupations: Infinity, includeIscoGroups: true };
     }

@@ -9,7 +9,6 @@ import { inferOccupations, DIRECT_WEIGHT, PRIOR_MASS, type InferenceOptions, typ
 import type { Posting } from '../../src/core/evaluation.ts';
 import type { Candidate } from '../../src/core/pipeline.ts';
 import { applyThresholds, settingsScore, type ShownCandidate } from '../../src/core/thresholds.ts';
-import { CONCEPT_TEXT_TEMPLATE } from '../../src/core/conceptText.ts';
 import type { EvalConfig, EvalEnv } from './harness.ts';
 
 /** The first line of a posting, whether it reads as a job title, and the text matched for it. */
@@ -106,9 +105,9 @@ export interface InferenceRun {
   ms: number;
 }
 
-/** The app's shipped concept texts for a preset, the configuration the inference is measured on. */
-export function appConfig(presetId: string, patch: Partial<EvalConfig> = {}): EvalConfig {
-  return { name: 'pipeline (app defaults)', system: 'pipeline', presetId, concepts: CONCEPT_TEXT_TEMPLATE.skill, occupationConcepts: CONCEPT_TEXT_TEMPLATE.occupation, ...patch };
+/** The app's configuration for a preset (the harness fills in src/core/appConfig.ts), the one the inference is measured on. */
+export function appEvalConfig(presetId: string, patch: Partial<EvalConfig> = {}): EvalConfig {
+  return { name: 'pipeline (app defaults)', system: 'pipeline', presetId, ...patch };
 }
 
 export async function collectInference(env: EvalEnv, config: EvalConfig, postings: Posting[]): Promise<InferenceRun> {
@@ -225,7 +224,7 @@ export function formatSweep(env: EvalEnv, run: InferenceRun): string {
 export async function inferenceSection(env: EvalEnv, postings: Posting[], presets: string[], log: (l: string) => void = (l) => console.error(l)): Promise<string> {
   const runs: InferenceRun[] = [];
   for (const presetId of presets) {
-    const run = await collectInference(env, appConfig(presetId), postings);
+    const run = await collectInference(env, appEvalConfig(presetId), postings);
     env.saveCaches();
     log(`inference ${presetId}: ${run.items.length} postings with a title line in ${(run.ms / 1000).toFixed(0)} s`);
     runs.push(run);

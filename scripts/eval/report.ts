@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { appConfig } from '../../src/core/appConfig.ts';
 import { CONCEPT_TEXT_TEMPLATE, CONCEPT_TEXT_VARIANTS } from '../../src/core/conceptText.ts';
 import { evaluate, type AdMetrics, type EvalMetrics, type OccupationMetrics, type Posting } from '../../src/core/evaluation.ts';
 import { findPreset } from '../../src/core/models.ts';
@@ -182,7 +183,7 @@ export async function writeReport(env: EvalEnv, o: { out: string; presets: strin
     );
 
     // Headline: upstream vs the app's defaults (code defaults, calibrated thresholds from thresholds.ts).
-    const shipped: EvalConfig = { name: 'pipeline (app defaults)', system: 'pipeline', presetId, concepts: CONCEPT_TEXT_TEMPLATE.skill, occupationConcepts: CONCEPT_TEXT_TEMPLATE.occupation };
+    const shipped: EvalConfig = { name: 'pipeline (app defaults)', system: 'pipeline', presetId, concepts: appConfig(presetId).conceptText.skill, occupationConcepts: appConfig(presetId).conceptText.occupation };
     const up: EvalConfig = { name: 'upstream top-1', system: 'upstream', presetId };
     const upR: EvalConfig = { name: 'upstream ranked', system: 'upstream-ranked', presetId };
     // "before" needs the old template's vectors: embedded for the ablated preset only.

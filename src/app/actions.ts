@@ -6,7 +6,7 @@ import { activePresetId } from './config.ts';
 import { formatBytes } from './format.ts';
 import { downloadBlob, downloadText } from './download.ts';
 import { errorText } from './engineClient.ts';
-import { defaultThresholds } from '../core/thresholds.ts';
+import { appConfig } from '../core/appConfig.ts';
 import { engine, reconfigureEngine } from './engineService.ts';
 import { buildExport, exportFileName, toCsv, toJson } from './exportResults.ts';
 import { chooseLanguage } from './languagePlan.ts';
@@ -64,7 +64,7 @@ export function setPreset(presetId: string): string | null {
   }
   const active = activePresetId(presetId);
   set({
-    settings: { ...s.settings, presetId, thresholds: defaultThresholds(active), thresholdsPreset: active },
+    settings: { ...s.settings, presetId, thresholds: appConfig(active).thresholds, thresholdsPreset: active },
     dense: null,
     densePending: false,
     denseError: null,

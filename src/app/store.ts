@@ -8,7 +8,8 @@ import type { EngineStatus, RegenerationView, StaleCacheView } from '../../worke
 import type { LocalizedLabels } from '../core/labelPacks.ts';
 import type { LexicalIndex } from '../core/lexical.ts';
 import type { ExtractionResult } from '../core/pipeline.ts';
-import { defaultThresholds, type ThresholdSettings } from '../core/thresholds.ts';
+import type { ThresholdSettings } from '../core/thresholds.ts';
+import { appConfig } from '../core/appConfig.ts';
 import type { Taxonomy } from '../core/taxonomy.ts';
 import { activePresetId } from './config.ts';
 import { initialBatchUiState, initialView, type AppView, type BatchUiState } from './batchState.ts';
@@ -141,7 +142,7 @@ export function defaultSettings(presetId: string | null = null): Settings {
   const active = activePresetId(presetId);
   return {
     presetId,
-    thresholds: defaultThresholds(active),
+    thresholds: appConfig(active).thresholds,
     thresholdsPreset: active,
     sortBy: 'score',
     modelHost: null,
@@ -227,7 +228,7 @@ export const useAppStore = create<AppState>()(
       resetThresholds: () =>
         set((s) => {
           const active = activePresetId(s.settings.presetId);
-          return { settings: { ...s.settings, thresholds: defaultThresholds(active), thresholdsPreset: active } };
+          return { settings: { ...s.settings, thresholds: appConfig(active).thresholds, thresholdsPreset: active } };
         }),
       setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
     }),

