@@ -1,5 +1,6 @@
 // The engine worker on both backends with the generated TEST models: WebGPU (SwiftShader adapter,
-// --enable-unsafe-webgpu) and the WASM fallback (no flag) give the same vectors and results.
+// --enable-unsafe-webgpu, forced with ?backend=webgpu) and the WASM fallback (no flag) give the same
+// vectors and results. Without the override a software adapter is refused: the models run on WASM.
 // A reranker that cannot load leaves extraction running without it. (A model host outage is covered
 // through the UI in app.spec.ts.)
 import { chromium, expect, test, type Browser, type Page, type Worker } from '@playwright/test';
@@ -18,8 +19,8 @@ type EngineGlobal = {
   };
 };
 
-async function engineWorker(page: Page): Promise<Worker> {
-  await page.goto('/');
+async function engineWorker(page: Page, path = '/'): Promise<Worker> {
+  await page.goto(path);
   const has = () => page.workers().find((w) => w.url().includes('engine'));
   await expect.poll(() => Boolean(has()), { timeout: 30_000 }).toBe(true);
   return has()!;
@@ -67,7 +68,8 @@ test('WebGPU and the WASM fallback give the same vectors and results', async ({ 
     const browser = await launch(webgpu);
     try {
       const page = await (await browser.newContext({ baseURL })).newPage();
-      const worker = await engineWorker(page);
+      // SwiftShader is refused unless WebGPU is forced (the test after this one).
+      const worker = await engineWorker(page, webgpu ? '/?backend=webgpu' : '/');
       const status = await waitReady(worker);
       results[webgpu ? 'webgpu' : 'wasm'] = { status, vectors: await embed(worker), top: await topSkills(worker) };
     } finally {
@@ -88,6 +90,26 @@ test('WebGPU and the WASM fallback give the same vectors and results', async ({ 
   expect(dims).toBe(256);
   for (const c of cosines(webgpu.vectors, wasm.vectors, dims)) expect(c).toBeGreaterThanOrEqual(0.99);
   expect(wasm.top.slice(0, 3)).toEqual(webgpu.top.slice(0, 3));
+});
+
+test('a software WebGPU adapter (SwiftShader) is not used for the models unless forced: the model panel says WASM and why', async ({ baseURL }) => {
+  test.setTimeout(180_000);
+  const browser = await launch(true);
+  try {
+    const page = await (await browser.newContext({ baseURL })).newPage();
+    const worker = await engineWorker(page);
+    const status = await waitReady(worker);
+    expect(status.backend).toBe('wasm');
+    expect(status.dtype).toBe('q8');
+    expect(status.selfCheck?.ok).toBe(true);
+    const backend = page.getByTestId('backend');
+    await expect(backend).toContainText('WASM');
+    await expect(backend).not.toContainText('WebGPU failed');
+    await expect(backend).toContainText(/WebGPU not used: the WebGPU adapter is a software \(fallback\) adapter such as SwiftShader/);
+    await expect(backend).toContainText('?backend=webgpu');
+  } finally {
+    await browser.close();
+  }
 });
 
 test('concept search on the WGSL kernel (?search=gpu, SwiftShader) gives the CPU kernel results within its tolerance', async ({ baseURL }) => {

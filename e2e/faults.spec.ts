@@ -186,7 +186,8 @@ test('a WebGPU device lost mid-session: extraction completes on WASM, stays ther
   try {
     const context = await browser.newContext({ baseURL });
     const page = await context.newPage();
-    await page.goto('/');
+    // SwiftShader: the device policy refuses a software adapter unless WebGPU is forced.
+    await page.goto('/?backend=webgpu');
     await waitDenseReady(page);
     const backend = page.getByTestId('backend');
     await expect(backend).toContainText('WebGPU');

@@ -79,7 +79,8 @@ test('bge-small-en on WebGPU (SwiftShader, fp32): the self-check passes and the 
   try {
     const context = await browser.newContext({ baseURL });
     const page = await context.newPage();
-    await page.goto('/');
+    // SwiftShader: the device policy refuses a software adapter unless WebGPU is forced.
+    await page.goto('/?backend=webgpu');
     await pickPreset(page, /BGE small \(English\)/);
     await expectRealModelReady(page, 'WebGPU', 'fp32');
     await pasteText(context, page, AD);

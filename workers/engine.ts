@@ -338,7 +338,7 @@ export class Engine implements EngineApi {
     const lost = this.config.webgpuFailure;
     let choice: DeviceChoice = lost
       ? { backend: 'wasm', dtype: spec.dtype.wasm, reason: `WebGPU failed during inference (${lost}); WASM until you try WebGPU again` }
-      : chooseDevice(spec, this.gpu, this.config.forceWasm);
+      : chooseDevice(spec, this.gpu, { forceWasm: this.config.forceWasm, forceWebGpu: this.config.forceWebGpu });
     if (choice.backend === 'webgpu' && this.ortRuntime === 'wasm') {
       choice = { backend: 'wasm', dtype: spec.dtype.wasm, reason: 'this engine started its ONNX runtime without WebGPU; reload the page to use WebGPU' };
     }

@@ -34,6 +34,11 @@ export interface EngineConfig {
   webgpuFailure?: string;
   /** Skip WebGPU even when an adapter exists (user setting and tests). */
   forceWasm?: boolean;
+  /**
+   * Use WebGPU even on a software (fallback) adapter such as SwiftShader, which the device policy
+   * refuses by default (src/core/device.ts). `?backend=webgpu`: the WebGPU e2e tests, diagnosis.
+   */
+  forceWebGpu?: boolean;
   /** Concept search on the WGSL kernel: 'auto' on hardware adapters; 'always' on any (?search=gpu: tests, diagnosis). */
   gpuSearch?: 'auto' | 'always';
   /**

@@ -2,7 +2,7 @@
 // failures become visible messages, and e2e builds count every worker call on window.__engineCalls.
 import { EngineClient, errorText } from './engineClient.ts';
 import { engineConfig, IS_E2E } from './config.ts';
-import type { EngineStatus } from '../../workers/engineApi.ts';
+import type { EngineConfig, EngineStatus } from '../../workers/engineApi.ts';
 import { useAppStore } from './store.ts';
 
 let client: EngineClient | null = null;
@@ -17,7 +17,7 @@ export function startEngine(): EngineClient {
     window.__engineCalls = 0;
     window.__engineCallLog = [];
   }
-  client = new EngineClient(engineConfig(useAppStore.getState().settings), {
+  client = new EngineClient(currentConfig(), {
     onStatus: (status) => {
       useAppStore.setState({ status });
       rememberActiveCache(status);
@@ -47,9 +47,19 @@ export function startEngine(): EngineClient {
 export function reconfigureEngine(): void {
   if (!client) return;
   useAppStore.setState((s) => ({ engine: { ...s.engine, error: null }, status: null }));
-  void client.reconfigure(engineConfig(useAppStore.getState().settings)).catch((e: unknown) => {
+  void client.reconfigure(currentConfig()).catch((e: unknown) => {
     useAppStore.setState((s) => ({ engine: { ...s.engine, error: errorText(e) } }));
   });
+}
+
+/**
+ * The engine config of the current settings, plus `?backend=webgpu`: WebGPU even on a software
+ * adapter (SwiftShader), which the device policy refuses by default; the WebGPU e2e tests use it.
+ * Read on every (re)start, so "Try WebGPU again" keeps it.
+ */
+function currentConfig(): EngineConfig {
+  const forceWebGpu = new URLSearchParams(globalThis.location?.search ?? '').get('backend') === 'webgpu';
+  return { ...engineConfig(useAppStore.getState().settings), ...(forceWebGpu ? { forceWebGpu } : {}) };
 }
 
 /** Records the active cache's hash so a later visit can tell an evicted cache from a first visit. */

@@ -1,5 +1,6 @@
-// Device policy (DESIGN.md): WebGPU when an adapter works (fp16 when it has shader-f16), else WASM
-// with q8. Pure: the worker probes navigator.gpu and passes what it found; this decides and says why.
+// Device policy (DESIGN.md): WebGPU when a hardware adapter works (fp16 when it has shader-f16),
+// else WASM with q8. Pure: the worker probes navigator.gpu and passes what it found; this decides
+// and says why, so the model panel can show the reason whenever WebGPU is not used.
 import { dtypeFor, type Dtype, type EmbedderSpec, type RerankerSpec } from './models.ts';
 
 export interface GpuProbe {
@@ -18,10 +19,28 @@ export interface DeviceChoice {
   reason?: string;
 }
 
-export function chooseDevice(spec: EmbedderSpec | RerankerSpec, probe: GpuProbe, forceWasm = false): DeviceChoice {
+/** What the user (setting) or the URL (`?backend=wasm|webgpu`: tests, diagnosis) asks for. */
+export interface DeviceOverrides {
+  /** WASM even where a WebGPU adapter works. */
+  forceWasm?: boolean;
+  /**
+   * WebGPU even on a software (fallback) adapter such as SwiftShader: the WebGPU e2e tests run the
+   * WebGPU code path there. A missing adapter or a missing dtype still means WASM.
+   */
+  forceWebGpu?: boolean;
+}
+
+/** The reason shown when a software adapter is refused (the e2e suite and the model panel match on it). */
+export const FALLBACK_ADAPTER_REASON =
+  'the WebGPU adapter is a software (fallback) adapter such as SwiftShader, many times slower than WASM on this CPU (add ?backend=webgpu to the address to use it anyway)';
+
+export function chooseDevice(spec: EmbedderSpec | RerankerSpec, probe: GpuProbe, overrides: DeviceOverrides = {}): DeviceChoice {
   const wasm = (reason?: string): DeviceChoice => ({ backend: 'wasm', dtype: spec.dtype.wasm, reason });
-  if (forceWasm) return wasm('WASM chosen in settings');
+  if (overrides.forceWasm) return wasm('WASM chosen in settings');
   if (!probe.adapter) return wasm(`no WebGPU adapter${probe.error ? ` (${probe.error})` : ''}`);
+  // Chromium offers SwiftShader with --enable-unsafe-webgpu and no GPU: it computes correctly but
+  // about 50x slower than the WASM backend (ENVIRONMENT.md), so a user never gets it by default.
+  if (probe.isFallbackAdapter && !overrides.forceWebGpu) return wasm(FALLBACK_ADAPTER_REASON);
   const dtype = dtypeFor(spec, 'webgpu', probe.hasShaderF16);
   if (!dtype) return wasm(`the WebGPU adapter lacks shader-f16, which ${spec.id} needs for fp16`);
   return { backend: 'webgpu', dtype };
