@@ -117,6 +117,27 @@ test('a French ad gets French labels, English marked where ESCO has no French la
   await screenshot(page, 'lang-03-french');
 });
 
+// Real ads (../shared/eval/ads). The evidence box sits below the language notice, outside the
+// viewport: its lines must still be painted (innerText is empty for content the browser skips,
+// which toBeVisible would not notice), so a full-page capture or print shows the text.
+for (const [name, words] of [
+  ['de-3', ['Lagerist', 'Wareneingang']],
+  ['fr-3', ['Vendeur', 'boutique']],
+] as const) {
+  test(`the evidence text of a real ad (${name}) is painted, also below the fold`, async ({ page, context }) => {
+    const text = readFileSync(`../shared/eval/ads/${name}.txt`, 'utf8');
+    await page.goto('/');
+    await pasteText(context, page, text);
+    const doc = page.getByTestId('document');
+    await expect(doc.locator('mark').first()).toBeAttached();
+    const painted = await doc.evaluate((el) => ({ inner: (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim(), top: el.getBoundingClientRect().top, viewport: innerHeight }));
+    expect(painted.top).toBeGreaterThan(painted.viewport);
+    for (const w of words) expect(painted.inner).toContain(w);
+    expect(painted.inner.length).toBeGreaterThan(0.5 * text.replace(/\s+/g, ' ').trim().length);
+    await screenshot(page, `lang-evidence-${name}`);
+  });
+}
+
 test('a Spanish ad gets occupation labels in Spanish, with a notice that skills are English', async ({ page, context }) => {
   await page.goto('/');
   await pasteText(context, page, SPANISH_AD);

@@ -6,8 +6,8 @@
 // with the reason they were not analysed and a switch to analyse them anyway.
 // A slider move re-cuts the runs. The text is drawn as one block per line (highlight.ts chunkRuns),
 // memoised on the plain values of its runs, and marks are memoised too, all keyed by start offset:
-// only lines whose marks changed are re-rendered, touched in the DOM and laid out again, and lines
-// scrolled out of the view are not laid out at all (content-visibility). The tab stop is
+// only lines whose marks changed are re-rendered and touched in the DOM. Every line is painted, also
+// outside the viewport (no content-visibility: see styles.css .doc-chunk). The tab stop is
 // remembered by offset, not by position among the marks (which shifts).
 import { Fragment, memo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SkippedSection } from '../../core/sections.ts';
