@@ -8,7 +8,17 @@ describe('gendered labels', () => {
     expect(genderedPair('Koch/Köchin')).toEqual(['Koch', 'Köchin']);
     expect(genderedPair('directeur technique/directrice technique')).toEqual(['directeur technique', 'directrice technique']);
     expect(genderedPair('TCP/IP')).toBeUndefined();
+    expect(genderedPair('maintenir la configuration TCP/IP')).toBeUndefined();
     expect(genderedPair('input/output')).toBeUndefined();
+  });
+
+  it('reads a slash inside a longer label as two forms of one word, never the first word alone', () => {
+    expect(genderedPair('Kunden/Kundinnen im Fitnessbereich motivieren')).toEqual(['Kunden im Fitnessbereich motivieren', 'Kundinnen im Fitnessbereich motivieren']);
+    expect(genderedPair('mit Patienten/Patientinnen kommunizieren')).toEqual(['mit Patienten kommunizieren', 'mit Patientinnen kommunizieren']);
+    const v = labelVariants('Patienten/Patientinnen für zahnmedizinische Eingriffe vorbereiten');
+    expect(v).toContain('Patienten/innen für zahnmedizinische Eingriffe vorbereiten');
+    expect(v).not.toContain('Patienten');
+    expect(v.every((x) => x.includes('vorbereiten'))).toBe(true);
   });
 
   it('expands a pair into both forms and the short forms ads write', () => {

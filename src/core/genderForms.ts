@@ -21,8 +21,8 @@ const SHORT_FORM_JOINS: readonly ((masc: string, ending: string) => string)[] = 
 
 const fold = (s: string): string => foldWord(s);
 
-/** Splits "A/B" at its one top-level slash (none inside parentheses); undefined otherwise. */
-function splitPair(label: string): [string, string] | undefined {
+/** Splits "A/B" at its one top-level slash (none inside parentheses): the halves and the slash's offset. */
+function splitPair(label: string): { a: string; b: string; at: number } | undefined {
   let depth = 0;
   let at = -1;
   for (let i = 0; i < label.length; i++) {
@@ -37,39 +37,69 @@ function splitPair(label: string): [string, string] | undefined {
   if (at <= 0 || at >= label.length - 1) return undefined;
   const a = label.slice(0, at).trim();
   const b = label.slice(at + 1).trim();
-  return a.length >= 2 && b.length >= 2 ? [a, b] : undefined;
+  return a.length >= 2 && b.length >= 2 ? { a, b, at } : undefined;
+}
+
+const wordCount = (s: string): number => s.split(/\s+/).filter(Boolean).length;
+
+/** Both words share a stem of at least 3 letters after case and diacritic folding ("Koch/Köchin"). */
+function sharesStem(a: string, b: string): boolean {
+  const x = fold(a);
+  const y = fold(b);
+  let p = 0;
+  while (p < x.length && p < y.length && x[p] === y[p]) p++;
+  return p >= 3 && p >= Math.min(x.length, y.length) / 4;
 }
 
 /**
- * A gendered pair: both halves share a stem of at least 3 letters after case and diacritic folding
- * ("Koch/Köchin", "Arzt/Ärztin", "enfermero/enfermera"); "TCP/IP" or "input/output" are no pair.
+ * The two forms of a gendered label and the word that differs between them. Two shapes exist:
+ * - the whole label twice, "Koch/Köchin", "directeur technique/directrice technique" (halves of
+ *   equal length in words, sharing a stem);
+ * - one word gendered inside a longer label, "Kunden/Kundinnen im Fitnessbereich motivieren",
+ *   "mit Patienten/Patientinnen kommunizieren": the slash joins two forms of ONE word, and the rest
+ *   belongs to both. Read as halves, "Kunden" alone would become a label and every ad mentioning
+ *   customers would match all 9 such skills.
  */
-export function genderedPair(label: string): [string, string] | undefined {
+function genderedForms(label: string): { forms: [string, string]; prefix: string; words: [string, string]; suffix: string } | undefined {
   const pair = splitPair(label);
   if (!pair) return undefined;
-  const [a, b] = pair.map(fold);
-  let p = 0;
-  while (p < a.length && p < b.length && a[p] === b[p]) p++;
-  return p >= 3 && p >= Math.min(a.length, b.length) / 4 ? pair : undefined;
+  const { a, b, at } = pair;
+  if (wordCount(a) === wordCount(b) && sharesStem(a, b)) return { forms: [a, b], prefix: '', words: [a, b], suffix: '' };
+  const before = /(\S+)$/.exec(label.slice(0, at));
+  const after = /^(\S+)/.exec(label.slice(at + 1));
+  if (!before || !after) return undefined;
+  const [m, f] = [before[1], after[1]];
+  if (!sharesStem(m, f)) return undefined;
+  const prefix = label.slice(0, at - m.length);
+  const suffix = label.slice(at + 1 + f.length);
+  return { forms: [`${prefix}${m}${suffix}`, `${prefix}${f}${suffix}`], prefix, words: [m, f], suffix };
+}
+
+/**
+ * A gendered label's masculine and feminine forms ("Koch/Köchin" -> Koch, Köchin; "Kunden/Kundinnen
+ * beraten" -> "Kunden beraten", "Kundinnen beraten"); "TCP/IP" or "input/output" are no pair.
+ */
+export function genderedPair(label: string): [string, string] | undefined {
+  return genderedForms(label)?.forms;
 }
 
 /**
  * Labels to index for one ESCO label: the label itself, and for a gendered pair both forms and the
  * short forms ads use ("Entwickler/in", "Entwickler:in", "infirmier/ère", "étudiant.e"). Short forms
- * are made only when the forms differ in the last word (the shared part has no space after it).
+ * are made only when the forms differ in one word (the shared part has no space after it).
  */
 export function labelVariants(label: string): string[] {
   const out = [label];
-  const pair = genderedPair(label);
-  if (!pair) return out;
-  const [m, f] = pair;
-  out.push(m, f);
+  const g = genderedForms(label);
+  if (!g) return out;
+  out.push(...g.forms);
+  const [m, f] = g.words;
   let p = 0;
   while (p < m.length && p < f.length && m[p] === f[p]) p++;
   const mascRest = m.slice(p);
   const ending = f.slice(p);
   if (ending.length > 0 && !/\s/.test(mascRest) && !/\s/.test(ending)) {
-    for (const join of SHORT_FORM_JOINS) out.push(join(m, ending));
+    for (const join of SHORT_FORM_JOINS) out.push(`${g.prefix}${join(m, ending)}${g.suffix}`);
   }
   return [...new Set(out)];
 }

@@ -83,6 +83,16 @@ describe('German', () => {
     expect(spans(text, findMentionsIn(m, text).filter((x) => x.kind === 'occupation'))).toContain('Krankenpfleger/in');
   });
 
+  it('does not let one noun of a gendered skill label ("Kunden/Kundinnen ... beraten") match it', async () => {
+    const m = await buildLanguageMatcher(tax, de, { englishIndex: english });
+    const text = 'Sie betreuen unsere Kunden und Patienten freundlich.';
+    const skills = findMentionsIn(m, text).filter((x) => x.kind === 'skill');
+    expect(skills.filter((x) => /^(Kunden|Patienten)$/.test(text.slice(x.start, x.end)))).toEqual([]);
+    const whole = 'Sie werden Kunden über technische Möglichkeiten beraten.';
+    const hit = findMentionsIn(m, whole).find((x) => x.kind === 'skill' && de.skills[x.index]?.label === 'Kunden/Kundinnen über technische Möglichkeiten beraten');
+    expect(hit && whole.slice(hit.start, hit.end)).toBe('Kunden über technische Möglichkeiten beraten');
+  });
+
   it('matches English tech terms in German text (mixed language), no overlap between the two', async () => {
     const m = await buildLanguageMatcher(tax, de, { englishIndex: english });
     const text = 'Erfahrung mit SQL, Java und Projektmanagement sind erwünscht.';
