@@ -1,4 +1,5 @@
-// The engine worker entry: exposes one Engine over comlink. All logic is in workers/engine.ts.
+// The engine worker entry: exposes one Engine over comlink. The logic is in workers/engine.ts and
+// the modules it wires (model session, cache lifecycle, extraction, batch jobs, concept search).
 // Out-of-memory is fatal for a worker: a call that fails with an allocation error is answered with
 // an "engine out of memory" error and the worker closes, so the page restarts a fresh one (lexical
 // results on the page are not affected). A progress callback the page passes to extract() (a comlink

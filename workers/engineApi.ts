@@ -48,7 +48,7 @@ export interface EngineConfig {
   rerankerEnabled: boolean | 'auto';
 }
 
-/** The reranker timed on a small batch of realistic pairs right after it loaded (workers/engine.ts). */
+/** The reranker timed on a small batch of realistic pairs right after it loaded (workers/extraction.ts measureReranker). */
 export interface RerankerTiming extends RerankTiming {
   backend: EngineBackend;
   dtype: string;

@@ -10,7 +10,7 @@ import { csvHeaderLine, formatDocument, recutDocument, type OutputFormat } from 
 import type { AggregateState, DocumentResult, ResultRow, SkippedRow } from '../core/batch/types.ts';
 import type { ConceptKind, Taxonomy } from '../core/taxonomy.ts';
 import type { ThresholdSettings } from '../core/thresholds.ts';
-import { openBatchStore, sameInputFiles, type BatchInputKind, type BatchJob, type BatchStore, type InputFile, type NewBatchJob } from '../db/batchStore.ts';
+import { batchDocumentPages, createBatchJob, deleteBatchJob, listBatchJobs, readBatchDocuments, readBatchSkipped, sameInputFiles, type BatchInputKind, type BatchJob, type InputFile, type NewBatchJob } from './batchJobsStore.ts';
 import type { BatchDraft } from './batchState.ts';
 import { activePresetId } from './config.ts';
 import { downloadBlob } from './download.ts';
@@ -23,12 +23,6 @@ import { useAppStore } from './store.ts';
 const set = useAppStore.setState;
 const get = useAppStore.getState;
 
-let storePromise: Promise<BatchStore> | null = null;
-/** The page's own connection to the batch database (the worker has another). */
-export function batchStore(): Promise<BatchStore> {
-  return (storePromise ??= openBatchStore());
-}
-
 function patchBatch(patch: Partial<ReturnType<typeof get>['batch']>): void {
   set((s) => ({ batch: { ...s.batch, ...patch } }));
 }
@@ -39,7 +33,7 @@ function say(kind: 'ok' | 'error', text: string): void {
 
 export async function refreshJobs(): Promise<void> {
   try {
-    const jobs = await (await batchStore()).listJobs();
+    const jobs = await listBatchJobs();
     const selected = get().batch.selectedJobId;
     patchBatch({ jobs, selectedJobId: selected && jobs.some((j) => j.id === selected) ? selected : (jobs[0]?.id ?? null) });
   } catch (e) {
@@ -141,7 +135,6 @@ export async function startDraft(kinds: ConceptKind[] = ['skill', 'occupation'])
     return;
   }
   try {
-    const store = await batchStore();
     const files = d.files.map((f) => ({ name: f.name, file: f }));
     const newJob: NewBatchJob = {
       name: d.name,
@@ -158,11 +151,11 @@ export async function startDraft(kinds: ConceptKind[] = ['skill', 'occupation'])
     };
     let job: BatchJob;
     try {
-      job = await store.createJob(newJob);
+      job = await createBatchJob(newJob);
     } catch (e) {
       if (!isQuotaError(e)) throw e;
       // The file is larger than this browser lets the site store: run it from the open file.
-      job = await store.createJob({ ...newJob, keepFiles: false });
+      job = await createBatchJob({ ...newJob, keepFiles: false });
     }
     if (job.filesStored === false) openFiles.set(job.id, files);
     patchBatch({ draft: null, selectedJobId: job.id });
@@ -224,7 +217,7 @@ export async function deleteJob(id: string): Promise<void> {
     return;
   }
   try {
-    await (await batchStore()).deleteJob(id);
+    await deleteBatchJob(id);
     say('ok', 'Deleted the job and its results.');
   } catch (e) {
     say('error', `Delete failed: ${errorText(e)}`);
@@ -282,11 +275,10 @@ function rowMatches(r: ResultRow, f: RowFilter): boolean {
  * small pages until enough rows match, so a page costs what it shows, not the size of the job.
  */
 export async function loadRowPage(job: BatchJob, fromDoc: number, f: RowFilter, settings: ThresholdSettings, taxonomy: Taxonomy | null, pageRows = 100): Promise<RowPage> {
-  const store = await batchStore();
   const rows: ResultRow[] = [];
   let next = fromDoc;
   for (;;) {
-    const docs = await store.readDocuments(job.id, next, 100);
+    const docs = await readBatchDocuments(job.id, next, 100);
     for (const d of docs) {
       for (const r of recut(d, job, settings, taxonomy).rows) if (rowMatches(r, f)) rows.push(r);
       next++;
@@ -297,7 +289,7 @@ export async function loadRowPage(job: BatchJob, fromDoc: number, f: RowFilter, 
 }
 
 export async function loadSkipped(job: BatchJob): Promise<SkippedRow[]> {
-  return (await batchStore()).readSkipped(job.id, 0, 10_000);
+  return readBatchSkipped(job.id, 0, 10_000);
 }
 
 /**
@@ -307,7 +299,7 @@ export async function loadSkipped(job: BatchJob): Promise<SkippedRow[]> {
 export async function aggregatesFor(job: BatchJob, settings: ThresholdSettings, taxonomy: Taxonomy | null, isStale: () => boolean): Promise<Aggregator | null> {
   if (!taxonomy || sameSettings(job.settings, settings)) return new Aggregator(job.checkpoint?.aggregates);
   const agg = new Aggregator();
-  for await (const page of (await batchStore()).documents(job.id, 500)) {
+  for await (const page of batchDocumentPages(job.id, 500)) {
     if (isStale()) return null;
     for (const d of page) agg.addDocument(recutDocument(d, settings, taxonomy).rows);
     // Yields to the page between pages: a slider drag stays responsive.
@@ -326,7 +318,7 @@ export async function downloadJob(job: BatchJob, format: OutputFormat): Promise<
   const s = get();
   try {
     const parts: string[] = format === 'csv' ? ['\ufeff', csvHeaderLine()] : [];
-    for await (const page of (await batchStore()).documents(job.id, 500)) {
+    for await (const page of batchDocumentPages(job.id, 500)) {
       let part = '';
       for (const d of page) part += formatDocument(recut(d, job, s.settings.thresholds, s.taxonomy.data), format, 'shown');
       parts.push(part);

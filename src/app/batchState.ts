@@ -1,7 +1,7 @@
 // State of the batch view kept in the app's store (store.ts `batch`): the stored jobs as last
 // listed, the selected job, and the file the user picked but has not started yet (with its column
 // choices). Live progress is not here: it comes with the engine status (`status.batch`).
-import type { BatchInputKind, BatchJob } from '../db/batchStore.ts';
+import type { BatchInputKind, BatchJob } from './batchJobsStore.ts';
 
 export interface BatchDraft {
   kind: BatchInputKind;

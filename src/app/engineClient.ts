@@ -5,7 +5,7 @@
 // rejected with EngineRestartedError rather than left hanging.
 import { errorText } from '../core/errors.ts';
 import * as Comlink from 'comlink';
-import type { InputFile } from '../db/batchStore.ts';
+import type { InputFile } from './batchJobsStore.ts';
 import { ENGINE_OUT_OF_MEMORY, ENGINE_WEBGPU_LOST, type BatchView, type CacheView, type EngineApi, type EngineConfig, type EngineStatus, type ExtractRequest, type RegenerationView, type StaleCacheView } from '../../workers/engineApi.ts';
 import type { ExtractionProgress, ExtractionResult } from '../core/pipeline.ts';
 

@@ -213,7 +213,7 @@ export async function createGpuSearch(device: GPUDevice, encodedInt8Bytes: Uint8
   };
 }
 
-/** An adapter and device for the search, with the probe chooseGpuSearch needs (engine.ts probeGpu's fields). */
+/** An adapter and device for the search, with the probe chooseGpuSearch needs (the fields of workers/modelSession.ts probeGpu). */
 export async function requestSearchDevice(): Promise<{ probe: GpuProbe; device: GPUDevice | null }> {
   const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
   if (!gpu) return { probe: { adapter: false, hasShaderF16: false, isFallbackAdapter: false, error: 'this browser has no WebGPU' }, device: null };

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { Aggregator, ConceptFrequency } from '../../../core/batch/aggregate.ts';
 import type { ConceptKind } from '../../../core/taxonomy.ts';
-import type { BatchJob } from '../../../db/batchStore.ts';
+import type { BatchJob } from '../../batchJobsStore.ts';
 import { aggregatesFor } from '../../batch.ts';
 import { useAppStore } from '../../store.ts';
 

@@ -2,7 +2,7 @@
 // paused; one whose file was too large to store asks for that file again), pause and cancel (the
 // running one), delete.
 import { useRef } from 'react';
-import type { BatchJob } from '../../../db/batchStore.ts';
+import type { BatchJob } from '../../batchJobsStore.ts';
 import { cancelJob, deleteJob, needsFiles, pauseJob, reopenJobFiles, runJob, selectJob } from '../../batch.ts';
 import { useAppStore } from '../../store.ts';
 

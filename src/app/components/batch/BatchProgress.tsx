@@ -1,6 +1,6 @@
 // Progress of the selected job: a bar (input bytes read of the file size, or done), documents
 // analysed, rows skipped, documents/min and ETA while it runs; downloads of its results.
-import type { BatchJob } from '../../../db/batchStore.ts';
+import type { BatchJob } from '../../batchJobsStore.ts';
 import { downloadJob, downloadSkipped } from '../../batch.ts';
 import { useAppStore } from '../../store.ts';
 

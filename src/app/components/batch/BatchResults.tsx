@@ -3,7 +3,7 @@
 // paged: each page reads only the documents it shows from IndexedDB and re-cuts them with the
 // current sliders, so a job of 100,000 rows never renders or loads at once.
 import { useEffect, useState } from 'react';
-import type { BatchJob } from '../../../db/batchStore.ts';
+import type { BatchJob } from '../../batchJobsStore.ts';
 import { loadRowPage, type RowFilter, type RowPage } from '../../batch.ts';
 import { useAppStore } from '../../store.ts';
 

@@ -2,7 +2,7 @@
 // text, invalid JSON, duplicate id, not a text file): the valid rows were processed regardless.
 import { useEffect, useState } from 'react';
 import type { SkippedRow } from '../../../core/batch/types.ts';
-import type { BatchJob } from '../../../db/batchStore.ts';
+import type { BatchJob } from '../../batchJobsStore.ts';
 import { loadSkipped } from '../../batch.ts';
 
 const SHOWN = 200;
