@@ -2,14 +2,24 @@
 // legal text, application instructions. Skills "found" there are false positives (a benefits list
 // yields "health insurance", an EEO paragraph "diversity management"), so the pipeline leaves them
 // out and reports them with the reason ("not analysed: benefits section"); ExtractOptions.
-// analyseAllSections switches that off. English cues only (the small presets are English); other
-// languages simply see no sections. Two detectors:
-// - headings: a short line ("Benefits", "What we offer:", "About us", "How to apply") starts a
-//   section that runs until the next heading of any kind ("Requirements" ends it);
-// - lines with unmistakable boilerplate ("is an equal opportunity employer", "to apply, send your
-//   CV"), which are skipped on their own, without a heading.
+// analyseAllSections switches that off. The cues (sectionCues.ts) cover the languages of European
+// job ads: English, German, French, Spanish, Italian, Dutch, Polish, and a few Danish, Swedish and
+// Portuguese ones. Lines are matched folded: lower case, diacritics stripped, punctuation to spaces.
+// Two detectors:
+// - headings: a short line ("Benefits", "Was wir bieten:", "Qui sommes-nous ?", "O nas") starts a
+//   section that runs until the next heading of the job or of another section ("Requirements",
+//   "Ihr Profil", "Vos missions", "Wymagania" end it); an unknown heading neither opens nor ends one;
+// - boilerplate phrases ("is an equal opportunity employer", "Wyrażam zgodę na przetwarzanie moich
+//   danych osobowych", "wir sind ein führendes Unternehmen"): a company or legal phrase skips its
+//   whole line (paragraph); a benefits or apply phrase skips its line from the sentence it is in
+//   ("... Vous savez repasser ? Postulez chez nous !" keeps the question), all without a heading.
+// With { headings: true } the job headings themselves ("Job description:", "Stellenbeschreibung",
+// "Requirements") are returned too, as one-line sections with reason 'heading', so that a label
+// line never becomes a skill ("Stellenbeschreibung" is a German ESCO label).
 
-export type SectionReason = 'company' | 'benefits' | 'legal' | 'apply';
+import { JOB_HEADING, JOB_LABEL_WORDS, LINE_CUES, SKIP_HEADINGS } from './sectionCues.ts';
+
+export type SectionReason = 'company' | 'benefits' | 'legal' | 'apply' | 'heading';
 
 export interface SkippedSection {
   start: number;
@@ -28,52 +38,74 @@ export const SECTION_LABELS: Record<SectionReason, string> = {
   benefits: 'benefits section',
   legal: 'equal opportunity / legal text',
   apply: 'application instructions',
+  heading: 'section heading',
 };
 
-// Headings are matched on the folded line: lower case, punctuation to spaces, spaces collapsed.
-const JOB_HEADING =
-  /^(?:about (?:the|this) (?:role|job|position|opportunity)|(?:the |your )?(?:role|job|position)(?: description| summary| overview)?|job (?:description|summary|details)|responsibilit(?:y|ies)|key responsibilities|duties|tasks|what (?:you ll|you will) (?:do|be doing)|what you do|your (?:tasks|role|responsibilities|profile|skills|mission)|(?:requirements?|qualifications?|skills|experience|competencies)(?: required| and experience| needed)?|(?:minimum|basic|preferred|required|desired) (?:qualifications|requirements|skills)|what (?:we re|we are) looking for|who you are|(?:about )?you|what you (?:bring|need|ll need|will need|have)|nice to have|bonus points|must have|the ideal candidate)$/;
-const SKIP_HEADINGS: [SectionReason, RegExp][] = [
-  ['company', /^(?:about (?:us|the company|our company|the team|our team|organization|organisation)|who we are|our (?:company|story|mission|culture|team)|company (?:description|overview|profile|info)|the company|why (?:us|join us|work (?:for|with) us|organization)|life at organization)$/],
-  ['benefits', /^(?:(?:our |the |employee |your )?benefits(?: and perks| package)?|perks(?: and benefits)?|what (?:we|you ll|you will|you can) (?:offer|get|expect)|what s in it for you|we offer|our offer|compensation(?: and benefits)?|salary(?: and benefits)?|why you ll love (?:it|working here)|rewards)$/],
-  ['legal', /^(?:equal (?:employment )?opportunit(?:y|ies)(?: employer)?|eeo(?: statement)?|diversity(?: and inclusion)?(?: statement)?|disclaimer|legal|privacy(?: notice| policy)?|accommodations?)$/],
-  ['apply', /^(?:how to apply|to apply|application(?: process)?|apply(?: now| here| today)?|next steps|interested|contact(?: us| information| details)?)$/],
-];
+export interface DetectSectionsOptions {
+  /** Also return the job's own heading lines (reason 'heading'); default false. */
+  headings?: boolean;
+}
 
-const LINE_CUES: [SectionReason, RegExp][] = [
-  ['legal', /\bequal (?:employment )?opportunit(?:y|ies) (?:employer|workplace)\b|\bwithout regard to\b.*\b(?:race|religion|sex|gender|age|disability|national origin)\b|\bregardless of (?:their )?(?:race|religion|sex|gender|age|disability|sexual orientation|national origin)\b|\b(?:race|color|religion|national origin|sexual orientation|gender identity|veteran status|genetic information)\b.*\b(?:race|color|religion|national origin|sexual orientation|gender identity|veteran status|genetic information|disability)\b|\breasonable accommodations?\b|\be verify\b|\baffirmative action\b/],
-  // "to apply" alone also reads "you will be required to apply your knowledge": only at a line's start or before "for"/"please".
-  ['apply', /^(?:to apply|interested)\b|\b(?:to apply (?:for this|for the|please|online|now)|apply (?:now|online|today|here|via|through)|send (?:your|us your|us a|in your) (?:cv|resume|application|cover letter)|submit (?:your |an )?(?:cv|resume|application)|click (?:on )?(?:the )?apply|applications? (?:should|must|will) be (?:sent|submitted))\b/],
-  ['benefits', /\b(?:we offer (?:a |an )?(?:competitive|attractive|generous)|competitive (?:salary|compensation|pay|benefits)|benefits (?:include|package)|(?:health|dental|vision|life) insurance|401 ?k|paid (?:time off|vacation|holidays?|parental leave)|pension (?:scheme|plan)|stock options)\b/],
-  ['company', /\b(?:we are (?:a|an|the) (?:leading|global|fast growing|growing|innovative|world leading|award winning|international)|(?:was|were) founded in|our mission is|is (?:a|an|the) (?:leading|global|fast growing|world leading) (?:\w+ ){0,4}(?:company|provider|organization|organisation|firm|group|agency|business)|headquartered in)\b/],
-];
+// Letters that NFD does not decompose, spelled the way the cues are written.
+const SPELLED: Record<string, string> = { ß: 'ss', ł: 'l', ø: 'o', æ: 'ae', œ: 'oe', đ: 'd', ı: 'i' };
 
-function fold(line: string): string {
+/** Lower case, masks ("<ORGANIZATION>") to "organization", diacritics stripped, punctuation runs to one space. */
+export function fold(line: string): string {
   return line
     .toLowerCase()
     .replace(/<[a-z_]+>/g, 'organization')
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[ßłøæœđı]/g, (c) => SPELLED[c])
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }
 
-/** A heading is a short line without sentence punctuation in the middle. */
-function headingReason(line: string): SectionReason | 'job' | null {
-  const f = fold(line);
-  if (!f || f.split(' ').length > 8 || line.trim().length > 70) return null;
-  if (/[.!?]\s+\S/.test(line.trim())) return null;
+const BULLET = /^\s*(?:[-*•·–—▪►✓✔]|\d{1,2}[.)])\s/u;
+
+/** A heading is a short line without sentence punctuation in the middle; a list item is not one. */
+function headingReason(line: string): SectionReason | 'job' | 'label' | null {
+  const t = line.trim();
+  if (t.length > 80 || BULLET.test(line) || /[.!?]\s+\S/.test(t)) return null;
+  const f = fold(t);
+  if (!f || f.split(' ').length > 10) return null;
   if (JOB_HEADING.test(f)) return 'job';
   for (const [reason, re] of SKIP_HEADINGS) if (re.test(f)) return reason;
+  if (t.endsWith(':') && JOB_LABEL_WORDS.test(f)) return 'job';
+  // Any other short "Label:" line starts a block of its own ("Job type:", "Industry:"): it ends a skipped section.
+  if (/\S\s*:$/.test(t) && f.split(' ').length <= 4) return 'label';
   return null;
 }
 
-function lineReason(line: string): SectionReason | null {
+// Sentence ends: ". ! ? …" followed by space and a capital, a digit, an opening quote or ¿ ¡.
+const SENTENCE_END = /[.!?…]+["'”»)]*\s+(?=[\p{Lu}\p{N}¿¡"'“„«(])/gu;
+
+/** Sentence start offsets within a line (the first is 0). */
+function sentenceStarts(line: string): number[] {
+  const starts = [0];
+  SENTENCE_END.lastIndex = 0;
+  for (let m = SENTENCE_END.exec(line); m !== null; m = SENTENCE_END.exec(line)) starts.push(m.index + m[0].length);
+  return starts;
+}
+
+const WHOLE_LINE_CUES = LINE_CUES.filter(([r]) => r === 'legal' || r === 'company');
+const SENTENCE_CUES = LINE_CUES.filter(([r]) => r === 'apply' || r === 'benefits');
+
+/** The boilerplate part of a line: its reason and where it starts in the line (it runs to the line's end). */
+function lineCue(line: string): { reason: SectionReason; from: number } | null {
   const f = fold(line);
-  for (const [reason, re] of LINE_CUES) if (re.test(f)) return reason;
+  if (!f) return null;
+  for (const [reason, re] of WHOLE_LINE_CUES) if (re.test(f)) return { reason, from: 0 };
+  const starts = sentenceStarts(line);
+  for (let i = 0; i < starts.length; i++) {
+    const sentence = fold(line.slice(starts[i], starts[i + 1] ?? line.length));
+    if (sentence) for (const [reason, re] of SENTENCE_CUES) if (re.test(sentence)) return { reason, from: starts[i] };
+  }
   return null;
 }
 
 /** Sections of `text` that are not about the job, in text order, non-overlapping. */
-export function detectSections(text: string): SkippedSection[] {
+export function detectSections(text: string, options: DetectSectionsOptions = {}): SkippedSection[] {
   const out: SkippedSection[] = [];
   const lines: { start: number; end: number }[] = [];
   const re = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
@@ -93,8 +125,18 @@ export function detectSections(text: string): SkippedSection[] {
     const line = text.slice(start, end);
     if (!line.trim()) continue;
     const h = headingReason(line);
+    if (h === 'label') {
+      close();
+      continue;
+    }
     if (h === 'job') {
       close();
+      if (options.headings) {
+        const lead = line.length - line.trimStart().length;
+        const s = start + lead;
+        const e = start + line.trimEnd().length;
+        out.push({ start: s, end: e, reason: 'heading', label: SECTION_LABELS.heading, heading: line.trim(), analysed: false });
+      }
       continue;
     }
     if (h) {
@@ -106,12 +148,13 @@ export function detectSections(text: string): SkippedSection[] {
       open.end = end;
       continue;
     }
-    const r = lineReason(line);
-    if (r) {
+    const cue = lineCue(line);
+    if (cue) {
+      const s = start + cue.from;
       const prev = out[out.length - 1];
       // Consecutive boilerplate lines of one kind form one section.
-      if (prev && !prev.heading && prev.reason === r && !text.slice(prev.end, start).trim()) prev.end = end;
-      else out.push({ start, end, reason: r, label: SECTION_LABELS[r], analysed: false });
+      if (prev && !prev.heading && prev.reason === cue.reason && !text.slice(prev.end, s).trim()) prev.end = end;
+      else out.push({ start: s, end, reason: cue.reason, label: SECTION_LABELS[cue.reason], analysed: false });
     }
   }
   close();
