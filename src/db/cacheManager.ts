@@ -6,7 +6,7 @@
 import { buildManifest, decodeCacheFile, encodeCacheFile, KINDS, verifyMatrices, type MatrixBytes } from '../core/cacheAsset.ts';
 import { conceptText } from '../core/conceptText.ts';
 import { ManifestError, SELF_CHECK_TEXTS, validateManifest, type EmbeddingManifest, type MatrixStorage } from '../core/embeddingManifest.ts';
-import type { Dtype, Embedder, EmbedderSpec } from '../core/models.ts';
+import { passageText, type Dtype, type Embedder, type EmbedderSpec } from '../core/models.ts';
 import type { ModelHashInputs } from '../core/modelHash.ts';
 import type { ConceptKind, Taxonomy } from '../core/taxonomy.ts';
 import { encodeMatrix, quantizeMatrix, type ConceptMatrix } from '../core/vectors.ts';
@@ -186,7 +186,7 @@ async function runRegeneration(a: RegenerationArgs): Promise<ActiveCache> {
     for (let chunk = 0; chunk * chunkRows < totals[kind]; chunk++) {
       if (have.has(chunk)) continue;
       a.signal?.throwIfAborted();
-      const texts = concepts.slice(chunk * chunkRows, (chunk + 1) * chunkRows).map(conceptText);
+      const texts = concepts.slice(chunk * chunkRows, (chunk + 1) * chunkRows).map((c) => passageText(a.spec, conceptText(c)));
       const vectors = await a.embedder.embed(texts);
       if (vectors.length !== texts.length * dims) throw new Error(`the model returned ${vectors.length / texts.length} dims, expected ${dims}`);
       a.signal?.throwIfAborted();
