@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { buildTaxonomy, EscoInputError, type CsvInput, type EscoInputs } from '../src/core/escoCsv.ts';
 import { buildLabelPack, LABEL_PACK_FORMAT, PACK_KINDS, type LabelPack, type LabelPackIndex, type LabelSourceInput, type PackKind, type SourceTier } from '../src/core/labelPacks.ts';
 import type { Taxonomy } from '../src/core/taxonomy.ts';
+import type { WordFrequencyTable } from '../src/core/wordFrequency.ts';
+import { wordFrequencyTables, WORD_FREQUENCY_SOURCE } from './wordFrequency.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TAXONOMY_DIR = join(ROOT, 'public', 'taxonomy');
@@ -74,7 +76,7 @@ export function locateSources(dir = defaultEscoDir(), language = process.env.ESC
 
 /** What the asset was built from: file paths with size and mtime, compared to decide on a rebuild. */
 export function inputFingerprint(source: TaxonomySource): Record<string, string> {
-  const out: Record<string, string> = { escoVersion: source.escoVersion, language: source.language, builder: fileStamp(join(ROOT, 'src', 'core', 'escoCsv.ts')) };
+  const out: Record<string, string> = { escoVersion: source.escoVersion, language: source.language, builder: fileStamp(join(ROOT, 'src', 'core', 'escoCsv.ts')), wordFrequency: WORD_FREQUENCY_SOURCE };
   for (const [k, p] of Object.entries(source.files)) out[k] = p ? `${p}:${fileStamp(p)}` : 'none';
   return out;
 }
@@ -111,6 +113,9 @@ export async function buildTaxonomyAsset(
     skillGroups: read(source.files.skillGroups),
     broaderSkillRelations: read(source.files.broaderSkillRelations),
   });
+  const frequencies = tryWordFrequencyTables([source.language]);
+  const wordFrequency = frequencies.get(source.language);
+  if (wordFrequency) taxonomy.wordFrequency = wordFrequency;
   lastTaxonomy = taxonomy;
   const json = JSON.stringify(taxonomy);
   const outDir = dirname(outFile);
@@ -126,7 +131,8 @@ export async function buildTaxonomyAsset(
       language: taxonomy.language,
       contentHash: taxonomy.contentHash,
       counts: { skills: taxonomy.skills.length, occupations: taxonomy.occupations.length, iscoGroups: taxonomy.occupations.filter((o) => o.isIscoGroup).length },
-      inputs: inputFingerprint(source),
+      // 'none' when the word frequencies could not be had: the next build tries again
+      inputs: { ...inputFingerprint(source), wordFrequency: wordFrequency ? WORD_FREQUENCY_SOURCE : 'none' },
     };
     writeFileSync(infoTmp, JSON.stringify(info, null, 2));
     renameSync(tmp, outFile);
@@ -233,17 +239,32 @@ function writeAtomically(files: { path: string; text: string }[]): void {
   }
 }
 
+/**
+ * Word frequency tables (scripts/wordFrequency.ts) for the label matcher's weak-evidence rule; without
+ * them (PyPI unreachable and no cached wheel) the assets are still built, the rule is off, and the
+ * build says so.
+ */
+function tryWordFrequencyTables(languages: string[]): Map<string, WordFrequencyTable> {
+  try {
+    return wordFrequencyTables(languages);
+  } catch (e) {
+    console.warn(`WARNING: no word frequencies, so one-word labels that are everyday words ("Bereich", "net") will match as strongly as names: ${e instanceof Error ? e.message : String(e)}`);
+    return new Map();
+  }
+}
+
 /** Builds one pack per language; a bad language is reported (error) and its old pack left untouched. */
 export async function buildLabelPackAssets(taxonomy: Taxonomy, sources: LanguageSources[], outDir = TAXONOMY_DIR): Promise<PackResult[]> {
   mkdirSync(outDir, { recursive: true });
   const results: PackResult[] = [];
+  const frequencies = tryWordFrequencyTables(sources.map((s) => s.language));
   for (const src of sources) {
     try {
       const inputs: LabelSourceInput[] = src.files.map((f) => ({ input: { name: f.path, text: readFileSync(f.path, 'utf8') }, kind: f.kind, tier: f.tier, escoVersion: f.escoVersion }));
       // collections only where the language has no full file of that kind (they are its subsets)
       const fullKinds = new Set(inputs.filter((i) => i.tier === 'official').map((i) => `${i.kind}:${i.escoVersion}`));
       const used = inputs.filter((i) => i.tier !== 'collection' || !fullKinds.has(`${i.kind}:${i.escoVersion}`));
-      const pack = await buildLabelPack(taxonomy, src.language, used);
+      const pack = await buildLabelPack(taxonomy, src.language, used, frequencies.get(src.language));
       const file = `labels-${src.language}.json`;
       const text = JSON.stringify(pack);
       writeAtomically([{ path: join(outDir, file), text }]);

@@ -24,11 +24,12 @@ export async function prepareTaxonomy(): Promise<void> {
 
 /** The per-language label packs, rebuilt when missing or joined to another taxonomy version. */
 async function prepareLabelPacks(englishDir: string, language: string): Promise<void> {
-  const { LABEL_PACK_INDEX_PATH } = await import('../src/core/labelPacks.ts');
+  const { LABEL_PACK_INDEX_PATH, LABEL_PACK_FORMAT } = await import('../src/core/labelPacks.ts');
   const taxonomy = await taxonomyAsset();
   const indexFile = join(TAXONOMY_DIR, '..', LABEL_PACK_INDEX_PATH);
   try {
-    if ((JSON.parse(readFileSync(indexFile, 'utf8')) as { taxonomyHash?: string }).taxonomyHash === taxonomy.contentHash) return;
+    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { taxonomyHash?: string; format?: number };
+    if (index.taxonomyHash === taxonomy.contentHash && index.format === LABEL_PACK_FORMAT) return;
   } catch {
     // Missing or unreadable: build.
   }

@@ -100,14 +100,14 @@ export async function conceptVectors(
     }
     const v = await embedder.embed(texts.slice(start, start + n));
     values.set(v, start * dims);
-    writeFileSync(`${part}.tmp`, Buffer.from(v.buffer, v.byteOffset, v.byteLength));
-    renameSync(`${part}.tmp`, part);
+    writeFileSync(`${part}.tmp-${process.pid}`, Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+    renameSync(`${part}.tmp-${process.pid}`, part);
     done += n;
     const s = (performance.now() - t0) / 1000;
     log(`  ${key}: ${start + n}/${texts.length} (${(done / s).toFixed(0)} texts/s)`);
   }
-  writeFileSync(`${file}.tmp`, Buffer.from(values.buffer));
-  renameSync(`${file}.tmp`, file);
+  writeFileSync(`${file}.tmp-${process.pid}`, Buffer.from(values.buffer));
+  renameSync(`${file}.tmp-${process.pid}`, file);
   rmSync(partsDir, { recursive: true, force: true });
   return { values, rows: texts.length, dims, owner, concepts };
 }

@@ -1,8 +1,8 @@
 // An Embedder wrapper that remembers query vectors by text, in memory and in one file per
 // (model, dtype, instruction) under .generated/eval-cache/: ablations over concept texts, fusion and
 // thresholds re-use the same segment vectors instead of re-embedding thousands of segments.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Embedder } from '../../src/core/models.ts';
 import { EVAL_CACHE_DIR } from './embedCache.ts';
 
@@ -52,8 +52,9 @@ export class CachingEmbedder implements Embedder {
     len.writeUInt32LE(header.length, 0);
     const values = new Float32Array(texts.length * this.dims);
     texts.forEach((t, i) => values.set(this.cache.get(t)!, i * this.dims));
-    writeFileSync(`${this.file}.tmp`, Buffer.concat([len, header, Buffer.from(values.buffer)]));
-    renameSync(`${this.file}.tmp`, this.file);
+    mkdirSync(dirname(this.file), { recursive: true });
+    writeFileSync(`${this.file}.tmp-${process.pid}`, Buffer.concat([len, header, Buffer.from(values.buffer)]));
+    renameSync(`${this.file}.tmp-${process.pid}`, this.file);
     this.dirty = false;
   }
 }

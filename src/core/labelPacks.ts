@@ -12,8 +12,10 @@
 import { canonicalJson, sha256Hex } from './hash.ts';
 import { EscoInputError, parseCsv, splitLabels, type CsvInput } from './escoCsv.ts';
 import type { Taxonomy } from './taxonomy.ts';
+import type { WordFrequencyTable } from './wordFrequency.ts';
 
-export const LABEL_PACK_FORMAT = 1;
+// 2: packs carry the language's word frequencies (wordFrequency.ts).
+export const LABEL_PACK_FORMAT = 2;
 
 /** Which concepts a pack labels: the taxonomy's skills, occupations (ISCO groups counted apart), skill groups. */
 export type PackKind = 'skill' | 'occupation' | 'iscoGroup' | 'skillGroup';
@@ -64,6 +66,8 @@ export interface LabelPack {
   skills: PackEntry[];
   occupations: PackEntry[];
   skillGroups: PackEntry[];
+  /** How common the language's words are (wordFrequency.ts); absent where no list exists (Estonian). */
+  wordFrequency?: WordFrequencyTable;
 }
 
 /** Small listing of the packs built, so a client learns the languages without loading any pack. */
@@ -106,7 +110,7 @@ function compareVersionsDesc(a: string, b: string): number {
 export const MIN_JOIN_SHARE = 0.2;
 
 /** Joins label sources of one language to the taxonomy by URI. Throws EscoInputError naming a bad file. */
-export async function buildLabelPack(taxonomy: Taxonomy, language: string, inputs: LabelSourceInput[]): Promise<LabelPack> {
+export async function buildLabelPack(taxonomy: Taxonomy, language: string, inputs: LabelSourceInput[], wordFrequency?: WordFrequencyTable): Promise<LabelPack> {
   const indexOf: Record<PackKind, Map<string, number>> = {
     skill: new Map(taxonomy.skills.map((c, i) => [c.uri, i])),
     occupation: new Map(),
@@ -172,7 +176,7 @@ export async function buildLabelPack(taxonomy: Taxonomy, language: string, input
       hiddenLabels: entries.reduce((n, e) => n + (e.hidden?.length ?? 0), 0),
     };
   }
-  const content = { language, taxonomyEscoVersion: taxonomy.escoVersion, taxonomyHash: taxonomy.contentHash, sources, coverage, skills, occupations, skillGroups };
+  const content = { language, taxonomyEscoVersion: taxonomy.escoVersion, taxonomyHash: taxonomy.contentHash, sources, coverage, skills, occupations, skillGroups, ...(wordFrequency ? { wordFrequency } : {}) };
   const contentHash = await sha256Hex(canonicalJson(content));
   return { format: LABEL_PACK_FORMAT, ...content, contentHash };
 }
@@ -203,6 +207,7 @@ export interface LocalizedLabels {
   skills: (PackEntry | undefined)[];
   occupations: (PackEntry | undefined)[];
   skillGroups: (PackEntry | undefined)[];
+  wordFrequency?: WordFrequencyTable;
 }
 
 /** Attaches a pack to the taxonomy's rows by URI (entries whose URI the taxonomy lacks are ignored). */
@@ -217,6 +222,7 @@ export function attachLabelPack(taxonomy: Taxonomy, pack: LabelPack): LocalizedL
     skills: place(taxonomy.skills, pack.skills),
     occupations: place(taxonomy.occupations, pack.occupations),
     skillGroups: place(taxonomy.skillGroups, pack.skillGroups),
+    ...(pack.wordFrequency ? { wordFrequency: pack.wordFrequency } : {}),
   };
 }
 

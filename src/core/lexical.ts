@@ -51,6 +51,14 @@
 //   least `properNameMinCount` (default 3) times ("Salt", "Puppet", "Chef", "Harvest", "Polish",
 //   "LaTeX") need a capital in the text. ISCO group names are exempt: they are capitalised as sentences.
 //
+// Weak evidence (LexicalMatch.weak): the label stays indexed, but a match is only a hint that the
+// pipeline counts once the model supports it (pipeline.ts supportWeakMentions)
+// - a one-word alternative or derived label whose word is an everyday word of the language (Zipf >= 4
+//   in wordfreq's list for it, wordFrequency.ts): "security" (securities), "Karten" (of "Karten
+//   austeilen"), "net" (stem of Dutch "netten"); and an alternative label made only of such words
+//   ("nieuwe producten"). Preferred labels and their heads name their concept and stay strong
+//   ("communication", "English", "Java"). Needs a frequency table (Taxonomy.wordFrequency, or a label
+//   pack's); without one nothing is weak. Languages use their own table, so the rule is the same in all.
 // ISCO groups (isIscoGroup) are indexed like any occupation and flagged `iscoGroup: true`.
 // Not handled: letters glued to digits stay one word ("Python3" does not match "Python"), and
 // inflections other than plurals ("managing" vs "manage") are left to the dense matcher.
@@ -59,6 +67,7 @@
 // the descriptions for the generic guards), a 1,000-word text 1-2 ms, 1 MB of text 110-190 ms.
 
 import type { ConceptKind, Taxonomy } from './taxonomy.ts';
+import { commonWordZipf } from './wordFrequency.ts';
 
 export interface LexicalMatch {
   kind: ConceptKind;
@@ -73,6 +82,12 @@ export interface LexicalMatch {
   preferred: boolean;
   /** True for ISCO group concepts (occupation kind), which callers may down-rank. */
   iscoGroup: boolean;
+  /**
+   * One common word ("Bereich", "net", "Roma", "security"): a label only in one of its senses, so it
+   * is a hint that needs support (the model retrieving the concept for the same passage) before a
+   * result is shown. See LexicalOptions.wordFrequency.
+   */
+  weak: boolean;
 }
 
 export interface LexicalGuardCounts {
@@ -93,6 +108,8 @@ export interface LexicalStats {
   excluded: LexicalGuardCounts;
   /** Labels indexed with a case restriction. */
   caseRestricted: { acronym: number; properName: number };
+  /** One-word labels indexed as weak evidence (common words, LexicalOptions.wordFrequency). */
+  weak: number;
   /** Candidates that repeated another label of the same concept after normalisation. */
   duplicates: number;
   vocabularySize: number;
@@ -126,6 +143,12 @@ export interface LexicalOptions {
   wordKey?: (word: string) => string;
   /** Function words of another language, added to the English ones for the stopword guard. */
   extraStopwords?: Iterable<string>;
+  /**
+   * How common each word is in the language at large (Zipf scale, case- and diacritic-folded words;
+   * wordFrequency.ts). A one-word label whose word is common is indexed as weak evidence
+   * (LexicalMatch.weak). Default: the taxonomy's own table (Taxonomy.wordFrequency), if it has one.
+   */
+  wordFrequency?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -345,6 +368,9 @@ const F_ISCO = 2;
 const F_ACRONYM = 4;
 const F_PROPER = 8;
 const F_DERIVED = 16;
+const F_WEAK = 32;
+/** A preferred label, or the head of one ("Java" of "Java (computer programming)"): it names its concept. */
+const F_NAME = 64;
 const CASE_FLAGS = F_ACRONYM | F_PROPER;
 
 /**
@@ -470,10 +496,14 @@ class TrieIndex implements LexicalIndex {
     for (let e = this.terminal[node]; e !== -1; e = this.entryNext[e]) {
       if (this.entryIndex[e] === index && this.entryKind[e] === kind && (this.entryFlags[e] & CASE_FLAGS) === (flags & CASE_FLAGS)) {
         // keep the better label for the report: a preferred label over an alt, a real label over a derived head
-        if (rank(flags) > rank(this.entryFlags[e])) {
+        const old = this.entryFlags[e];
+        if (rank(flags) > rank(old)) {
           this.entryFlags[e] = flags;
           this.entryLabel[e] = label;
         }
+        // the same words as a name of the concept ("Java" of "Java (computer programming)") are strong
+        // even where an alt label says them too
+        if (!(flags & F_WEAK) || !(old & F_WEAK)) this.entryFlags[e] &= ~F_WEAK;
         return false;
       }
     }
@@ -544,7 +574,7 @@ export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = 
   const excluded: LexicalGuardCounts = { tooShort: 0, stopword: 0, stoplist: 0, generic: 0 };
   const caseRestricted = { acronym: 0, properName: 0 };
   const stats: LexicalStats = {
-    taxonomyLabels: 0, candidateLabels: 0, derivedLabels: 0, excluded, caseRestricted,
+    taxonomyLabels: 0, candidateLabels: 0, derivedLabels: 0, excluded, caseRestricted, weak: 0,
     duplicates: 0, vocabularySize: 0, trieNodes: 0, buildMs: 0,
   };
   let expectedLabels = 0;
@@ -553,6 +583,13 @@ export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = 
   const index = new TrieIndex(fold, stats, expectedLabels);
   const oneWords: OneWord[] = [];
   const lowerUses = new Map<string, number>();
+  // Zipf frequency per word key: a stemmed key takes its most common surface form ("net" from "netten").
+  const zipfOfKey = new Map<string, number>();
+  for (const [word, zipf] of Object.entries(options.wordFrequency ?? taxonomy.wordFrequency?.zipf ?? {})) {
+    const tk = tokenize(word, fold, scratch);
+    if (tk.n === 1 && zipf > (zipfOfKey.get(tk.key[0]) ?? -Infinity)) zipfOfKey.set(tk.key[0], zipf);
+  }
+  const isCommon = (key: string, flags: number): boolean => (zipfOfKey.get(key) ?? 0) >= commonWordZipf(flags & F_NAME ? 'preferred' : 'alternative');
 
   const insert = (tk: Tokens, kind: ConceptKind, conceptIndex: number, label: string, flags: number): void => {
     if (index.insert(tk, kind, conceptIndex, label, flags)) {
@@ -597,8 +634,15 @@ export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = 
       lowerUses.set(tk.key[0], 0);
       return;
     }
+    // An alternative or derived label of everyday words only ("nieuwe producten" of "nieuwe producten
+    // ontwikkelen", "gebruik van"): weak, like a one-word one. A preferred label names its concept.
+    let weak = false;
+    if (!(flags & F_NAME) && !caps && zipfOfKey.size) {
+      weak = words > stop;
+      for (let i = 0; i < tk.n && weak; i++) if (tk.type[i] === WORD && !STOPWORDS.has(tk.key[i]) && !extraStop.has(tk.key[i]) && !isCommon(tk.key[i], flags)) weak = false;
+    }
     // "DB2"-like labels with symbols but one word, written in capitals, are acronyms too
-    insert(tk, kind, conceptIndex, label, words === 1 && caps ? flags | F_ACRONYM : flags);
+    insert(tk, kind, conceptIndex, label, (words === 1 && caps ? flags | F_ACRONYM : flags) | (weak ? F_WEAK : 0));
   };
   const add = (kind: ConceptKind, conceptIndex: number, raw: string, flags: number): void => {
     const label = raw.trim();
@@ -616,7 +660,7 @@ export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = 
   const addConcept = (kind: ConceptKind, conceptIndex: number, label: string, altLabels: string[], isco: boolean): void => {
     const base = isco ? F_ISCO : 0;
     stats.taxonomyLabels += 1 + altLabels.length;
-    add(kind, conceptIndex, label, base | F_PREFERRED);
+    add(kind, conceptIndex, label, base | F_PREFERRED | F_NAME);
     for (const alt of altLabels) {
       if (alt.includes(' | ')) for (const item of alt.split(' | ')) add(kind, conceptIndex, item, base);
       else add(kind, conceptIndex, alt, base);
@@ -651,9 +695,13 @@ export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = 
     }
     // ISCO labels are capitalised as sentences, so their capital says nothing about a proper name
     if (!(flags & (F_ACRONYM | F_ISCO)) && properMin > 0 && startsUpper(w.label) && uses >= properMin) flags |= F_PROPER;
+    if (!(flags & F_ACRONYM) && isCommon(w.key, flags)) {
+      flags |= F_WEAK;
+    }
     insert(tokenize(w.label, fold, scratch), w.kind, w.index, w.label, flags);
   }
 
+  stats.weak = index.entryFlags.reduce((n, f) => n + (f & F_WEAK ? 1 : 0), 0);
   index.excludedCount = excluded.tooShort + excluded.stopword + excluded.stoplist + excluded.generic;
   stats.vocabularySize = index.vocab.size;
   stats.trieNodes = index.terminal.length;
@@ -673,7 +721,7 @@ export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = 
  * tokenizer, the folding, the guards or the defaults change, so stored indexes are not reused.
  * (The app also keys its stored index by the bundle that built it, see src/app/lexicalCache.ts.)
  */
-export const LEXICAL_INDEX_FORMAT = 1;
+export const LEXICAL_INDEX_FORMAT = 2;
 
 export interface SerializedLexicalIndex {
   format: number;
@@ -860,7 +908,7 @@ export function findMentions(index: LexicalIndex, text: string): LexicalMatch[] 
       const f = index.entryFlags[e];
       out.push({
         kind: index.entryKind[e], index: index.entryIndex[e], start: s, end: en, label: index.entryLabel[e],
-        preferred: (f & F_PREFERRED) !== 0, iscoGroup: (f & F_ISCO) !== 0,
+        preferred: (f & F_PREFERRED) !== 0, iscoGroup: (f & F_ISCO) !== 0, weak: (f & F_WEAK) !== 0,
       });
     }
   }

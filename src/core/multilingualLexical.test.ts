@@ -192,3 +192,27 @@ describe('synthetic pack round trip', () => {
       .rejects.toThrow(/skills_xx\.csv: only 0 of 2 concept URIs/);
   });
 });
+
+describe('weak evidence in other languages (the built label packs, with their word frequencies)', () => {
+  const pack = (language: string): LocalizedLabels => {
+    const p = validateLabelPack(JSON.parse(readFileSync(`public/taxonomy/labels-${language}.json`, 'utf8')), tax);
+    if (!p.wordFrequency) throw new Error(`public/taxonomy/labels-${language}.json has no word frequencies: run "npm run build:taxonomy" with PyPI reachable (wordfreq)`);
+    return attachLabelPack(tax, p);
+  };
+  const mentions = async (language: string, text: string) => {
+    const m = await buildLanguageMatcher(tax, pack(language), { englishIndex: english });
+    return Object.fromEntries(findMentionsIn(m, text).filter((x) => x.kind === 'skill').map((x) => [text.slice(x.start, x.end), x.weak]));
+  };
+
+  it('marks a derived one-word object that is an everyday word ("Lager" of "Lager reinigen"), not a rare one', async () => {
+    const found = await mentions('de', 'Sie arbeiten im Lager und bei der Wundversorgung.');
+    expect(found.Lager).toBe(true);
+    expect(found.Wundversorgung).toBe(false);
+  });
+
+  it("marks English labels that are everyday words of the text's language (false friends)", async () => {
+    const found = await mentions('fr', 'Vous aimez transformer chaque visite. Vous maîtrisez JavaScript.');
+    expect(found.transformer).toBe(true);
+    expect(found.JavaScript).toBe(false);
+  });
+});

@@ -6,7 +6,8 @@
 // as in English: word boundaries, diacritic/case folding, longest match, exact offsets into the text.
 // Mixed text ("Erfahrung mit Java und Kubernetes") is matched by both indexes; overlapping mentions
 // are resolved longest-first across the two, the text's language winning a tie.
-import { buildLexicalIndex, findMentions, type LexicalIndex, type LexicalMatch } from './lexical.ts';
+import { buildLexicalIndex, findMentions, foldWord, type LexicalIndex, type LexicalMatch } from './lexical.ts';
+import { STORED_MIN_ZIPF } from './wordFrequency.ts';
 import { genderEndingAt, labelVariants } from './genderForms.ts';
 import type { LocalizedLabels, PackEntry } from './labelPacks.ts';
 import type { OccupationConcept, SkillConcept, Taxonomy } from './taxonomy.ts';
@@ -105,7 +106,9 @@ export function localizedTaxonomy(taxonomy: Taxonomy, labels: LocalizedLabels): 
     const e = labels.occupations[i];
     return { ...c, description: '', ...(e ? packLabels(e) : { label: '', altLabels: [] }) };
   });
-  return { ...taxonomy, language: labels.language, skills, occupations };
+  // the language's own word frequencies (none: no weak-evidence rule for it), never English's
+  const { wordFrequency: _english, ...rest } = taxonomy;
+  return { ...rest, language: labels.language, skills, occupations, ...(labels.wordFrequency ? { wordFrequency: labels.wordFrequency } : {}) };
 }
 
 export async function buildLanguageMatcher(taxonomy: Taxonomy, labels: LocalizedLabels | undefined, options: LanguageMatcherOptions = {}): Promise<LanguageMatcher> {
@@ -169,7 +172,7 @@ export function findMentionsIn(matcher: LanguageMatcher, text: string): Multilin
     if (CAPITALISED_NOUNS.has(matcher.language)) native = native.filter((m) => !isCapitalisedWord(m.label) || isCapitalisedWord(text.slice(m.start, m.end)));
     collect(native, matcher.language, true);
   }
-  collect(findMentions(matcher.english, text), matcher.taxonomy.language, false);
+  collect(englishMentions(matcher, text), matcher.taxonomy.language, false);
   const spans = [...groups.values()];
   const isNative = (g: MultilingualMatch[]) => (g[0].language === matcher.language ? 0 : 1);
   spans.sort((a, b) => b[0].end - b[0].start - (a[0].end - a[0].start) || isNative(a) - isNative(b) || a[0].start - b[0].start);
@@ -186,6 +189,22 @@ export function findMentionsIn(matcher: LanguageMatcher, text: string): Multilin
     if (end !== g[0].end && !kept.some((k) => k !== g && k[0].start < end && k[0].start >= g[0].end)) for (const m of g) m.end = end;
   }
   return kept.flat();
+}
+
+/**
+ * English label mentions in the text. In text of another language an English label made of words
+ * that are everyday words there too ("transformer" in French, "Roma" in Italian, "net" in Dutch) is a
+ * false friend more often than not: weak evidence, like a common one-word label.
+ */
+function englishMentions(matcher: LanguageMatcher, text: string): LexicalMatch[] {
+  const ms = findMentions(matcher.english, text);
+  const zipf = matcher.language !== matcher.taxonomy.language ? matcher.labels?.wordFrequency?.zipf : undefined;
+  if (!zipf) return ms;
+  return ms.map((m) => {
+    if (m.weak) return m;
+    const words = text.slice(m.start, m.end).match(/[\p{L}\p{N}]+/gu) ?? [];
+    return words.length && words.every((w) => (zipf[foldWord(w)] ?? 0) >= STORED_MIN_ZIPF) ? { ...m, weak: true } : m;
+  });
 }
 
 const CAPITALISED_NOUNS = new Set(['de', 'lb']);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conceptText } from './conceptText.ts';
 import { buildLexicalIndex } from './lexical.ts';
-import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, titleLineOf, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
+import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_SCORE, titleLineOf, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
 import { RERANK_BAND_BELOW, VERBATIM_LEXICAL } from './rerankShortlist.ts';
 import { validateTaxonomy, type ConceptKind, type Taxonomy } from './taxonomy.ts';
 import { HashingEmbedder, OverlapReranker } from './testing/standIns.ts';
@@ -213,10 +213,30 @@ describe('extraction pipeline', () => {
     expect(r.segments.length).toBeLessThanOrEqual(2000);
   });
 
+  it('counts a weak mention (an everyday word as an alt label) only when the model retrieves the concept for its passage', async () => {
+    const skill = (label: string, altLabels: string[] = []) => ({ ...taxonomy.skills[0], uri: `test:${label}`, label, altLabels });
+    const small: Taxonomy = { ...taxonomy, skills: [skill('electrical engineering principles', ['voltage']), skill('team spirit'), skill('cook pasta')], occupations: [] };
+    const texts = small.skills.map(conceptText);
+    const matrices = { skill: quantizeMatrix(await embedder.embed(texts), texts.length, embedder.dims, 'int8'), occupation: quantizeMatrix(new Float32Array(0), 0, embedder.dims, 'int8') };
+    const c2: ExtractionContext = { taxonomy: small, lexical: buildLexicalIndex(small, { wordFrequency: { voltage: 4.3 } }), matrices, embedder };
+    const of = (r: ExtractionResult) => r.candidates.find((c) => c.kind === 'skill' && c.index === 0);
+    // the model retrieves "team spirit" for this passage: the mention stays evidence without a score
+    const off = 'A voltage of positive team spirit';
+    expect(of(extractLexical(off, c2))).toBeUndefined();
+    expect(of(await extract(off, c2, { topK: 1 }))?.lexical ?? 0).toBe(0);
+    const on = 'Check the voltage of electrical systems';
+    expect(of(extractLexical(on, c2))).toBeUndefined();
+    const supported = of(await extract(on, c2, { topK: 1 }));
+    expect(supported?.lexical).toBe(LEXICAL_SCORE.supported);
+    const weak = supported!.evidence.find((e) => e.weak);
+    expect(weak && on.slice(weak.start, weak.end)).toBe('voltage');
+  });
+
   it('keeps sections that are not about the job from producing candidates, and analyses them on request', async () => {
     const ad = [AD, 'What we offer:', '- Health insurance and a pension plan', '- Free Python courses'].join('\n');
     const r = await extract(ad, ctx);
-    expect(r.skippedSections.map((s) => [s.reason, s.analysed])).toEqual([['apply', false], ['benefits', false]]);
+    // "Your profile:" is a heading line: skipped itself, and it names no skill
+    expect(r.skippedSections.map((s) => [s.reason, s.analysed])).toEqual([['heading', false], ['apply', false], ['benefits', false]]);
     const benefitsStart = ad.indexOf('What we offer:');
     for (const c of r.candidates) for (const e of c.evidence) expect(e.start < benefitsStart || e.start >= ad.length).toBe(true);
     // Python is still found in the job part; the benefits line alone would not keep it.

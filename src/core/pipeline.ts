@@ -30,6 +30,11 @@ export interface Evidence {
   rerank?: number;
   /** The ESCO label that matched (lexical evidence). */
   label?: string;
+  /**
+   * A label mention that is one everyday word (LexicalMatch.weak): it counts only once the model
+   * supports it, i.e. retrieves the same concept for the segment around it (supportWeakMentions).
+   */
+  weak?: boolean;
 }
 
 export interface Candidate {
@@ -43,7 +48,10 @@ export interface Candidate {
    * label found verbatim, past the shortlist's cap, or not yet in a partial result): its cosine stands.
    */
   rerank?: number;
-  /** Lexical score: LEXICAL_SCORE.preferred / .alt when a label was found in the text, else 0. */
+  /**
+   * Lexical score: LEXICAL_SCORE.preferred / .alt when a label was found in the text, .supported for
+   * a weak mention the model confirmed, else 0 (an unsupported weak mention is evidence, not a score).
+   */
   lexical: number;
   /** Whole-document cosine (occupations only). */
   document?: number;
@@ -124,7 +132,7 @@ export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = {
 };
 
 /** Scores given to label mentions, so lexical hits sit on the same 0..1 scale as model scores. */
-export const LEXICAL_SCORE = { preferred: 1, alt: 0.95, iscoGroup: 0.85 } as const;
+export const LEXICAL_SCORE = { preferred: 1, alt: 0.95, iscoGroup: 0.85, supported: 0.9 } as const;
 
 export interface ExtractionContext {
   taxonomy: Taxonomy;
@@ -216,7 +224,13 @@ class CandidateMap {
     return c;
   }
 
+  /** Candidates with some signal: a concept named only by an unsupported weak mention is not one. */
   values(): Candidate[] {
+    return [...this.map.values()].filter((c) => c.signals.length > 0);
+  }
+
+  /** Every entry, weak mentions' included (supportWeakMentions reads them). */
+  all(): Candidate[] {
     return [...this.map.values()];
   }
 }
@@ -243,9 +257,30 @@ function addLexical(ctx: ExtractionContext, text: string, segments: Segment[], m
     const isGroup = m.kind === 'occupation' && ctx.taxonomy.occupations[m.index]?.isIscoGroup;
     const score = isGroup ? LEXICAL_SCORE.iscoGroup : m.preferred ? LEXICAL_SCORE.preferred : LEXICAL_SCORE.alt;
     const c = map.get(m.kind, m.index, m.start);
+    if (m.weak) {
+      c.evidence.push({ start: m.start, end: m.end, segmentIndex: segmentOf(segments, m.start), signal: 'lexical', score: LEXICAL_SCORE.supported, label: m.label, weak: true });
+      continue;
+    }
     c.lexical = Math.max(c.lexical, score);
     addSignal(c, 'lexical');
     c.evidence.push({ start: m.start, end: m.end, segmentIndex: segmentOf(segments, m.start), signal: 'lexical', score, label: m.label });
+  }
+}
+
+/**
+ * A weak mention (one everyday word, "Bereich", "Roma") counts once the model supports it: the
+ * concept is among those retrieved for a query whose span holds the mention. Support is a rank (top-k
+ * of that passage), not a cosine, so it means the same for every model and language.
+ */
+function supportWeakMentions(candidates: Candidate[]): void {
+  for (const c of candidates) {
+    for (const w of c.evidence) {
+      if (!w.weak) continue;
+      if (!c.evidence.some((e) => e.signal === 'embedding' && e.start <= w.start && w.end <= e.end)) continue;
+      c.lexical = Math.max(c.lexical, LEXICAL_SCORE.supported);
+      addSignal(c, 'lexical');
+      break;
+    }
   }
 }
 
@@ -301,7 +336,8 @@ function lexicalStage(text: string, ctx: ExtractionContext, options: Partial<Ext
   const t0 = now();
   const seg = segmentText(text, options.segment ?? DEFAULT_EXTRACT_OPTIONS.segment);
   const analysed = seg.segments.length ? text.slice(0, seg.segments[seg.segments.length - 1].end) : '';
-  const sections = detectSections(analysed);
+  // Heading lines ("Job description:", "Stellenbeschreibung:") name a part of the ad, not a skill.
+  const sections = detectSections(analysed, { headings: true });
   const analyseAll = options.analyseAllSections ?? DEFAULT_EXTRACT_OPTIONS.analyseAllSections;
   for (const s of sections) s.analysed = analyseAll;
   const skipped = analyseAll ? [] : sections;
@@ -478,6 +514,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
       addSignal(c, 'document');
     }
   }
+  supportWeakMentions(map.all());
   for (const r of rerankable) r.lexical = map.find(r.kind, r.index).lexical;
   const focus = opts.rerankFocus;
   const shortlist = rerankShortlist(rerankable, { skill: bandAround(focus.skill), occupation: bandAround(focus.occupation) }, opts.rerankLimit);

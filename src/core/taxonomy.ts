@@ -6,6 +6,8 @@
 // but left out of `contentHash` (see hashedTaxonomyContent): it does not change any embedding, so
 // adding or correcting it must not invalidate the embedding caches keyed by that hash.
 
+import type { WordFrequencyTable } from './wordFrequency.ts';
+
 export const TAXONOMY_FORMAT = 1;
 
 export type ConceptKind = 'skill' | 'occupation';
@@ -66,6 +68,11 @@ export interface Taxonomy {
   skillGroups: SkillGroupRef[];
   skills: SkillConcept[];
   occupations: OccupationConcept[];
+  /**
+   * How common the words of the taxonomy's language are (wordFrequency.ts), for the label matcher's
+   * weak-evidence rule. Not in `contentHash`: it changes no embedding.
+   */
+  wordFrequency?: WordFrequencyTable;
 }
 
 export class TaxonomyError extends Error {

@@ -173,7 +173,9 @@ const NO_SECTIONS: readonly SkippedSection[] = [];
 
 /** Sections kept from producing results (not about the job), with the reason and a switch to analyse them. */
 function SkippedSections() {
-  const sections = useAppStore((s) => selectDisplayed(s)?.result.skippedSections ?? NO_SECTIONS);
+  const all = useAppStore((s) => selectDisplayed(s)?.result.skippedSections ?? NO_SECTIONS);
+  // Heading lines are skipped too, but listing every "Your profile:" would only be noise.
+  const sections = all.filter((sec) => sec.reason !== 'heading');
   const text = useAppStore((s) => selectDisplayed(s)?.text ?? '');
   const analyseAll = useAppStore((s) => s.settings.analyseAllSections);
   const setSettings = useAppStore((s) => s.setSettings);
