@@ -1,4 +1,4 @@
-// `npm run bench [-- --only search,inference,realmodel,startup,interaction,memory,precompute] [--runs 5] [--app-presets test,bge-small-en] [--out BENCHMARKS.md] [--no-write]`
+// `npm run bench [-- --only search,inference,realmodel,startup,interaction,memory,precompute,batch,api] [--runs 5] [--app-presets test,bge-small-en] [--out BENCHMARKS.md] [--no-write]`
 // The project's benchmark suite: measures, prints one markdown table per section and writes them all
 // to BENCHMARKS.md (overwritten) with a header saying when, on what machine and with which versions,
 // so every change can be compared with the last run. Benchmarks, not timed tests: nothing here fails
@@ -14,6 +14,7 @@
 //   memory       5. page and engine-worker memory                     (test models)
 //   precompute   6. computing the shipped embedding asset in Node, sampled and extrapolated
 //   batch        7. batch extraction: Node CLI and the browser batch view (documents/min, peak memory)
+//   api          8. the HTTP service (npm run serve:api): /extract under load at concurrency 1, 4, 16
 // The sections live in scripts/bench/.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,10 +27,11 @@ import { runPrecomputeTime } from './bench/precomputeTime.ts';
 import { runRealModel } from './bench/realModel.ts';
 import { runSearch } from './bench/search.ts';
 import { runBatch } from './bench/batch.ts';
+import { runApi } from './bench/api.ts';
 import { fmtBytes, markdownTable, type Table } from './bench/stats.ts';
 import { summaryLines } from './bench/summary.ts';
 
-const SECTIONS = ['search', 'inference', 'realmodel', 'ortweb', 'startup', 'interaction', 'memory', 'precompute', 'batch'] as const;
+const SECTIONS = ['search', 'inference', 'realmodel', 'ortweb', 'startup', 'interaction', 'memory', 'precompute', 'batch', 'api'] as const;
 type Section = (typeof SECTIONS)[number];
 const APP_SECTIONS: readonly AppSection[] = ['startup', 'interaction', 'memory'];
 
@@ -149,6 +151,7 @@ async function main(): Promise<void> {
     if (app.size) await section([...app].join(', '), () => runAppSections(ctx, app, o.appPresets));
     if (o.sections.has('precompute')) await section('precompute', () => runPrecomputeTime(ctx));
     if (o.sections.has('batch')) await section('batch', () => runBatch(ctx));
+    if (o.sections.has('api')) await section('api', () => runApi(ctx));
     if (o.sections.has('ortweb')) await section('ortweb', async () => (await import('./bench/ortWebOptions.ts')).runOrtWebOptions(ctx));
   } finally {
     await ctx.close();

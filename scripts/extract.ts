@@ -25,7 +25,7 @@ import type { ExtractOptions } from '../src/core/pipeline.ts';
 import type { ConceptKind } from '../src/core/taxonomy.ts';
 import type { ThresholdSettings } from '../src/core/thresholds.ts';
 import { appConfig, OFFLINE_DEFAULT_PRESET } from '../src/core/appConfig.ts';
-import { buildAnalyser, defaultQueryDtype, loadTaxonomyAndLexical } from './extract/context.ts';
+import { buildAnalyser, defaultQueryDtype, labelMatching, loadTaxonomyAndLexical } from './extract/context.ts';
 import { FileCheckpointStore, writeJsonAtomic } from './extract/fileStore.ts';
 import { mergeSummaries, summaryOf } from './extract/summary.ts';
 import { openInput } from './extract/input.ts';
@@ -50,6 +50,9 @@ model
   --dtype fp32|fp16|q8      query embedder dtype (default q8 where the Node dtype is fp32)
   --rerank on|off           use the preset's reranker when it has one (default on)
   --all-sections            also analyse company blurb, benefits, legal and how-to-apply sections
+  --language auto|CODE      the documents' language: auto (default) detects it per document, as the app
+                            does, and matches ESCO labels of that language (public/taxonomy/labels-*.json)
+                            beside English; a code (de, fr, en, ...) fixes it for every document
 thresholds (default: the model's defaults, as in the app)
   --threshold-skill X  --threshold-occupation Y  --max-skills N  --max-occupations N  --include-isco-groups
 runs
@@ -122,6 +125,7 @@ export async function runExtract(argv: string[], io: ExtractIO = { log: (l) => c
       dtype: { type: 'string' },
       rerank: { type: 'string', default: 'on' },
       'all-sections': { type: 'boolean', default: false },
+      language: { type: 'string', default: 'auto' },
       'threshold-skill': { type: 'string' },
       'threshold-occupation': { type: 'string' },
       'max-skills': { type: 'string' },
@@ -149,6 +153,8 @@ export async function runExtract(argv: string[], io: ExtractIO = { log: (l) => c
   const inputFormat = values['input-format'] as 'csv' | 'jsonl' | 'txt' | undefined;
   if (inputFormat && !['csv', 'jsonl', 'txt'].includes(inputFormat)) throw new UsageError(`--input-format must be csv, jsonl or txt (got "${inputFormat}")`);
   if (values.rerank !== 'on' && values.rerank !== 'off') throw new UsageError('--rerank takes on or off');
+  const language = values.language!.trim().toLowerCase();
+  if (language !== 'auto' && !/^[a-z]{2,3}$/.test(language)) throw new UsageError(`--language takes auto or a language code such as de (got "${values.language}")`);
   const dtype = values.dtype as Dtype | undefined;
   if (dtype && !['fp32', 'fp16', 'q8'].includes(dtype)) throw new UsageError('--dtype takes fp32, fp16 or q8');
   let shard: Shard | undefined;
@@ -186,13 +192,14 @@ export async function runExtract(argv: string[], io: ExtractIO = { log: (l) => c
     // The reranker's shortlist scores first what lies nearest to this run's cuts.
     rerankFocus: { skill: settings.skillThreshold, occupation: settings.occupationThreshold },
   };
-  const choice = { model, local: values.local, host: values.host, dtype: dtype ?? defaultQueryDtype(model), rerank: values.rerank === 'on' };
+  const choice = { model, local: values.local, host: values.host, dtype: dtype ?? defaultQueryDtype(model), rerank: values.rerank === 'on', language };
 
   const fingerprint = createHash('sha256')
     .update(
       canonicalJson({
         input: { ...input.identity, format: input.format, idColumn: values['id-column'] ?? null, textColumn: values['text-column'] ?? null, delimiter: values.delimiter ?? null },
         model: { model, dtype: choice.dtype ?? null, rerank: choice.rerank },
+        language,
         taxonomy: taxonomy.contentHash,
         settings,
         extractOptions,
@@ -208,6 +215,10 @@ export async function runExtract(argv: string[], io: ExtractIO = { log: (l) => c
   const t0 = performance.now();
   const analyser = await buildAnalyser(choice, extractOptions);
   log(`model: ${analyser.describe}; loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  if (language !== 'auto' && language !== 'en') {
+    const packs = await labelMatching().index().then((i) => i.packs, () => []);
+    if (!packs.some((p) => p.language === language)) log(`--language ${language}: no ESCO label pack for it in public/taxonomy/, so English labels are matched`);
+  }
   log(`input: ${input.path} (${input.format}${shard ? `, shard ${shard.index}/${shard.count}` : ''}); output: ${output} (${format}${mode === 'ranked' ? ', ranked' : ''})`);
 
   let lastLine = 0;

@@ -2,14 +2,21 @@
 // lexical index, the shipped int8 concept matrices, the query embedder and, where the preset has
 // one, the reranker), loaded from .generated/models (npm run models:fetch / the generated test
 // models) or a hub-layout host. `none` is label matching only. Contexts are cached per process so
-// tests and benchmarks that run the CLI in-process load each model once.
+// tests and benchmarks that run the CLI in-process load each model once. Label matching runs in the
+// text's language plus English, as in the app (src/core/languageMatching.ts; the label packs are
+// read from public/taxonomy/); the extract CLI and the HTTP service (scripts/serve-api.ts) use it.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { LABEL_PACK_INDEX_PATH, labelPackAssetPath } from '../../src/core/labelPacks.ts';
+import { LabelMatching, type LabelPackSource, type TextLabels } from '../../src/core/languageMatching.ts';
 import { buildLexicalIndex, type LexicalIndex } from '../../src/core/lexical.ts';
-import { findPreset, queryEmbedder, type Dtype } from '../../src/core/models.ts';
+import { modelHash, modelHashInputs } from '../../src/core/modelHash.ts';
+import { findPreset, queryEmbedder, type Dtype, type EmbedderSpec, type RerankerSpec } from '../../src/core/models.ts';
 import { extract, extractLexical, type ExtractionContext, type ExtractionResult, type ExtractOptions } from '../../src/core/pipeline.ts';
 import type { Taxonomy } from '../../src/core/taxonomy.ts';
-import { configureTransformers, loadEmbedder, loadReranker } from '../../src/runtime/transformersModels.ts';
+import { configureTransformers, loadEmbedder, loadReranker, type LoadedEmbedder, type LoadedReranker } from '../../src/runtime/transformersModels.ts';
+import { ROOT } from '../build-taxonomy.ts';
 import { loadShippedAsset, loadTaxonomyAsset, shippedAssetDir, TEST_MODELS_DIR } from '../precompute.ts';
 
 export interface ModelChoice {
@@ -23,16 +30,63 @@ export interface ModelChoice {
   dtype?: Dtype;
   /** Use the preset's reranker when it has one (default true). */
   rerank?: boolean;
+  /** The documents' language: '' or 'auto' (default) detects it per text, as the app does; a code fixes it. */
+  language?: string;
+}
+
+/** Per text: its language ('' or 'auto': detected, as in the app) and options over the analyser's. */
+export interface AnalyseCall {
+  language?: string;
+  options?: Partial<ExtractOptions>;
+}
+
+export interface AnalysedText {
+  result: ExtractionResult;
+  /** The text's language plan, display labels and notices (languageMatching.ts). */
+  language: TextLabels;
 }
 
 export interface Analyser {
   presetId: string;
   describe: string;
+  /** The text's language: detected per text unless the choice fixed it. */
   analyse: (text: string) => Promise<ExtractionResult>;
+  /** The result with the text's language plan and display labels (the HTTP service). */
+  analyseText: (text: string, call?: AnalyseCall) => Promise<AnalysedText>;
+  /** The loaded models (absent for `none`). */
+  embedderSpec?: EmbedderSpec;
+  /** Plain embedder (passages) and the query embedder (segments: the spec's query instruction). */
+  embedder?: LoadedEmbedder;
+  queryEmbedder?: ExtractionContext['embedder'];
+  reranker?: LoadedReranker;
+  rerankerSpec?: RerankerSpec;
+  /** Hash of the embedding space of the concept matrices in use (null: label matching only). */
+  modelHash: string | null;
+  /** The query embedder's dtype (absent for `none`). */
+  dtype?: Dtype;
 }
 
 let taxonomyCache: { taxonomy: Taxonomy; lexical: LexicalIndex } | undefined;
+let matchingCache: LabelMatching | undefined;
 const analysers = new Map<string, Promise<Analyser>>();
+
+/** Label packs as the app's assets, read from public/taxonomy/ (`dir`: the folder holding taxonomy/). */
+export function nodeLabelPackSource(publicDir = join(ROOT, 'public')): LabelPackSource {
+  const read = async (path: string) => JSON.parse(await readFile(join(publicDir, path), 'utf8')) as unknown;
+  return {
+    index: () => read(LABEL_PACK_INDEX_PATH),
+    pack: (language) => read(labelPackAssetPath(language)),
+  };
+}
+
+/** The process's label matching (packs and matchers built once per language). */
+export function labelMatching(): LabelMatching {
+  if (!matchingCache) {
+    const { taxonomy, lexical } = loadTaxonomyAndLexical();
+    matchingCache = new LabelMatching({ taxonomy, englishIndex: lexical }, nodeLabelPackSource());
+  }
+  return matchingCache;
+}
 
 export function loadTaxonomyAndLexical(): { taxonomy: Taxonomy; lexical: LexicalIndex } {
   if (!taxonomyCache) {
@@ -61,9 +115,18 @@ export async function buildAnalyser(choice: ModelChoice, options: Partial<Extrac
 
 async function load(choice: ModelChoice, options: Partial<ExtractOptions>): Promise<Analyser> {
   const { taxonomy, lexical } = loadTaxonomyAndLexical();
+  const matching = labelMatching();
+  const fixed = choice.language && choice.language !== 'auto' ? choice.language : '';
+  const analyseWith = (run: (text: string, ctx: ExtractionContext, options: Partial<ExtractOptions>) => Promise<ExtractionResult> | ExtractionResult, ctx: ExtractionContext) =>
+    async (text: string, call: AnalyseCall = {}): Promise<AnalysedText> => {
+      const want = call.language && call.language !== 'auto' ? call.language : fixed;
+      const language = await matching.forText(text, { language: want });
+      const result = await run(text, language.mentions ? { ...ctx, mentions: language.mentions } : ctx, { ...options, ...call.options });
+      return { result, language };
+    };
   if (choice.model === 'none') {
-    const ctx: ExtractionContext = { taxonomy, lexical };
-    return { presetId: 'none', describe: 'label matching only (no model)', analyse: async (t) => extractLexical(t, ctx, options) };
+    const analyseText = analyseWith(extractLexical, { taxonomy, lexical });
+    return { presetId: 'none', describe: 'label matching only (no model)', analyse: async (t) => (await analyseText(t)).result, analyseText, modelHash: null };
   }
   const preset = findPreset(choice.model);
   const spec = preset.embedder;
@@ -77,11 +140,20 @@ async function load(choice: ModelChoice, options: Partial<ExtractOptions>): Prom
   const embedder = await loadEmbedder(spec, { backend: 'node', dtype, localModelPath: local, modelHost: choice.host });
   const rerankerSpec = choice.rerank === false ? null : preset.reranker;
   const reranker = rerankerSpec ? await loadReranker(rerankerSpec, { backend: 'node', dtype: rerankerSpec.dtype.node, localModelPath: local, modelHost: choice.host }) : undefined;
-  const ctx: ExtractionContext = { taxonomy, lexical, matrices, embedder: queryEmbedder(embedder, spec), reranker };
+  const query = queryEmbedder(embedder, spec);
+  const ctx: ExtractionContext = { taxonomy, lexical, matrices, embedder: query, reranker };
   const source = local ? `folder ${local}` : (choice.host ?? 'the Hugging Face hub');
+  const analyseText = analyseWith(extract, ctx);
   return {
     presetId: preset.id,
     describe: `${spec.displayName} (${dtype})${reranker ? ` + ${rerankerSpec!.displayName}` : ''} from ${source}`,
-    analyse: (t) => extract(t, ctx, options),
+    analyse: async (t) => (await analyseText(t)).result,
+    analyseText,
+    embedderSpec: spec,
+    embedder,
+    queryEmbedder: query,
+    ...(reranker ? { reranker, rerankerSpec: rerankerSpec! } : {}),
+    modelHash: await modelHash(modelHashInputs(spec, taxonomy)),
+    dtype,
   };
 }

@@ -3,26 +3,18 @@
 // of the language only for non-English text (English users download nothing more), builds the
 // language's matcher once per language in the background (English results stay meanwhile), and
 // keeps store.language up to date. extraction.ts reads the ready matcher for the lexical stage and
-// hands its mentions to the worker; the occupation search box ranks titles with it.
-import { attachLabelPack, LABEL_PACK_INDEX_PATH, labelPackAssetPath, validateLabelPack, type LabelPackIndex, type LocalizedLabels } from '../core/labelPacks.ts';
+// hands its mentions to the worker; the occupation search box ranks titles with it. Detection, the
+// plan, the packs and the matchers are src/core/languageMatching.ts, which the extract CLI and the
+// HTTP service use too; this file fetches the packs and mirrors each step into the store.
+import { LABEL_PACK_INDEX_PATH, labelPackAssetPath, type LabelPackIndex } from '../core/labelPacks.ts';
+import { LabelMatching, mentionsOf } from '../core/languageMatching.ts';
 import type { LexicalMatch } from '../core/lexical.ts';
-import { buildLanguageMatcher, findMentionsIn, rankTitle, type LanguageMatcher } from '../core/multilingualLexical.ts';
+import { rankTitle, type LanguageMatcher } from '../core/multilingualLexical.ts';
 import type { TitleHit } from '../core/titleSearch.ts';
 import { assetUrl } from './config.ts';
 import { errorText } from './engineClient.ts';
-import { availableFromIndex, chooseLanguage, ENGLISH, enoughToDetect, languageName, resolvePlan } from './languagePlan.ts';
+import { availableFromIndex, ENGLISH, languageName, resolvePlan } from './languagePlan.ts';
 import { INITIAL_LANGUAGE, useAppStore, type AppState, type LanguageState } from './store.ts';
-
-type Detector = typeof import('../core/languageDetect.ts');
-
-let detector: Promise<Detector> | undefined;
-const loadDetector = (): Promise<Detector> => (detector ??= import('../core/languageDetect.ts'));
-
-let index: Promise<LabelPackIndex> | undefined;
-const labelsByLanguage = new Map<string, Promise<LocalizedLabels>>();
-const matchers = new Map<string, Promise<LanguageMatcher>>();
-const readyMatchers = new Map<string, LanguageMatcher>();
-let englishMatcher: Promise<LanguageMatcher> | undefined;
 
 const get = useAppStore.getState;
 
@@ -41,76 +33,41 @@ async function fetchJson(path: string): Promise<unknown> {
   return res.json();
 }
 
-function loadIndex(): Promise<LabelPackIndex> {
-  index ??= fetchJson(LABEL_PACK_INDEX_PATH).then((v) => {
-    const i = v as Partial<LabelPackIndex> | null;
-    if (!i || !Array.isArray(i.packs)) throw new Error('the label-pack index is not valid JSON of the expected shape');
-    return i as LabelPackIndex;
-  });
-  // a failed index is retried on the next text (it may have been a network blip)
-  index.catch(() => (index = undefined));
-  return index;
-}
-
-/** The pack of a language attached to the taxonomy; a stale or broken pack rejects (LabelPackError). */
-function loadLabels(language: string): Promise<LocalizedLabels> {
-  let p = labelsByLanguage.get(language);
-  if (!p) {
-    const taxonomy = get().taxonomy.data;
-    if (!taxonomy) return Promise.reject(new Error('the taxonomy is not loaded'));
-    setPack(language, 'loading');
-    // the content hash in the URL keys the service worker's CacheFirst entry to this version of the pack
-    p = loadIndex()
-      .then((i) => {
-        const entry = i.packs.find((x) => x.language === language);
-        if (!entry) throw new Error(`no label pack for "${language}"`);
-        return fetchJson(`${labelPackAssetPath(language)}?v=${encodeURIComponent(entry.contentHash.slice(0, 16))}`);
-      })
-      .then((json) => attachLabelPack(taxonomy, validateLabelPack(json, taxonomy)));
-    labelsByLanguage.set(language, p);
-    p.then(
-      (labels) => {
+/**
+ * The session's packs and matchers (src/core/languageMatching.ts, shared with the CLI and the HTTP
+ * service): fetched here, each state change mirrored into store.language.
+ */
+function newMatching(): LabelMatching {
+  return new LabelMatching(
+    () => {
+      const { data, lexical } = get().taxonomy;
+      return data ? { taxonomy: data, ...(lexical ? { englishIndex: lexical } : {}) } : undefined;
+    },
+    {
+      index: () => fetchJson(LABEL_PACK_INDEX_PATH),
+      // the content hash in the URL keys the service worker's CacheFirst entry to this version of the pack
+      pack: (language, entry) => fetchJson(`${labelPackAssetPath(language)}?v=${encodeURIComponent(entry.contentHash.slice(0, 16))}`),
+    },
+    {
+      labelsLoading: (language) => setPack(language, 'loading'),
+      labelsLoaded: (language, labels) => {
         if (get().language.displayLanguage === language) setLanguage({ labels });
       },
-      (e: unknown) => {
-        labelsByLanguage.delete(language);
-        setPack(language, 'failed', `${languageName(language)} labels could not be loaded (${errorText(e)}); English labels are matched and shown instead.`);
-      },
-    );
-  }
-  return p;
-}
-
-/** The matcher of a language (its labels plus English), built once; the first build takes a second or more. */
-function loadMatcher(language: string): Promise<LanguageMatcher> {
-  let p = matchers.get(language);
-  if (!p) {
-    p = loadLabels(language).then(async (labels) => {
-      const { taxonomy } = get();
-      if (!taxonomy.data || !taxonomy.lexical) throw new Error('the taxonomy is not loaded');
-      // one macrotask first, so the English results and the "loading" state paint before the build
-      await new Promise((r) => setTimeout(r, 0));
-      return buildLanguageMatcher(taxonomy.data, labels, { englishIndex: taxonomy.lexical });
-    });
-    matchers.set(language, p);
-    p.then(
-      (m) => {
-        readyMatchers.set(language, m);
+      labelsFailed: (language, e) =>
+        setPack(language, 'failed', `${languageName(language)} labels could not be loaded (${errorText(e)}); English labels are matched and shown instead.`),
+      matcherReady: (language) => {
         setPack(language, 'ready');
         if (get().language.matchLanguage === language) setLanguage({ active: language });
       },
-      () => matchers.delete(language),
-    );
-  }
-  return p;
+      // one macrotask first, so the English results and the "loading" state paint before the build
+      beforeBuild: () => new Promise((r) => setTimeout(r, 0)),
+    },
+  );
 }
 
-/** The English-only matcher, for the title search when the text is English. */
-function loadEnglishMatcher(): Promise<LanguageMatcher> {
-  const { taxonomy } = get();
-  if (!taxonomy.data || !taxonomy.lexical) return Promise.reject(new Error('the taxonomy is not loaded yet'));
-  return (englishMatcher ??= buildLanguageMatcher(taxonomy.data, undefined, { englishIndex: taxonomy.lexical }));
-}
+let matching = newMatching();
+
+const loadIndex = (): Promise<LabelPackIndex> => matching.index();
 
 let lastKey = '';
 let lastAnalysis: Promise<void> = Promise.resolve();
@@ -142,31 +99,13 @@ async function analyse(s: AppState, key: string): Promise<void> {
     setLanguage({ detected: null, matchLanguage: null, displayLanguage: ENGLISH, notices: [], active: null, labels: null });
     return;
   }
-  let detected: { language: string; reliable: boolean };
+  const plan = await matching.plan(text, { language: override, displayLanguage: displayOverride });
+  if (plan.packs) setLanguage({ available: availableFromIndex(plan.packs) });
+  if (key !== lastKey) return;
   const notices: string[] = [];
-  let detect: Detector | undefined;
-  try {
-    detect = await loadDetector();
-    const d = detect.detectLanguage(text);
-    detected = { language: d.language, reliable: d.reliable && enoughToDetect(text) };
-  } catch (e) {
-    detected = { language: '', reliable: false };
-    notices.push(`The language could not be detected (${errorText(e)}); English labels are matched. Choose the text's language above.`);
-  }
-  if (key !== lastKey) return;
-  const language = chooseLanguage(detected, override);
-  const needIndex = language !== ENGLISH || (displayOverride !== '' && displayOverride !== ENGLISH);
-  let packs: LabelPackIndex['packs'] = [];
-  if (needIndex) {
-    try {
-      packs = (await loadIndex()).packs;
-      setLanguage({ available: availableFromIndex(packs) });
-    } catch (e) {
-      notices.push(`The list of label languages could not be loaded (${errorText(e)}); English labels are matched and shown.`);
-    }
-  }
-  if (key !== lastKey) return;
-  const plan = detect ? detect.planLanguage(language, packs) : { matchLanguage: null, displayLanguage: ENGLISH };
+  if (plan.error !== undefined) notices.push(`The language could not be detected (${errorText(plan.error)}); English labels are matched. Choose the text's language above.`);
+  if (plan.indexError !== undefined) notices.push(`The list of label languages could not be loaded (${errorText(plan.indexError)}); English labels are matched and shown.`);
+  const detected = plan.detected ?? { language: '', reliable: false };
   const resolved = resolvePlan(plan, displayOverride, get().language.available ?? []);
   const { matchLanguage, displayLanguage } = resolved;
   setLanguage({
@@ -174,20 +113,20 @@ async function analyse(s: AppState, key: string): Promise<void> {
     matchLanguage,
     displayLanguage,
     notices: [...notices, ...resolved.notices],
-    active: matchLanguage && readyMatchers.has(matchLanguage) ? matchLanguage : null,
+    active: matchLanguage && matching.readyMatcher(matchLanguage) ? matchLanguage : null,
     labels: null,
   });
   const waits: Promise<unknown>[] = [];
-  if (displayLanguage !== ENGLISH) waits.push(loadLabels(displayLanguage).then((labels) => get().language.displayLanguage === displayLanguage && setLanguage({ labels })));
-  if (matchLanguage) waits.push(loadMatcher(matchLanguage));
+  if (displayLanguage !== ENGLISH) waits.push(matching.labels(displayLanguage).then((labels) => get().language.displayLanguage === displayLanguage && setLanguage({ labels })));
+  if (matchLanguage) waits.push(matching.matcher(matchLanguage));
   // failures are already in store.language.packs; the caller only waits
   await Promise.allSettled(waits);
 }
 
 /** The label mentions of the text's language plus English, when that language's matcher is ready. */
 export function activeMentions(s: AppState): ((text: string) => LexicalMatch[]) | undefined {
-  const m = s.language.active ? readyMatchers.get(s.language.active) : undefined;
-  return m ? (text: string) => findMentionsIn(m, text) : undefined;
+  const m = s.language.active ? matching.readyMatcher(s.language.active) : undefined;
+  return m ? mentionsOf(m) : undefined;
 }
 
 /**
@@ -197,7 +136,7 @@ export function activeMentions(s: AppState): ((text: string) => LexicalMatch[]) 
 export async function searchOccupations(query: string, limit = 10): Promise<TitleHit[]> {
   if (!query.trim()) return [];
   const active = get().language.active;
-  const matcher = active && readyMatchers.has(active) ? readyMatchers.get(active)! : await loadEnglishMatcher();
+  const matcher: LanguageMatcher = (active && matching.readyMatcher(active)) || (await matching.englishMatcher());
   return rankTitle(matcher, query, { limit });
 }
 
@@ -220,11 +159,7 @@ export function setDisplayLanguage(displayOverride: string): void {
 
 /** For tests: forget loaded packs and matchers. */
 export function resetLanguagesForTest(): void {
-  index = undefined;
-  labelsByLanguage.clear();
-  matchers.clear();
-  readyMatchers.clear();
-  englishMatcher = undefined;
+  matching = newMatching();
   lastKey = '';
   useAppStore.setState({ language: INITIAL_LANGUAGE });
 }
