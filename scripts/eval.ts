@@ -3,6 +3,9 @@
 //   [--granularity pieces|pieces+sentences|sentences] [--fusion max|confirm|dense] [--occupation-fusion ...] [--instruction on|off]
 //   [--sections on|off] [--title on|off] [--body-discount 0.05] [--threshold t] [--query-dtype fp32|q8] [--int8-query i16|i7]
 //   [--report [EVAL.md]]`
+// `npm run eval -- --kind spans [--model bge-small-en,multilingual-e5-small] [--query-dtype q8] [--data dev.json] [--limit n]`:
+//   span-F1 of the presets' span taggers (npm run train:tagger) on SkillSpan dev per source and on
+//   Kompetencer Danish, inference cost of ~500 words, and Decorte gold-mention linking (scripts/eval/spans.ts).
 // `npm run eval -- --kind inference [--model bge-small-en,none] [--data skillspan.json] [--limit n] [--markdown file.md]`: occupations
 //   inferred from each SkillSpan posting's body (skills, direct matches, both) against its title line's
 //   top occupation, with the app's shipped concept texts and thresholds (scripts/eval/inference.ts);
@@ -92,9 +95,20 @@ async function main() {
     return;
   }
 
+  if (values.kind === 'spans') {
+    // Span tagger (scripts/train-tagger.ts): span-F1 on SkillSpan dev (or --data) and Kompetencer
+    // Danish, inference cost, gold-mention linking on the Decorte files (scripts/eval/spans.ts).
+    const { spansSection } = await import('./eval/spans.ts');
+    const presets = values.model!.split(',').map((m) => findPreset(m).id);
+    const env = new EvalEnv(taxonomy);
+    console.log(await spansSection(env, presets, { dtype: values['query-dtype'] as Dtype | undefined, data: values.data ? resolve(values.data) : undefined, limit: values.limit ? Number(values.limit) : undefined }));
+    env.saveCaches();
+    return;
+  }
+
   const explicit = Boolean(values.data || values.generic);
   const kinds: Kind[] = values.kind && values.kind !== 'all' ? [values.kind as Kind] : explicit ? ['skill'] : ['skill', 'occupation', 'ads'];
-  for (const k of kinds) if (!['skill', 'occupation', 'ads'].includes(k)) throw new Error(`--kind must be skill, occupation, ads, inference or all (got ${k})`);
+  for (const k of kinds) if (!['skill', 'occupation', 'ads'].includes(k)) throw new Error(`--kind must be skill, occupation, ads, inference, spans or all (got ${k})`);
   const limit = values.limit ? Number(values.limit) : Infinity;
 
   const skillFiles: DataFile[] = [];
