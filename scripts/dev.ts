@@ -1,6 +1,6 @@
 // `npm run dev` (and `npm run dev:test`): prepares the generated assets and starts Vite.
 // - With the Hugging Face hub reachable nothing changes: the app loads bge-m3 from the hub.
-// - Without it (offline machines, closed networks) the small real preset bge-small-en is
+// - Without it (offline machines, closed networks) the offline default preset (appConfig.ts) is
 //   provisioned locally once (scripts/fetch-models.ts; later runs reuse it), served by the local
 //   model host, and the app opens with it, saying in one line why it is not bge-m3.
 // - `--test-models` (npm run dev:test): the generated TEST models from the local model host.
@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { OFFLINE_DEFAULT_PRESET } from '../src/core/appConfig.ts';
+import { findPreset } from '../src/core/models.ts';
 import { hubReachable, MODELS_DIR } from './fetch-models.ts';
 import { prepareAssets } from './prepare-assets.ts';
 import { startModelHost } from './serve-models.ts';
@@ -36,9 +37,10 @@ async function main(): Promise<void> {
   }
   console.log(`The Hugging Face hub does not answer: preparing ${OFFLINE_PRESET} locally (once; later runs reuse it) ...`);
   await prepareAssets({ realModels: [OFFLINE_PRESET] });
+  const spec = findPreset(OFFLINE_PRESET).embedder;
   const notice =
-    'Running bge-small-en-v1.5 (English) from the local model host because the Hugging Face hub is unreachable. ' +
-    'For the multilingual bge-m3, connect to the internet or set a model host that has it (Model and cache panel).';
+    `Running ${spec.displayName} from the local model host because the Hugging Face hub is unreachable. ` +
+    'For bge-m3 and its reranker (best quality), connect to the internet or set a model host that has them (Model and cache panel).';
   console.log(notice);
   await runVite([], { VITE_MODEL_PRESET: OFFLINE_PRESET, VITE_MODEL_HOST: `http://localhost:${MODEL_HOST_PORT}/`, VITE_MODEL_NOTICE: notice }, true);
 }

@@ -120,7 +120,7 @@ async function main() {
     if (values.generic) skillFiles.push(loadGeneric(values.generic));
   }
   if (kinds.includes('occupation')) {
-    const files = values.generic ? [resolve(values.generic)] : values.data ? values.data.split(',').map((f) => resolve(f)) : defaultMeloFiles(values.model !== 'bge-m3');
+    const files = values.generic ? [resolve(values.generic)] : values.data ? values.data.split(',').map((f) => resolve(f)) : defaultMeloFiles(values.model === 'none' || findPreset(values.model!).languages !== 'multilingual');
     for (const f of files) if (!existsSync(f)) throw new Error(`${f}: no such file`);
     occupationFiles.push(...files.map(loadGeneric));
   }

@@ -21,7 +21,7 @@ try {
   console.error((e as Error).message);
   process.exit(1);
 }
-run('prepare assets', 'npx', ['tsx', 'scripts/prepare-assets.ts', '--test-models', '--real-models', 'bge-small-en', '--fetch-only', 'minilm']);
+run('prepare assets', 'npx', ['tsx', 'scripts/prepare-assets.ts', '--test-models', '--real-models', 'bge-small-en,multilingual-e5-small', '--fetch-only', 'minilm']);
 run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 run('unit tests', 'npx', ['vitest', 'run']);
 run('e2e build', 'npx', ['vite', 'build', '--mode', 'e2e', '--outDir', 'dist-e2e']);

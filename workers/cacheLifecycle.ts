@@ -5,7 +5,7 @@
 // from other tabs when one of them deletes or regenerates a cache. The cache logic itself is
 // src/db/cacheManager.ts; this wires it to the worker's status, model session and tabs.
 import { errorText as errorMessage } from '../src/core/errors.ts';
-import { PRESETS, type ModelPreset } from '../src/core/models.ts';
+import { PRESETS, servedEmbedderSpec, type EmbedderSpec, type ModelPreset } from '../src/core/models.ts';
 import { modelHash, modelHashInputs } from '../src/core/modelHash.ts';
 import type { Taxonomy } from '../src/core/taxonomy.ts';
 import {
@@ -57,7 +57,24 @@ export class CacheLifecycle {
   private tabChannel?: BroadcastChannel;
   private following = false;
 
-  constructor(private readonly deps: CacheLifecycleDeps) {}
+  /** The embedder as the host serves it (servedEmbedderSpec): what the hash and a regenerated cache describe. */
+  private spec: EmbedderSpec;
+
+  constructor(private readonly deps: CacheLifecycleDeps) {
+    this.spec = deps.preset.embedder;
+  }
+
+  /** Reads the model's config.json from the host only for a preset whose weights may differ by host. */
+  private async servedSpec(): Promise<EmbedderSpec> {
+    const spec = this.deps.preset.embedder;
+    if (!spec.weightsRevision) return spec;
+    try {
+      const r = await fetch(`${this.deps.config.modelHost}${spec.id}/resolve/${spec.revision}/config.json`);
+      return servedEmbedderSpec(spec, r.ok ? await r.json() : undefined);
+    } catch {
+      return spec;
+    }
+  }
 
   private get s() {
     return this.deps.status.s;
@@ -69,7 +86,8 @@ export class CacheLifecycle {
 
   /** Computes the model hash for this taxonomy identity and resolves the embedding cache. */
   async start(identity: Pick<Taxonomy, 'escoVersion' | 'language' | 'contentHash'>, rows: CacheExpectation['rows']): Promise<void> {
-    this.hash = await modelHash(modelHashInputs(this.deps.preset.embedder, identity));
+    this.spec = await this.servedSpec();
+    this.hash = await modelHash(modelHashInputs(this.spec, identity));
     this.rows = rows;
     this.s.cache = { hash: this.hash, state: 'loading' };
     this.emit();
@@ -160,7 +178,7 @@ export class CacheLifecycle {
   }
 
   async regenerate(): Promise<RegenerationView> {
-    const { session, preset } = this.deps;
+    const { session } = this.deps;
     const e = session.embedder;
     const taxonomy = this.deps.taxonomy();
     if (!e || !taxonomy || !this.hash) throw new Error(this.s.embedder.error ?? 'the embedding model is not loaded yet');
@@ -178,10 +196,10 @@ export class CacheLifecycle {
             return session.embed(t);
           },
         },
-        spec: preset.embedder,
+        spec: this.spec,
         taxonomy,
         hash: this.hash,
-        inputs: modelHashInputs(preset.embedder, taxonomy),
+        inputs: modelHashInputs(this.spec, taxonomy),
         dtype: e.dtype,
         computedOn: `browser ${this.s.backend}`,
         storage: DEFAULT_STORAGE,
@@ -290,7 +308,7 @@ export class CacheLifecycle {
     // A cache that another preset uses on this taxonomy is kept for that preset, not stale.
     const current = new Map<string, string>();
     const taxonomy = this.deps.taxonomy();
-    if (taxonomy) for (const p of Object.values(PRESETS)) current.set(await modelHash(modelHashInputs(p.embedder, taxonomy)), p.id);
+    if (taxonomy) for (const p of Object.values(PRESETS)) current.set(await modelHash(modelHashInputs(p.id === this.deps.preset.id ? this.spec : p.embedder, taxonomy)), p.id);
     return (await this.store.listStale(this.hash)).map((c) => ({
       hash: c.hash,
       modelId: c.manifest.model.id,

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CONCEPT_TEXT_VARIANTS, type ConceptTextVariant } from '../../src/core/conceptText.ts';
-import { findPreset, type Dtype, type Embedder, type EmbedderSpec } from '../../src/core/models.ts';
+import { findPreset, passageText, type Dtype, type Embedder, type EmbedderSpec } from '../../src/core/models.ts';
 import { conceptsOf, type ConceptKind, type Taxonomy } from '../../src/core/taxonomy.ts';
 import { configureTransformers, loadEmbedder } from '../../src/runtime/transformersModels.ts';
 import { ROOT } from '../build-taxonomy.ts';
@@ -27,16 +27,17 @@ export interface ConceptVectors {
 }
 
 export function cacheKey(spec: EmbedderSpec, dtype: Dtype, variant: ConceptTextVariant, taxonomy: Taxonomy, kind: ConceptKind): string {
-  const model = spec.id.replace(/[^A-Za-z0-9._-]+/g, '_');
+  // the weights and the passage prefix change the vectors as the model id does (modelHash.ts)
+  const model = [spec.id, spec.weightsRevision, spec.passagePrefix ? 'passage' : undefined].filter(Boolean).join('-').replace(/[^A-Za-z0-9._-]+/g, '_');
   return `${model}__${dtype}__${variant.id}-v${variant.version}__${taxonomy.escoVersion}-${taxonomy.contentHash.slice(0, 12)}__${kind}`;
 }
 
-export function variantTexts(variant: ConceptTextVariant, taxonomy: Taxonomy, kind: ConceptKind): { texts: string[]; owner: Int32Array } {
+export function variantTexts(variant: ConceptTextVariant, taxonomy: Taxonomy, kind: ConceptKind, spec: Pick<EmbedderSpec, 'passagePrefix'> = {}): { texts: string[]; owner: Int32Array } {
   const texts: string[] = [];
   const owners: number[] = [];
   conceptsOf(taxonomy, kind).forEach((c, i) => {
     for (const t of variant.texts(c)) {
-      texts.push(t);
+      texts.push(passageText(spec, t));
       owners.push(i);
     }
   });
@@ -55,7 +56,7 @@ export async function conceptVectors(
 ): Promise<ConceptVectors> {
   const key = cacheKey(spec, dtype, variant, taxonomy, kind);
   const file = join(EVAL_CACHE_DIR, `${key}.f32`);
-  const { texts, owner } = variantTexts(variant, taxonomy, kind);
+  const { texts, owner } = variantTexts(variant, taxonomy, kind, spec);
   const dims = spec.dims;
   const concepts = conceptsOf(taxonomy, kind).length;
   if (existsSync(file)) {
@@ -69,7 +70,7 @@ export async function conceptVectors(
   const multi = CONCEPT_TEXT_VARIANTS.multi;
   const multiFile = join(EVAL_CACHE_DIR, `${cacheKey(spec, dtype, multi, taxonomy, kind)}.f32`);
   if (variant.id !== multi.id && existsSync(multiFile)) {
-    const mt = variantTexts(multi, taxonomy, kind);
+    const mt = variantTexts(multi, taxonomy, kind, spec);
     const rowOf = new Map<string, number>();
     mt.texts.forEach((t, r) => {
       if (!rowOf.has(t)) rowOf.set(t, r);

@@ -161,7 +161,7 @@ export async function writeReport(env: EvalEnv, o: { out: string; presets: strin
     await tryAll('sections', [with_('skip non-job sections', {}, { analyseAllSections: false })], (m, ref) => m.ads.precisionMicro - ref.ads.precisionMicro >= 0.05 && meanRp5(ref) - meanRp5(m) < 0.02);
     firstSelected = base;
     } else if (firstSelected) {
-      base = { ...firstSelected, presetId, queryInstruction: presetId.startsWith('bge') ? firstSelected.queryInstruction : false };
+      base = { ...firstSelected, presetId, queryInstruction: presetId.startsWith('bge') ? firstSelected.queryInstruction : Boolean(findPreset(presetId).embedder.queryInstruction) };
     }
 
     for (const t of trials) {

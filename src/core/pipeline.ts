@@ -28,6 +28,8 @@ export interface Evidence {
   score: number;
   /** Reranker probability for this segment and concept, when it was reranked. */
   rerank?: number;
+  /** Embedding evidence: the concept's rank among those retrieved for this passage (0 = first). */
+  rank?: number;
   /** The ESCO label that matched (lexical evidence). */
   label?: string;
   /**
@@ -132,7 +134,9 @@ export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = {
 };
 
 /** Scores given to label mentions, so lexical hits sit on the same 0..1 scale as model scores. */
-export const LEXICAL_SCORE = { preferred: 1, alt: 0.95, iscoGroup: 0.85, supported: 0.9 } as const;
+// A weak mention the model supports counts as an alt label found verbatim: the model's support makes
+// up for the word's other senses, and it must pass every preset's calibrated cut (e5: 0.94).
+export const LEXICAL_SCORE = { preferred: 1, alt: 0.95, iscoGroup: 0.85, supported: 0.95 } as const;
 
 export interface ExtractionContext {
   taxonomy: Taxonomy;
@@ -267,16 +271,20 @@ function addLexical(ctx: ExtractionContext, text: string, segments: Segment[], m
   }
 }
 
+/** The most concepts retrieved for a passage that can support a weak mention in it. */
+export const SUPPORT_RANK = 3;
+
 /**
  * A weak mention (one everyday word, "Bereich", "Roma") counts once the model supports it: the
- * concept is among those retrieved for a query whose span holds the mention. Support is a rank (top-k
- * of that passage), not a cosine, so it means the same for every model and language.
+ * concept is among the SUPPORT_RANK concepts retrieved first for a query whose span holds the mention.
+ * Support is a rank, not a cosine, so it means the same for every model and language; a passage's
+ * top 3 of 13,939 skills is about the passage, where its top 10 can follow one word of a long clause.
  */
 function supportWeakMentions(candidates: Candidate[]): void {
   for (const c of candidates) {
     for (const w of c.evidence) {
       if (!w.weak) continue;
-      if (!c.evidence.some((e) => e.signal === 'embedding' && e.start <= w.start && w.end <= e.end)) continue;
+      if (!c.evidence.some((e) => e.signal === 'embedding' && (e.rank ?? 0) < SUPPORT_RANK && e.start <= w.start && w.end <= e.end)) continue;
       c.lexical = Math.max(c.lexical, LEXICAL_SCORE.supported);
       addSignal(c, 'lexical');
       break;
@@ -483,7 +491,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
         const c = map.get(kind, index, q.start);
         c.retrieval = Math.max(c.retrieval, score);
         addSignal(c, 'embedding');
-        c.evidence.push({ start: q.start, end: q.end, segmentIndex: q.segmentIndex, signal: 'embedding', score });
+        c.evidence.push({ start: q.start, end: q.end, segmentIndex: q.segmentIndex, signal: 'embedding', score, rank: j });
         const b = best.get(index);
         if (!b) best.set(index, { kind, index, retrieval: score, lexical: 0, query: s });
         else if (score > b.retrieval) {
@@ -501,7 +509,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
       const c = map.get('occupation', th.indices[j], title.start);
       c.title = th.scores[j];
       addSignal(c, 'embedding');
-      c.evidence.push({ start: title.start, end: title.end, segmentIndex: segmentOf(result.segments, title.start), signal: 'embedding', score: th.scores[j] });
+      c.evidence.push({ start: title.start, end: title.end, segmentIndex: segmentOf(result.segments, title.start), signal: 'embedding', score: c.title });
     }
   }
   if (docChunks.length > 0) {
