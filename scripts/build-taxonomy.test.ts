@@ -198,7 +198,7 @@ describe('label packs of other languages', () => {
     const de = byLang.get('de')!;
     expect(de.files.find((f) => f.path.endsWith('occupations_de.csv'))).toMatchObject({ tier: 'official', escoVersion: '1.2.0', kind: 'occupation' });
     expect(de.files.find((f) => f.path.endsWith('skills_de_v1.0.3.csv'))).toMatchObject({ tier: 'partial', escoVersion: '1.0.3', kind: 'skill' });
-    expect(byLang.get('fr')!.files.every((f) => f.escoVersion === '1.1.1')).toBe(true);
+    expect(byLang.get('fr')!.files.filter((f) => f.tier !== 'corpus').every((f) => f.escoVersion === '1.1.1')).toBe(true);
   });
 
   it('writes one pack per language with coverage per kind and an index, leaving the English asset alone', async () => {
@@ -217,6 +217,28 @@ describe('label packs of other languages', () => {
     expect(index.taxonomyHash).toBe(t.contentHash);
     expect(index.packs.map((p) => p.language)).toEqual(['de', 'es', 'fr']);
     expect(formatCoverage(results)).toMatch(/^de\s+2334\/13939/m);
+  });
+
+  it('takes the occupation label corpus (occupations_xx_melo.csv) over the partial files, the official files over both', async () => {
+    const all = locateLanguageSources(defaultLanguageSourceDirs(join(SHARED, 'v1.2.0', 'en')));
+    const byLang = new Map(all.map((l) => [l.language, l]));
+    expect(byLang.get('sv')!.files).toEqual([expect.objectContaining({ tier: 'corpus', kind: 'occupation' })]);
+    expect(byLang.get('nl')!.files.map((f) => f.tier).sort()).toEqual(['corpus', 'partial', 'partial']);
+    const out = mkdtempSync(join(tmpdir(), 'packs-'));
+    const pick = (l: string, tiers: string[]) => ({ ...byLang.get(l)!, files: byLang.get(l)!.files.filter((f) => tiers.includes(f.tier) && f.kind !== 'skill') });
+    const results = await buildLabelPackAssets(t, [pick('de', ['official', 'corpus']), pick('nl', ['corpus', 'partial']), pick('sv', ['corpus'])], out);
+    expect(results.map((r) => r.error)).toEqual([undefined, undefined, undefined]);
+    const [de, nl, sv] = results.map((r) => r.pack!);
+    // German: the official v1.2.0 files label every occupation, so the corpus adds nothing
+    expect(de.sources.find((s) => s.tier === 'corpus')!.used).toBe(0);
+    expect(nl.coverage.occupation.labelled).toBeGreaterThan(2900);
+    expect(nl.coverage.occupation.altLabels).toBeGreaterThan(10_000);
+    expect(nl.sources.find((s) => s.tier === 'corpus')!.used).toBeGreaterThan(nl.sources.find((s) => s.tier === 'partial')!.used);
+    expect(sv.coverage.occupation.labelled).toBeGreaterThan(2900);
+    expect(sv.coverage.iscoGroup.labelled).toBeGreaterThan(600);
+    const electrician = t.occupations.findIndex((o) => o.label === 'electrician');
+    const e = nl.occupations.find((x) => x.uri === t.occupations[electrician].uri)!;
+    expect([e.label, ...(e.alt ?? [])].map((l) => l.toLowerCase())).toContain('elektricien');
   });
 
   it('names a bad language file, keeps that language\'s old pack and builds the others', async () => {

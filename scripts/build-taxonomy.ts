@@ -4,7 +4,9 @@
 // when a rebuild is due). Exits non-zero with a message naming the file and column on bad input.
 // Then the label packs of the other languages (src/core/labelPacks.ts): public/taxonomy/labels-<lang>.json
 // and labels-index.json, from ESCO_LANG_SOURCES (folders and files separated by the path delimiter) or by
-// default every language folder beside the English one, ../shared/esco/v1.1.1/fr and ../shared/esco/labels.
+// default every language folder beside the English one, ../shared/esco/v1.1.1/fr and ../shared/esco/labels
+// (partial preferred-label files, and occupations_<lang>_melo.csv: occupations and ISCO groups with their
+// alternative labels in 20 languages; official full files win over both).
 // The English asset does not depend on them (byte-identical with or without); a bad language source
 // is reported by file name, that language's pack is left as it was, and the other languages are built.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -174,6 +176,11 @@ const FULL_FILES: [RegExp, PackKind][] = [
 const COLLECTION_FILE = /^([a-zA-Z]+)(Skills|Occupations)Collection_([a-z]{2,3})\.csv$/;
 /** Partial preferred-label files (labels/): occupations_es_v1.0.8.csv, skills_de_v1.0.3.csv. */
 const PARTIAL_FILE = /^(skills|occupations)_([a-z]{2,3})_v(\d+\.\d+\.\d+)\.csv$/;
+/**
+ * The ESCO occupation label corpus (labels/occupations_sv_melo.csv): occupations and ISCO groups with
+ * preferred and alternative labels (ESCO v1.0.x-v1.1.x, no version per file: '' sorts last in its tier).
+ */
+const CORPUS_FILE = /^occupations_([a-z]{2,3})_melo\.csv$/;
 
 export function defaultLanguageSourceDirs(englishDir = defaultEscoDir()): string[] {
   const env = process.env.ESCO_LANG_SOURCES;
@@ -206,6 +213,11 @@ export function locateLanguageSources(paths: string[], englishLanguage = 'en'): 
       const partial = PARTIAL_FILE.exec(name);
       if (partial) {
         add(partial[2], { path, kind: partial[1] === 'skills' ? 'skill' : 'occupation', tier: 'partial', escoVersion: partial[3] });
+        continue;
+      }
+      const corpus = CORPUS_FILE.exec(name);
+      if (corpus) {
+        add(corpus[1], { path, kind: 'occupation', tier: 'corpus', escoVersion: '' });
         continue;
       }
       const full = FULL_FILES.find(([re]) => re.test(name));

@@ -1,12 +1,15 @@
 // Per-language ESCO label packs: ESCO labels of one language joined by concept URI to the English
 // taxonomy asset, which stays untouched (its content hash is part of the embedding model hash).
 // Built at build time by scripts/build-taxonomy.ts from official ESCO CSVs of the language (full
-// files or collections) and from partial preferred-label files; loaded on demand by the app, the
+// files or collections), from the ESCO occupation label corpus with alternative labels
+// (labels/occupations_xx_melo.csv) and from partial preferred-label files; loaded on demand by the app, the
 // worker and the Node CLIs. Pure: parsing is escoCsv.ts's parseCsv, I/O lives in the callers.
 //
 // Precedence when several sources give a concept a label: official full files (skills_xx.csv,
 // occupations_xx.csv, ISCOGroups_xx.csv, skillGroups_xx.csv) over official collections
-// (digitalSkillsCollection_xx.csv, ...) over partial preferred-label files (labels/); within a tier
+// (digitalSkillsCollection_xx.csv, ...) over the occupation label corpus (labels/occupations_xx_melo.csv:
+// preferred and alternative labels of an older ESCO version) over partial preferred-label files
+// (labels/occupations_xx_v1.0.8.csv); within a tier
 // the newer ESCO version wins. The winning source gives all of the concept's labels (no mixing of an
 // old preferred label into a newer version's alternatives).
 import { canonicalJson, sha256Hex } from './hash.ts';
@@ -77,8 +80,13 @@ export interface LabelPackIndex {
   packs: { language: string; file: string; contentHash: string; bytes: number; coverage: Record<PackKind, KindCoverage> }[];
 }
 
-export type SourceTier = 'official' | 'collection' | 'partial';
-const TIER_RANK: Record<SourceTier, number> = { official: 0, collection: 1, partial: 2 };
+/**
+ * official: the language's full ESCO CSVs; collection: official subsets; corpus: the ESCO occupation
+ * labels (preferred and alternative) of an older version, as gathered for the MELO benchmark;
+ * partial: preferred labels only, from national crosswalk tables.
+ */
+export type SourceTier = 'official' | 'collection' | 'corpus' | 'partial';
+const TIER_RANK: Record<SourceTier, number> = { official: 0, collection: 1, corpus: 2, partial: 3 };
 
 /** One CSV file of a language: what it labels, how trustworthy it is, which ESCO version it is. */
 export interface LabelSourceInput {
