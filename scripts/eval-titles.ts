@@ -1,19 +1,28 @@
-// `npm run eval:titles -- [--key none|light|stem|all] [--english on|off] [--compound on|off]
-//   [--lexical on|off] [--fuzzy 0.2] [--gram-weight 0.5] [--data a.csv,b.csv]`
-// Occupation ranking by label matching and title search alone (no model): for each title of the MELO
-// validation files (../shared/eval/melo/*.csv, `text,uri`, one gold URI each, ISCO groups included)
-// it ranks ESCO occupations with rankTitle (src/core/multilingualLexical.ts) over the English labels
-// and the label pack of the file's language (aut_de -> de, bel_fr -> fr, ...; the language comes from
-// the file name, and the detector's accuracy on the titles is printed beside), and prints MRR and
-// accuracy@1/@5 per file. `--key all` prints the three word keys (folded words, light normaliser,
-// Snowball stemmer) to measure what normalisation adds.
+// `npm run eval:titles -- [--model none,bge-small-en,multilingual-e5-small] [--fusion score|rrf] [--rrf-k 2] [--model-weight 2]
+//   [--key none|light|stem|all] [--english on|off] [--compound on|off] [--lexical on|off] [--fuzzy 0.2]
+//   [--gram-weight 0.5] [--data a.csv,b.csv]`
+// Occupation ranking of job titles: for each title of the MELO validation files
+// (../shared/eval/melo/*.csv, `text,uri`, one gold URI each, ISCO groups included) it ranks ESCO
+// occupations with label matching + title search (rankTitle, src/core/multilingualLexical.ts) over the
+// English labels and the label pack of the file's language (aut_de -> de, bel_fr -> fr, ...; the
+// language comes from the file name, and the detector's accuracy on the titles is printed beside), and
+// with the hybrid ranking (src/core/occupationRanking.ts): the same fused by reciprocal rank with an
+// embedding model's cosine of the title to each occupation (the preset's query embedder and its
+// occupation matrix, as the app ships it; a preset whose files or matrix are missing is reported and
+// skipped). Prints MRR and accuracy@1/@5 per file and ranker. `--key all` prints the three word keys
+// (folded words, light normaliser, Snowball stemmer) to measure what normalisation adds.
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Papa from 'papaparse';
 import { attachLabelPack, validateLabelPack, type LocalizedLabels } from '../src/core/labelPacks.ts';
 import { detectLanguage } from '../src/core/languageDetect.ts';
-import { buildLanguageMatcher, rankTitle, type LanguageMatcher } from '../src/core/multilingualLexical.ts';
+import { appConfig } from '../src/core/appConfig.ts';
+import { buildLanguageMatcher, type LanguageMatcher } from '../src/core/multilingualLexical.ts';
+import { findPreset } from '../src/core/models.ts';
+import { rankTitleOccupations, titleModelWeight, TITLE_FUSION, type ModelHit, type TitleRankingOptions } from '../src/core/occupationRanking.ts';
+import { conceptTopK } from '../src/core/pipeline.ts';
+import type { TitleHit } from '../src/core/titleSearch.ts';
 import { validateTaxonomy, type Taxonomy } from '../src/core/taxonomy.ts';
 import type { KeyMode } from '../src/core/wordKeys.ts';
 import { ROOT, TAXONOMY_DIR, TAXONOMY_FILE } from './build-taxonomy.ts';
@@ -24,6 +33,8 @@ export const DEFAULT_TITLE_FILES = ['aut_de.csv', 'bel_fr.csv', 'bel_nl.csv', 'u
 export interface TitleMetrics {
   file: string;
   language: string;
+  /** 'lexical' (label matching + title search) or 'lexical+<preset>' (fused with the model). */
+  ranker: string;
   n: number;
   mrr: number;
   acc1: number;
@@ -49,28 +60,80 @@ export function loadPack(taxonomy: Taxonomy, language: string): LocalizedLabels 
   }
 }
 
-export function evaluateTitles(matcher: LanguageMatcher, rows: { text: string; uri: string }[], taxonomy: Taxonomy, language: string, file: string): TitleMetrics {
+/**
+ * MRR and accuracy@1/@5 of a ranking over the titles. `model` gives the model's hits per title (same
+ * order as rows) for the hybrid ranking; without it the ranking is label matching + title search.
+ */
+export function evaluateTitles(
+  matcher: LanguageMatcher,
+  rows: { text: string; uri: string }[],
+  taxonomy: Taxonomy,
+  language: string,
+  file: string,
+  options: { ranker?: string; model?: ModelHit[][]; ranking?: TitleRankingOptions } = {},
+): TitleMetrics {
   const uriIndex = new Map(taxonomy.occupations.map((o, i) => [o.uri, i]));
   let rr = 0;
   let a1 = 0;
   let a5 = 0;
   let det = 0;
-  for (const row of rows) {
+  rows.forEach((row, i) => {
     const gold = uriIndex.get(row.uri);
-    const ranked = rankTitle(matcher, row.text, { limit: 100 });
+    const ranked = rankTitleOccupations(matcher, row.text, { limit: 100, ...options.ranking, ...(options.model ? { model: options.model[i] } : {}) });
     const pos = gold === undefined ? -1 : ranked.findIndex((h) => h.index === gold);
     if (pos >= 0) rr += 1 / (pos + 1);
     if (pos === 0) a1++;
     if (pos >= 0 && pos < 5) a5++;
     if (detectLanguage(row.text).language === language) det++;
-  }
+  });
   const n = rows.length;
-  return { file: basename(file), language, n, mrr: rr / n, acc1: a1 / n, acc5: a5 / n, detected: det / n };
+  return { file: basename(file), language, ranker: options.ranker ?? 'lexical', n, mrr: rr / n, acc1: a1 / n, acc5: a5 / n, detected: det / n };
 }
+
+/**
+ * The model's top occupations for each title: the preset's query embedder (as the app embeds a title)
+ * and its occupation matrix (the shipped precomputed asset, else computed and cached by the eval).
+ * Undefined, with the reason printed, when the preset or its files are missing.
+ */
+async function modelHits(presetId: string, taxonomy: Taxonomy, titles: string[], depth: number): Promise<ModelHit[][] | undefined> {
+  try {
+    findPreset(presetId);
+  } catch (e) {
+    console.warn(`model ${presetId}: ${e instanceof Error ? e.message : String(e)}: skipped`);
+    return undefined;
+  }
+  try {
+    const { EvalEnv } = await import('./eval/harness.ts');
+    const env = (evalEnv ??= new EvalEnv(taxonomy));
+    const spec = findPreset(presetId).embedder;
+    const app = appConfig(presetId);
+    const embedder = await env.queryEmbedder(presetId, spec.dtype.node, Boolean(spec.queryInstruction));
+    const { matrices, owners } = await env.conceptMatrices(presetId, app.conceptText.skill, app.conceptText.occupation);
+    const vectors = await embedder.embed(titles);
+    env.saveCaches();
+    const top = conceptTopK(matrices.occupation, owners.occupation, vectors, titles.length, depth);
+    return titles.map((_, q) => {
+      const hits: ModelHit[] = [];
+      for (let j = 0; j < top.k; j++) {
+        const index = top.indices[q * top.k + j];
+        if (index >= 0) hits.push({ index, score: top.scores[q * top.k + j] });
+      }
+      return hits;
+    });
+  } catch (e) {
+    console.warn(`model ${presetId} not available (${e instanceof Error ? e.message : String(e)}): skipped`);
+    return undefined;
+  }
+}
+let evalEnv: import('./eval/harness.ts').EvalEnv | undefined;
 
 async function main() {
   const { values } = parseArgs({
     options: {
+      model: { type: 'string', default: 'none,bge-small-en,multilingual-e5-small' },
+      fusion: { type: 'string' },
+      'rrf-k': { type: 'string' },
+      'model-weight': { type: 'string' },
       key: { type: 'string', default: 'stem' },
       english: { type: 'string', default: 'on' },
       compound: { type: 'string', default: 'on' },
@@ -84,12 +147,24 @@ async function main() {
   const files = values.data ? values.data.split(',') : DEFAULT_TITLE_FILES;
   const modes: KeyMode[] = values.key === 'all' ? ['none', 'light', 'stem'] : [values.key as KeyMode];
   for (const m of modes) if (!['none', 'light', 'stem'].includes(m)) throw new Error(`--key must be none, light, stem or all (got ${m})`);
-  console.log(`occupation title ranking, lexical + title search (english ${values.english}, compound heads ${values.compound}, label matcher ${values.lexical}, fuzzy ${values.fuzzy})`);
-  console.log(['file', 'lang', 'key', 'n', 'MRR', 'acc@1', 'acc@5', 'detected', 'build ms'].map((s) => s.padEnd(10)).join(''));
+  const presets = values.model!.split(',').filter((p) => p && p !== 'none');
+  if (values.fusion !== undefined && values.fusion !== 'score' && values.fusion !== 'rrf') throw new Error(`--fusion must be score or rrf (got ${values.fusion})`);
+  const ranking: TitleRankingOptions = {
+    ...(values.fusion !== undefined ? { fusion: values.fusion as 'score' | 'rrf' } : {}),
+    ...(values['rrf-k'] !== undefined ? { rrfK: Number(values['rrf-k']) } : {}),
+    ...(values['model-weight'] !== undefined ? { modelWeight: Number(values['model-weight']) } : {}),
+  };
+  console.log(`occupation title ranking: label matching + title search (english ${values.english}, compound heads ${values.compound}, label matcher ${values.lexical}, fuzzy ${values.fuzzy}), alone and fused with ${presets.join(', ') || 'no model'} (fusion ${ranking.fusion ?? TITLE_FUSION}, model weight ${ranking.modelWeight ?? "the preset's (titleModelWeight)"}${ranking.fusion === 'rrf' ? `, RRF k ${ranking.rrfK ?? 'default'}` : ''})`);
+  console.log(['file', 'lang', 'key', 'ranker', 'n', 'MRR', 'acc@1', 'acc@5', 'detected', 'build ms'].map((s, i) => s.padEnd(i === 3 ? 34 : 10)).join(''));
   for (const file of files) {
     const language = languageOfFile(file);
     const rows = Papa.parse<{ text: string; uri: string }>(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true }).data;
     const labels = loadPack(taxonomy, language);
+    const models = new Map<string, ModelHit[][]>();
+    for (const p of presets) {
+      const hits = await modelHits(p, taxonomy, rows.map((r) => r.text), 100);
+      if (hits) models.set(p, hits);
+    }
     for (const mode of modes) {
       const t0 = performance.now();
       const matcher = await buildLanguageMatcher(taxonomy, labels, {
@@ -102,10 +177,37 @@ async function main() {
       });
       matcher.titles(); // the title index is built lazily: count it in the build time
       const ms = performance.now() - t0;
-      const r = evaluateTitles(matcher, rows, taxonomy, language, file);
-      console.log([r.file, r.language, mode, String(r.n), r.mrr.toFixed(3), r.acc1.toFixed(3), r.acc5.toFixed(3), r.detected.toFixed(2), ms.toFixed(0)].map((s) => s.padEnd(10)).join(''));
+      const lexicalCache = new Map<string, TitleHit[]>();
+      const runs: { ranker: string; model?: ModelHit[][] }[] = [{ ranker: 'lexical' }, ...[...models].map(([p, m]) => ({ ranker: `lexical+${p}`, model: m })), ...[...models].map(([p, m]) => ({ ranker: `${p} alone`, model: m, alone: true }))];
+      for (const run of runs) {
+        const r = 'alone' in run
+          ? evaluateModelAlone(run.model!, rows, taxonomy, language, file, run.ranker)
+          : evaluateTitles(matcher, rows, taxonomy, language, file, {
+              ranker: run.ranker,
+              model: run.model,
+              // the preset's own weight (titleModelWeight) unless --model-weight says otherwise
+              ranking: { ...(run.model && (ranking.fusion ?? TITLE_FUSION) === 'score' ? { modelWeight: titleModelWeight(run.ranker.replace('lexical+', '')) } : {}), ...ranking, lexicalCache },
+            });
+        console.log([r.file, r.language, mode, r.ranker, String(r.n), r.mrr.toFixed(3), r.acc1.toFixed(3), r.acc5.toFixed(3), r.detected.toFixed(2), ms.toFixed(0)].map((s, i) => s.padEnd(i === 3 ? 34 : 10)).join(''));
+      }
     }
   }
+}
+
+/** The model's ranking alone (cosine order), for comparison. */
+function evaluateModelAlone(model: ModelHit[][], rows: { text: string; uri: string }[], taxonomy: Taxonomy, language: string, file: string, ranker: string): TitleMetrics {
+  const uriIndex = new Map(taxonomy.occupations.map((o, i) => [o.uri, i]));
+  let rr = 0;
+  let a1 = 0;
+  let a5 = 0;
+  rows.forEach((row, i) => {
+    const pos = model[i].findIndex((h) => h.index === uriIndex.get(row.uri));
+    if (pos >= 0) rr += 1 / (pos + 1);
+    if (pos === 0) a1++;
+    if (pos >= 0 && pos < 5) a5++;
+  });
+  const n = rows.length;
+  return { file: basename(file), language, ranker, n, mrr: rr / n, acc1: a1 / n, acc5: a5 / n, detected: NaN };
 }
 
 if (process.argv[1] && process.argv[1].endsWith('eval-titles.ts')) await main();
