@@ -7,7 +7,7 @@ import type { ModelPreset } from '../src/core/models.ts';
 import { SELF_CHECK_TEXTS } from '../src/core/embeddingManifest.ts';
 import { errorText as errorMessage } from '../src/core/errors.ts';
 import { queryEmbedder } from '../src/core/models.ts';
-import { extract, rerankPassage, type ExtractionProgress, type ExtractionResult, type ExtractOptions } from '../src/core/pipeline.ts';
+import { extract, rerankPassage, type ExtractionProgress, type ExtractionResult, type ExtractOptions, type TitleMatch } from '../src/core/pipeline.ts';
 import { automaticReranker } from '../src/core/rerankShortlist.ts';
 import type { Taxonomy } from '../src/core/taxonomy.ts';
 import { defaultThresholds } from '../src/core/thresholds.ts';
@@ -68,7 +68,8 @@ export class Extraction {
     const dense = this.s.denseReady && this.deps.session.embedder && cache;
     // The page's mentions (text's language + English) replace the English-only label stage; the
     // pipeline may analyse a prefix of the text, so spans beyond it are dropped there.
-    const { mentions, refine, ...options } = request ?? {};
+    const { mentions, refine, titleOccupation, ...options } = request ?? {};
+    const title = titleOccupation ? (t: string) => (titleOccupation.end <= t.length ? titleOccupation : null) : undefined;
     // Asked for after the embedding-stage result went out: semantic results never wait for the reranker.
     const reranker = dense ? () => (refine ? this.rerankerModel() : this.rerankerDecided()) : undefined;
     const given = mentions ? (t: string) => mentions.filter((m) => m.end <= t.length) : undefined;
@@ -87,7 +88,7 @@ export class Extraction {
         last = at;
         void Promise.resolve(onProgress(p, d, t) as unknown).catch(() => {});
       });
-    const result = await this.deps.session.onWebGpu(() => this.run(text, taxonomy, lexical, dense ? cache : undefined, reranker, withFocus, given, progress));
+    const result = await this.deps.session.onWebGpu(() => this.run(text, taxonomy, lexical, dense ? cache : undefined, reranker, withFocus, given, title, progress));
     if (this.deps.search.hasHelpers) this.deps.status.emit(); // the model panel's search counters
     return result;
   }
@@ -100,6 +101,7 @@ export class Extraction {
     reranker: (() => Promise<LoadedReranker | undefined>) | undefined,
     options?: Partial<ExtractOptions>,
     mentions?: (text: string) => LexicalMatch[],
+    titleOccupation?: (text: string) => TitleMatch | null,
     onProgress?: ExtractionProgress,
   ): Promise<ExtractionResult> {
     const { session, preset } = this.deps;
@@ -117,6 +119,7 @@ export class Extraction {
             }
           : undefined,
         ...(mentions ? { mentions } : {}),
+        ...(titleOccupation ? { titleOccupation } : {}),
         search: this.deps.search.search(),
       },
       options,

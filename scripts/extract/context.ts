@@ -121,7 +121,8 @@ async function load(choice: ModelChoice, options: Partial<ExtractOptions>): Prom
     async (text: string, call: AnalyseCall = {}): Promise<AnalysedText> => {
       const want = call.language && call.language !== 'auto' ? call.language : fixed;
       const language = await matching.forText(text, { language: want });
-      const result = await run(text, language.mentions ? { ...ctx, mentions: language.mentions } : ctx, { ...options, ...call.options });
+      const withLanguage = { ...ctx, ...(language.mentions ? { mentions: language.mentions } : {}), ...(language.titleOccupation ? { titleOccupation: language.titleOccupation } : {}) };
+      const result = await run(text, withLanguage, { ...options, ...call.options });
       return { result, language };
     };
   if (choice.model === 'none') {

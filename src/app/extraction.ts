@@ -12,7 +12,7 @@ import { extractLexical } from '../core/pipeline.ts';
 import { IS_E2E } from './config.ts';
 import { EngineRestartedError, errorText } from './engineClient.ts';
 import { engine } from './engineService.ts';
-import { activeMentions, analyseCurrentText } from './languages.ts';
+import { activeMentions, activeTitleOccupation, analyseCurrentText } from './languages.ts';
 import { useAppStore, type AppState } from './store.ts';
 
 export const TYPING_DEBOUNCE_MS = 300;
@@ -47,7 +47,8 @@ function runLexical(s: AppState): void {
   const { data, lexical } = s.taxonomy;
   if (!data || !lexical) return;
   const mentions = activeMentions(s);
-  const result = extractLexical(s.text, { taxonomy: data, lexical, ...(mentions ? { mentions } : {}) }, { analyseAllSections: s.settings.analyseAllSections });
+  const titleOccupation = activeTitleOccupation(s);
+  const result = extractLexical(s.text, { taxonomy: data, lexical, ...(mentions ? { mentions } : {}), ...(titleOccupation ? { titleOccupation } : {}) }, { analyseAllSections: s.settings.analyseAllSections });
   useAppStore.setState({ lexical: { text: s.text, result } });
 }
 
@@ -82,6 +83,7 @@ async function runDense(refine = false): Promise<void> {
     await analyseCurrentText();
     if (id !== requestId) return;
     const mentions = activeMentions(useAppStore.getState());
+    const titleOccupation = activeTitleOccupation(useAppStore.getState());
     const { analyseAllSections, thresholds } = useAppStore.getState().settings;
     const request: ExtractRequest = {
       analyseAllSections,
@@ -89,6 +91,7 @@ async function runDense(refine = false): Promise<void> {
       rerankFocus: { skill: thresholds.skillThreshold, occupation: thresholds.occupationThreshold },
       ...(refine ? { refine } : {}),
       ...(mentions ? { mentions: mentions(text) } : {}),
+      ...(titleOccupation ? { titleOccupation: titleOccupation(text) } : {}),
     };
     // Partials come over their own message port, so one can arrive after the final result: once
     // that is in, or a later partial was shown, a stale one is dropped.

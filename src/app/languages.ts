@@ -7,7 +7,8 @@
 // plan, the packs and the matchers are src/core/languageMatching.ts, which the extract CLI and the
 // HTTP service use too; this file fetches the packs and mirrors each step into the store.
 import { LABEL_PACK_INDEX_PATH, labelPackAssetPath, type LabelPackIndex } from '../core/labelPacks.ts';
-import { LabelMatching, mentionsOf } from '../core/languageMatching.ts';
+import { LabelMatching, mentionsOf, titleOccupationOf } from '../core/languageMatching.ts';
+import type { TitleMatch } from '../core/pipeline.ts';
 import type { LexicalMatch } from '../core/lexical.ts';
 import { rankTitle, type LanguageMatcher } from '../core/multilingualLexical.ts';
 import type { TitleHit } from '../core/titleSearch.ts';
@@ -119,8 +120,16 @@ async function analyse(s: AppState, key: string): Promise<void> {
   const waits: Promise<unknown>[] = [];
   if (displayLanguage !== ENGLISH) waits.push(matching.labels(displayLanguage).then((labels) => get().language.displayLanguage === displayLanguage && setLanguage({ labels })));
   if (matchLanguage) waits.push(matching.matcher(matchLanguage));
+  // English text: the English matcher ranks its title's occupations
+  else waits.push(matching.englishMatcher());
   // failures are already in store.language.packs; the caller only waits
   await Promise.allSettled(waits);
+}
+
+/** The occupation the text's title names (with the matcher of its language, or English), once that matcher is ready. */
+export function activeTitleOccupation(s: AppState): ((text: string) => TitleMatch | null) | undefined {
+  const m = s.language.active ? matching.readyMatcher(s.language.active) : s.language.matchLanguage ? undefined : matching.readyEnglishMatcher();
+  return m ? titleOccupationOf(m) : undefined;
 }
 
 /** The label mentions of the text's language plus English, when that language's matcher is ready. */

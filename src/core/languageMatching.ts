@@ -5,6 +5,9 @@
 // and hand the pipeline the mentions of that language plus English (ExtractionContext.mentions).
 // Pure: where the packs come from is the caller's LabelPackSource (the page fetches them, Node reads
 // public/taxonomy/). The ELD detector (about 1.6 MB of n-grams) is imported lazily, on the first text.
+import { findAdTitle } from './adTitle.ts';
+import { titleOccupation } from './occupationRanking.ts';
+import type { TitleMatch } from './pipeline.ts';
 import { attachLabelPack, validateLabelPack, type LabelPackIndex, type LocalizedLabels } from './labelPacks.ts';
 import type { LanguagePlan } from './languageDetect.ts';
 import type { LexicalIndex, LexicalMatch } from './lexical.ts';
@@ -108,6 +111,8 @@ export interface TextLabels {
   labels?: LocalizedLabels;
   /** ExtractionContext.mentions for the text's language plus English; undefined: the English matcher as is. */
   mentions?: (text: string) => LexicalMatch[];
+  /** ExtractionContext.titleOccupation: the occupation the text's title names, with the same matcher. */
+  titleOccupation?: (text: string) => TitleMatch | null;
   /** Messages for the user (no pack, partial pack, a pack that failed, detection that failed). */
   notices: string[];
 }
@@ -139,6 +144,7 @@ export class LabelMatching {
   private readonly labelsP = new Map<string, Promise<LocalizedLabels>>();
   private readonly matchersP = new Map<string, Promise<LanguageMatcher>>();
   private readonly ready = new Map<string, LanguageMatcher>();
+  private englishReady?: LanguageMatcher;
   private englishP: Promise<LanguageMatcher> | undefined;
   private readonly context: () => MatchingContext | undefined;
 
@@ -223,7 +229,12 @@ export class LabelMatching {
   englishMatcher(): Promise<LanguageMatcher> {
     const c = this.context();
     if (!c?.englishIndex) return Promise.reject(new Error('the taxonomy is not loaded yet'));
-    return (this.englishP ??= buildLanguageMatcher(c.taxonomy, undefined, { englishIndex: c.englishIndex }));
+    return (this.englishP ??= buildLanguageMatcher(c.taxonomy, undefined, { englishIndex: c.englishIndex }).then((m) => (this.englishReady = m)));
+  }
+
+  /** The English-only matcher when it is built, else undefined (never waits). */
+  readyEnglishMatcher(): LanguageMatcher | undefined {
+    return this.englishReady;
   }
 
   /**
@@ -287,15 +298,32 @@ export class LabelMatching {
         failed(plan.displayLanguage, e);
       }
     }
+    let titles: TextLabels['titleOccupation'];
     if (matcherP) {
       try {
-        mentions = mentionsOf(await matcherP);
+        const matcher = await matcherP;
+        mentions = mentionsOf(matcher);
+        titles = titleOccupationOf(matcher);
       } catch (e) {
         failed(plan.matchLanguage!, e);
       }
     }
-    return { plan, ...(labels ? { labels } : {}), ...(mentions ? { mentions } : {}), notices };
+    if (!titles) titles = await this.englishMatcher().then(titleOccupationOf, () => undefined);
+    return { plan, ...(labels ? { labels } : {}), ...(mentions ? { mentions } : {}), ...(titles ? { titleOccupation: titles } : {}), notices };
   }
+}
+
+/**
+ * ExtractionContext.titleOccupation of a matcher: the occupation the ad's title names (adTitle.ts,
+ * then label matching + title search in the text's language and English, occupationRanking.ts), or
+ * null when the text has no title or the title names none clearly.
+ */
+export function titleOccupationOf(matcher: LanguageMatcher): (text: string) => TitleMatch | null {
+  return (text: string) => {
+    const title = findAdTitle(text, { language: matcher.language });
+    const r = title ? titleOccupation(matcher, title) : null;
+    return r ? { index: r.best.index, start: r.best.evidence.start, end: r.best.evidence.end, label: r.best.label, reason: r.reason } : null;
+  };
 }
 
 /** ExtractionContext.mentions of a matcher: its language's labels plus English. */

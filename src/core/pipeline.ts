@@ -138,6 +138,15 @@ export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = {
 // up for the word's other senses, and it must pass every preset's calibrated cut (e5: 0.94).
 export const LEXICAL_SCORE = { preferred: 1, alt: 0.95, iscoGroup: 0.85, supported: 0.95 } as const;
 
+/** An occupation named by the text's title: its row, the span of the title that names it, why. */
+export interface TitleMatch {
+  index: number;
+  start: number;
+  end: number;
+  label: string;
+  reason: string;
+}
+
 export interface ExtractionContext {
   taxonomy: Taxonomy;
   lexical: LexicalIndex;
@@ -161,6 +170,11 @@ export interface ExtractionContext {
    * language plus English (multilingualLexical.ts findMentionsIn). Spans must be offsets into `text`.
    */
   mentions?: (text: string) => LexicalMatch[];
+  /**
+   * The occupation the text's title names (languageMatching.ts titleOccupationOf), the strongest
+   * occupation signal of an ad: shown as a label match of the title. Absent: no title ranking.
+   */
+  titleOccupation?: (text: string) => TitleMatch | null;
   /**
    * Top-k over `matrices[kind]` done elsewhere (the WGSL kernel on a GPU: workers/gpuConceptSearch.ts),
    * with topK's result shape and within the tolerance of e2e/webgpuSearch.spec.ts. Absent: topK here.
@@ -256,12 +270,23 @@ function segmentOf(segments: Segment[], offset: number): number {
 }
 
 function addLexical(ctx: ExtractionContext, text: string, segments: Segment[], map: CandidateMap, skipped: readonly SkippedSection[]) {
+  const titleLine = titleLineOf(text);
+  const title = ctx.titleOccupation?.(text);
+  if (title && !(skipped.length && sectionAt(skipped, title.start) >= 0)) {
+    const c = map.get('occupation', title.index, title.start);
+    c.lexical = Math.max(c.lexical, LEXICAL_SCORE.preferred);
+    addSignal(c, 'lexical');
+    c.evidence.push({ start: title.start, end: title.end, segmentIndex: segmentOf(segments, title.start), signal: 'lexical', score: LEXICAL_SCORE.preferred, label: `${title.label} (the ad's title: ${title.reason})` });
+  }
   for (const m of ctx.mentions ? ctx.mentions(text) : findMentions(ctx.lexical, text)) {
     if (skipped.length && sectionAt(skipped, m.start) >= 0) continue;
     const isGroup = m.kind === 'occupation' && ctx.taxonomy.occupations[m.index]?.isIscoGroup;
     const score = isGroup ? LEXICAL_SCORE.iscoGroup : m.preferred ? LEXICAL_SCORE.preferred : LEXICAL_SCORE.alt;
     const c = map.get(m.kind, m.index, m.start);
-    if (m.weak) {
+    // An occupation named by one word in the body ("Geschäftsführung", "acteur majeur") is often the
+    // employer, a colleague or a customer: it needs the model's support, as a weak mention does.
+    const bodyWord = m.kind === 'occupation' && !/\s/.test(text.slice(m.start, m.end).trim()) && !(titleLine && m.start < titleLine.end);
+    if (m.weak || bodyWord) {
       c.evidence.push({ start: m.start, end: m.end, segmentIndex: segmentOf(segments, m.start), signal: 'lexical', score: LEXICAL_SCORE.supported, label: m.label, weak: true });
       continue;
     }
@@ -285,6 +310,8 @@ function supportWeakMentions(candidates: Candidate[]): void {
     for (const w of c.evidence) {
       if (!w.weak) continue;
       if (!c.evidence.some((e) => e.signal === 'embedding' && (e.rank ?? 0) < SUPPORT_RANK && e.start <= w.start && w.end <= e.end)) continue;
+      // an occupation named by one word needs the whole text to be about it too (its document top-k)
+      if (c.kind === 'occupation' && c.document === undefined) continue;
       c.lexical = Math.max(c.lexical, LEXICAL_SCORE.supported);
       addSignal(c, 'lexical');
       break;

@@ -12,7 +12,8 @@
 // Dutch "arbeidsvoorwaarden" means benefits, "Offre" / "Oferta" may be the job ad itself. An unknown
 // heading neither opens nor closes a section.
 
-import type { SectionReason } from './sections.ts';
+/** Why a part of an ad is not analysed (sections.ts). */
+export type SectionReason = 'company' | 'benefits' | 'legal' | 'apply' | 'heading';
 
 type SkipReason = Exclude<SectionReason, 'heading'>;
 

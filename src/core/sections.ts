@@ -19,7 +19,8 @@
 
 import { JOB_HEADING, JOB_LABEL_WORDS, LINE_CUES, SKIP_HEADINGS } from './sectionCues.ts';
 
-export type SectionReason = 'company' | 'benefits' | 'legal' | 'apply' | 'heading';
+export type { SectionReason } from './sectionCues.ts';
+import type { SectionReason } from './sectionCues.ts';
 
 export interface SkippedSection {
   start: number;
