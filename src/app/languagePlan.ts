@@ -76,7 +76,7 @@ export function modelLanguageNotice(preset: PresetLanguages, language: string, h
   const name = languageName(language);
   const labels = hasLabels ? `ESCO labels in ${name} and English are still matched` : 'English ESCO labels are still matched';
   return `The model "${preset.label}" is English only, so semantic matching does not understand ${name} text; ${labels}. ` +
-    `Choose the multilingual bge-m3 in the Model panel for semantic matches across languages.`;
+    `Choose a multilingual preset in the Model panel for semantic matches across languages: multilingual-e5 small (works offline) or bge-m3 (best, large download).`;
 }
 
 /** "German", "French", ... (English names, as the rest of the UI is in English); the code when unknown. */
