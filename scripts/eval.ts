@@ -61,6 +61,7 @@ async function main() {
       'body-discount': { type: 'string' },
       'query-dtype': { type: 'string' },
       'int8-query': { type: 'string' },
+      spans: { type: 'string' },
       'skills-labels': { type: 'string', default: SKILLS_CSV },
       limit: { type: 'string' },
       report: { type: 'boolean', default: false },
@@ -144,6 +145,7 @@ async function main() {
     occupationConcepts: values['occupation-concepts'],
     queryDtype: values['query-dtype'] as Dtype | undefined,
     queryInstruction: values.instruction ? values.instruction === 'on' : undefined,
+    spans: values.spans === 'on',
     extract: extractOpts,
     settings: {
       ...(values.fusion ? { fusion: values.fusion as Fusion } : {}),

@@ -29,7 +29,9 @@ import { findPreset, queryEmbedder, BGE_QUERY_INSTRUCTION, type Dtype, type Embe
 import { extract, type Candidate, type ExtractionContext, type ExtractOptions } from '../../src/core/pipeline.ts';
 import type { ConceptKind, Taxonomy } from '../../src/core/taxonomy.ts';
 import { applyThresholds, settingsScore, type ThresholdSettings } from '../../src/core/thresholds.ts';
+import { loadTagger, tagSpans } from '../../src/core/spanTagger.ts';
 import { upstreamExtract, UPSTREAM_THRESHOLDS } from '../../src/core/upstream.ts';
+import { loadTokenStateModel } from '../../src/runtime/tokenStates.ts';
 import { quantizeMatrix, type ConceptMatrix } from '../../src/core/vectors.ts';
 import { ROOT } from '../build-taxonomy.ts';
 import { EMBEDDINGS_DIR, loadShippedAsset } from '../precompute.ts';
@@ -58,6 +60,8 @@ export interface EvalConfig {
   queryInstruction?: boolean;
   extract?: Partial<ExtractOptions>;
   settings?: Partial<ThresholdSettings>;
+  /** Tagged skill/knowledge spans as queries of their own (ExtractionContext.tagSpans; the preset's trained tagger). */
+  spans?: boolean;
 }
 
 export function uriByPreferredLabel(skillsCsv: string): Map<string, string> {
@@ -179,6 +183,30 @@ export class EvalEnv {
     return undefined;
   }
 
+  private readonly taggers = new Map<string, Promise<(text: string) => Promise<{ start: number; end: number }[]>>>();
+
+  /** The preset's span tagger over its word states, line by line (it was trained on sentences). */
+  spanTagger(presetId: string): Promise<(text: string) => Promise<{ start: number; end: number }[]>> {
+    let t = this.taggers.get(presetId);
+    if (!t) {
+      t = (async () => {
+        const spec = findPreset(presetId).embedder;
+        const file = join(ROOT, '.generated', 'taggers', presetId, 'tagger.json');
+        if (!existsSync(file)) throw new Error(`no span tagger for ${presetId}: run "npm run train:tagger -- --model ${presetId}"`);
+        const tagger = loadTagger(readFileSync(file, 'utf8'));
+        const local = join(ROOT, '.generated', 'models');
+        const model = await loadTokenStateModel(spec, { backend: 'node', dtype: spec.dtype.node, localModelPath: local });
+        return async (text: string) => {
+          const lines = [...text.matchAll(/[^\n]+/g)].filter((m) => m[0].trim());
+          const states = await model.states(lines.map((m) => m[0]), { prefix: tagger.prefix });
+          return lines.flatMap((m, i) => tagSpans(tagger, states[i].states, states[i].words, spec.dims).map((sp) => ({ start: m.index! + sp.start, end: m.index! + sp.end })));
+        };
+      })();
+      this.taggers.set(presetId, t);
+    }
+    return t;
+  }
+
   saveCaches(): void {
     for (const e of this.embedders.values()) e.save();
   }
@@ -196,7 +224,7 @@ export class EvalEnv {
     }
     const app = appConfig(config.presetId);
     const { matrices, owners } = await this.conceptMatrices(config.presetId, config.concepts ?? app.conceptText.skill, config.occupationConcepts ?? config.concepts ?? app.conceptText.occupation);
-    const ctx: ExtractionContext = { taxonomy: this.taxonomy, lexical: this.lexical, matrices, embedder, rowOwners: owners };
+    const ctx: ExtractionContext = { taxonomy: this.taxonomy, lexical: this.lexical, matrices, embedder, rowOwners: owners, ...(config.spans ? { tagSpans: await this.spanTagger(config.presetId) } : {}) };
     return (await extract(text, ctx, { ...config.extract, ...extra })).candidates;
   }
 

@@ -171,6 +171,12 @@ export interface ExtractionContext {
    */
   mentions?: (text: string) => LexicalMatch[];
   /**
+   * Skill and knowledge spans of the text (spanTagger.ts over the embedder's word states), character
+   * offsets into it: each becomes a query of its own, so a phrase is linked to ESCO by itself rather
+   * than only inside its clause. Absent: clause-level queries only.
+   */
+  tagSpans?: (text: string) => Promise<{ start: number; end: number }[]>;
+  /**
    * The occupation the text's title names (languageMatching.ts titleOccupationOf), the strongest
    * occupation signal of an ad: shown as a label match of the title. Absent: no title ranking.
    */
@@ -490,6 +496,15 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
   const docChunks = opts.documentTopK > 0 ? documentChunks(segments, opts.documentChunkChars, opts.maxDocumentChunks) : [];
   const queries: Query[] = segments.map((s) => ({ text: s.text, start: s.start, end: s.end, segmentIndex: s.index }));
   if (opts.queryGranularity === 'pieces+sentences') queries.push(...sentenceQueries(text, segments));
+  if (ctx.tagSpans) {
+    const analysed = text.slice(0, segments[segments.length - 1].end);
+    for (const sp of await ctx.tagSpans(analysed)) {
+      const at = segmentOf(segments, sp.start);
+      const seg = segments.find((x) => x.start <= sp.start && sp.end <= x.end);
+      // spans outside the analysed segments (skipped sections, headings) are left out
+      if (seg && sp.end - sp.start >= 2) queries.push({ text: text.slice(sp.start, sp.end), start: sp.start, end: sp.end, segmentIndex: at });
+    }
+  }
   const title = opts.titleLine ? titleLineOf(text) : null;
   const titleText = title && (!result.skippedSections.length || sectionAt(result.skippedSections.filter((s) => !s.analysed), title.start) < 0) ? text.slice(title.start, title.end) : '';
   // One embed call for all queries, document chunks and the title: the embedder batches them together.
