@@ -5,7 +5,9 @@
 import type { LabelPackIndex } from '../core/labelPacks.ts';
 import type { LanguagePlan } from '../core/languageDetect.ts';
 
-export const ENGLISH = 'en';
+import { ENGLISH } from '../core/languageMatching.ts';
+
+export { ENGLISH };
 
 /** One language with labels, as the language pickers list it. */
 export interface AvailablePack {
@@ -21,28 +23,8 @@ export function availableFromIndex(packs: LabelPackIndex['packs']): AvailablePac
     .sort((a, b) => (a.language < b.language ? -1 : a.language > b.language ? 1 : 0));
 }
 
-/**
- * Below this many letters a detection is not trusted, whatever ELD says: while an English ad is typed,
- * "Experien" reads as German and "Experience wit" as Dutch (measured), and acting on that would
- * fetch a label pack and re-run extraction for nothing.
- */
-export const MIN_DETECT_LETTERS = 20;
-
-export function enoughToDetect(text: string): boolean {
-  let n = 0;
-  for (const _ of text.matchAll(/\p{L}/gu)) if (++n >= MIN_DETECT_LETTERS) return true;
-  return false;
-}
-
-/**
- * The language the text is treated as: the user's choice, else the detected one when ELD trusts it.
- * An unreliable guess (a few words, a list of tool names) is treated as English: matching English
- * labels is what the app did before, and a wrong language would only add false label matches.
- */
-export function chooseLanguage(detected: { language: string; reliable: boolean } | null, override: string): string {
-  if (override) return override;
-  return detected?.reliable && detected.language ? detected.language : ENGLISH;
-}
+// Detection thresholds and the language choice are the core's (shared with the CLI and the service).
+export { chooseLanguage, enoughToDetect, MIN_DETECT_LETTERS } from '../core/languageMatching.ts';
 
 export interface ResolvedPlan {
   matchLanguage: string | null;
