@@ -137,3 +137,15 @@ describe('eval CLI --kind inference', () => {
     expect(out).toMatch(/\n {2}1\. .+: coverage 0\.\d{3}; \d+ of \d+ essential skills found: /);
   }, 120_000);
 });
+
+describe('eval CLI --kind crosslang', () => {
+  it("ranks a language's ESCO skill labels against the English skill vectors, leaving out labels equal to an English one", () => {
+    const out = runEval(['--kind', 'crosslang', '--model', 'test', '--languages', 'de', '--limit', '20']);
+    expect(out).toContain('### Cross-language skill check from ESCO (test;');
+    const row = out.split('\n').find((l) => l.startsWith('| de |'))?.split('|').map((c) => c.trim());
+    expect(row?.[2]).toBe('20');
+    expect(Number(row?.[3])).toBeGreaterThanOrEqual(0);
+    expect(Number(row?.[3])).toBeLessThanOrEqual(1);
+    expect(() => refuseIgnoredFlags({ kind: 'skill', languages: 'de' })).toThrow('--languages is only read with --kind crosslang');
+  }, 120_000);
+});

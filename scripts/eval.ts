@@ -10,6 +10,8 @@
 //   inferred from each SkillSpan posting's body (skills, direct matches, both) against its title line's
 //   top occupation, with the app's shipped concept texts and thresholds (scripts/eval/inference.ts);
 //   --model takes a comma list here, --markdown writes the EVAL.md section. Only run when asked.
+// `npm run eval -- --kind crosslang [--model multilingual-e5-small] [--languages de,fr,nl] [--limit 400]`: a language's
+//   ESCO skill labels ranked against the English skill vectors (scripts/eval/crossLanguage.ts).
 // Measures extraction quality in Node on the labelled validation data in ../shared/eval:
 // - skills (decorte/*.csv, or --data / a generic text,uri file with --kind skill): MRR, RP@1/5/10,
 //   P/R/F1 at the default threshold and the F1-best threshold;
@@ -62,6 +64,7 @@ async function main() {
       'query-dtype': { type: 'string' },
       'int8-query': { type: 'string' },
       spans: { type: 'string' },
+      languages: { type: 'string' },
       'skills-labels': { type: 'string', default: SKILLS_CSV },
       limit: { type: 'string' },
       report: { type: 'boolean', default: false },
@@ -93,6 +96,14 @@ async function main() {
       writeFileSync(resolve(values.markdown), md);
       console.error(`wrote ${values.markdown}`);
     }
+    return;
+  }
+
+  if (values.kind === 'crosslang') {
+    const { crossLanguageSection } = await import('./eval/crossLanguage.ts');
+    const env = new EvalEnv(taxonomy);
+    console.log(await crossLanguageSection(env, findPreset(values.model!).id, (values.languages ?? 'de,fr,nl').split(','), values.limit ? Number(values.limit) : 400));
+    env.saveCaches();
     return;
   }
 
@@ -208,6 +219,7 @@ export function refuseIgnoredFlags(values: Record<string, unknown>): void {
     ['out', values.report === true, '--report'],
     ['presets', values.report === true, '--report'],
     ['markdown', kind === 'inference', '--kind inference'],
+    ['languages', kind === 'crosslang', '--kind crosslang'],
     ['generic', !kind || kind === 'skill' || kind === 'occupation', '--kind skill or occupation'],
     ['data', kind !== 'all', 'one --kind at a time'],
   ];
