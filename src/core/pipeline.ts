@@ -33,8 +33,8 @@ export interface Evidence {
   /** The ESCO label that matched (lexical evidence). */
   label?: string;
   /**
-   * A label mention that is one everyday word (LexicalMatch.weak): it counts only once the model
-   * supports it, i.e. retrieves the same concept for the segment around it (supportWeakMentions).
+   * A label mention that is weak evidence (LexicalMatch.weak, or one word naming an occupation in the
+   * body): it counts only once the model supports it (supportWeakMentions).
    */
   weak?: boolean;
 }
@@ -499,10 +499,9 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
   if (ctx.tagSpans) {
     const analysed = text.slice(0, segments[segments.length - 1].end);
     for (const sp of await ctx.tagSpans(analysed)) {
-      const at = segmentOf(segments, sp.start);
-      const seg = segments.find((x) => x.start <= sp.start && sp.end <= x.end);
       // spans outside the analysed segments (skipped sections, headings) are left out
-      if (seg && sp.end - sp.start >= 2) queries.push({ text: text.slice(sp.start, sp.end), start: sp.start, end: sp.end, segmentIndex: at });
+      const seg = segments.find((x) => x.start <= sp.start && sp.end <= x.end);
+      if (seg && sp.end - sp.start >= 2) queries.push({ text: text.slice(sp.start, sp.end), start: sp.start, end: sp.end, segmentIndex: seg.index });
     }
   }
   const title = opts.titleLine ? titleLineOf(text) : null;
@@ -551,7 +550,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
       const c = map.get('occupation', th.indices[j], title.start);
       c.title = th.scores[j];
       addSignal(c, 'embedding');
-      c.evidence.push({ start: title.start, end: title.end, segmentIndex: segmentOf(result.segments, title.start), signal: 'embedding', score: c.title });
+      c.evidence.push({ start: title.start, end: title.end, segmentIndex: segmentOf(result.segments, title.start), signal: 'embedding', score: th.scores[j] });
     }
   }
   if (docChunks.length > 0) {
