@@ -29,7 +29,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { EvalMetrics, OccupationMetrics } from '../src/core/evaluation.ts';
+import { reliabilityBands, type EvalMetrics, type OccupationMetrics } from '../src/core/evaluation.ts';
 import { appConfig, OFFLINE_DEFAULT_PRESET } from '../src/core/appConfig.ts';
 import { findPreset, type Dtype } from '../src/core/models.ts';
 import type { ExtractOptions } from '../src/core/pipeline.ts';
@@ -186,6 +186,12 @@ async function main() {
       }
     }
     console.log(`\nskills\n${formatMetricsTable(rows)}`);
+    // Reliability: the share right per score band of what the app shows, all files pooled.
+    const items = skillFiles.flatMap((f) => f.items.slice(0, limit));
+    if (items.length) {
+      const bands = reliabilityBands(items, await env.skillPredictions(pipeline, items), s.skillThreshold, [0.9, 0.95, 0.99], s.maxSkills);
+      console.log(`\nreliability of the shown skills (pipeline, all files pooled)\n| score | shown | right | share right |\n|---|---:|---:|---:|\n${bands.map((b) => `| ${b.from.toFixed(2)}–${Number.isFinite(b.to) ? b.to.toFixed(2) : '1.00'} | ${b.shown} | ${b.right} | ${b.shown ? ((100 * b.right) / b.shown).toFixed(1) : '-'} |`).join('\n')}`);
+    }
   }
   if (occupationFiles.length) {
     const rows: { name: string; m: OccupationMetrics }[] = [];

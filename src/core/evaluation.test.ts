@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateAdMetrics, evaluate, evaluateOccupations, parseDecorteCsv, parseGenericCsv, parseSkillSpan, postingMetrics, reciprocalRank, rPrecisionAt } from './evaluation.ts';
+import { reliabilityBands } from './evaluation.ts';
 
 const labels = new Map([
   ['Java (computer programming)', 'u:java'],
@@ -125,5 +126,18 @@ describe('whole postings', () => {
     expect(agg.recallMicro).toBe(0.5);
     expect(agg.per100Words).toBe(20);
     expect(agg.shownPerPosting).toBe(1);
+  });
+});
+
+describe('reliability bands', () => {
+  it('counts the shown predictions and the right ones per score band, above the threshold only', () => {
+    const items = [{ text: 'a', relevant: ['x'] }, { text: 'b', relevant: ['y'] }, { text: 'c', relevant: [] }];
+    const preds = [
+      [{ uri: 'x', score: 1 }, { uri: 'z', score: 0.9 }, { uri: 'w', score: 0.5 }],
+      [{ uri: 'q', score: 0.97 }, { uri: 'y', score: 0.88 }],
+      [{ uri: 'x', score: 1 }],
+    ];
+    const bands = reliabilityBands(items, preds, 0.85, [0.9, 0.95]);
+    expect(bands.map((b) => [b.from, b.shown, b.right])).toEqual([[0.85, 1, 1], [0.9, 1, 0], [0.95, 2, 1]]);
   });
 });

@@ -323,3 +323,32 @@ export function aggregateAdMetrics(per: PostingMetrics[]): AdMetrics {
     recallMicro: tagged ? sum((m) => m.covered) / tagged : 0,
   };
 }
+
+/** One score band of the shown predictions: how many, and the share that is a gold label. */
+export interface ReliabilityBand {
+  from: number;
+  to: number;
+  shown: number;
+  right: number;
+}
+
+/**
+ * Reliability of the scores: the predictions at or above `threshold` (at most `maxPerText` a text, as
+ * shown), over sentences with a gold label, split into bands by score; a calibrated score has a higher
+ * share right in a higher band.
+ */
+export function reliabilityBands(items: LabelledSentence[], predictions: RankedPrediction[][], threshold: number, edges: number[], maxPerText = Infinity): ReliabilityBand[] {
+  const cuts = [threshold, ...edges.filter((e) => e > threshold), Infinity];
+  const bands: ReliabilityBand[] = cuts.slice(0, -1).map((from, i) => ({ from, to: cuts[i + 1], shown: 0, right: 0 }));
+  items.forEach((item, i) => {
+    if (!item.relevant.length) return;
+    const gold = new Set(item.relevant);
+    for (const p of predictions[i].filter((x) => x.score >= threshold).slice(0, maxPerText)) {
+      const band = bands.find((b) => p.score >= b.from && p.score < b.to);
+      if (!band) continue;
+      band.shown++;
+      if (gold.has(p.uri)) band.right++;
+    }
+  });
+  return bands;
+}
