@@ -202,8 +202,9 @@ describe('weak evidence: labels that are everyday words', () => {
     skill('Java (computer programming)'), // 3: head "Java" names the concept (Zipf 4.0 < 4.5)
     skill('develop new products', ['new products']), // 4: alt label of common words only
     skill('SQL', ['sql']), // 5: acronym
+    skill('Source (digital game creation systems)'), // 6: head "Source" is a very common word
   ]);
-  const wordFrequency = { banking: 4.35, communication: 4.68, java: 4.0, new: 6.2, products: 4.6, sql: 4.1, kubernetes: 2.5 };
+  const wordFrequency = { source: 5.15, banking: 4.35, communication: 4.68, java: 4.0, new: 6.2, products: 4.6, sql: 4.1, kubernetes: 2.5 };
   const index = buildLexicalIndex(tax, { wordFrequency, genericMinCount: 0 });
   const weakOf = (text: string) => Object.fromEntries(findMentions(index, text).map((m) => [text.slice(m.start, m.end), m.weak]));
 
@@ -213,7 +214,9 @@ describe('weak evidence: labels that are everyday words', () => {
     expect(weakOf('develop new products with SQL')).toEqual({ 'develop new products': false, SQL: false });
     // the acronym in capitals is strong; its lower-case alt label is one common word
     expect(weakOf('some sql')).toEqual({ sql: true });
-    expect(index.stats.weak).toBe(3);
+    // the head of a qualified label is weak only when its word is very common (Zipf >= 4.5)
+    expect(weakOf('open source')).toEqual({ source: true });
+    expect(index.stats.weak).toBe(4);
   });
 
   it('has no weak labels without a frequency table', () => {

@@ -56,8 +56,9 @@
 // - a one-word alternative or derived label whose word is an everyday word of the language (Zipf >= 4
 //   in wordfreq's list for it, wordFrequency.ts): "security" (securities), "Karten" (of "Karten
 //   austeilen"), "net" (stem of Dutch "netten"); and an alternative label made only of such words
-//   ("nieuwe producten"). Preferred labels and their heads name their concept and stay strong
-//   ("communication", "English", "Java"). Needs a frequency table (Taxonomy.wordFrequency, or a label
+//   ("nieuwe producten"). Preferred labels name their concept and stay strong ("communication",
+//   "English"); the head of a qualified label only when its word is not very common ("Java" strong,
+//   "Source" of "Source (digital game creation systems)" weak). Needs a frequency table (Taxonomy.wordFrequency, or a label
 //   pack's); without one nothing is weak. Languages use their own table, so the rule is the same in all.
 // ISCO groups (isIscoGroup) are indexed like any occupation and flagged `iscoGroup: true`.
 // Not handled: letters glued to digits stay one word ("Python3" does not match "Python"), and
@@ -589,7 +590,7 @@ export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = 
     const tk = tokenize(word, fold, scratch);
     if (tk.n === 1 && zipf > (zipfOfKey.get(tk.key[0]) ?? -Infinity)) zipfOfKey.set(tk.key[0], zipf);
   }
-  const isCommon = (key: string, flags: number): boolean => (zipfOfKey.get(key) ?? 0) >= commonWordZipf(flags & F_NAME ? 'preferred' : 'alternative');
+  const isCommon = (key: string, flags: number): boolean => (zipfOfKey.get(key) ?? 0) >= commonWordZipf(!(flags & F_NAME) ? 'alternative' : flags & F_DERIVED ? 'head' : 'preferred');
 
   const insert = (tk: Tokens, kind: ConceptKind, conceptIndex: number, label: string, flags: number): void => {
     if (index.insert(tk, kind, conceptIndex, label, flags)) {

@@ -28,8 +28,13 @@ export const STORED_MIN_ZIPF = 4;
  * in Dutch) it needs the model's support. Names of tools stay strong even as alternative labels when
  * they are rarer: "Kubernetes", "JavaScript" 3.5.
  */
-export function commonWordZipf(label: 'preferred' | 'alternative'): number {
-  return label === 'preferred' ? Infinity : STORED_MIN_ZIPF;
+export function commonWordZipf(label: 'preferred' | 'head' | 'alternative'): number {
+  if (label === 'preferred') return Infinity;
+  // The head of a qualified label ("Source (digital game creation systems)", "Spring (Java
+  // framework)") names the concept only in the qualifier's sense: weak from one in 30,000 words
+  // ("source" 5.2, "spring" 4.9, "word" 5.3), so "Java" (4.0) and "Swift" (4.2) stay strong.
+  if (label === 'head') return 4.5;
+  return STORED_MIN_ZIPF;
 }
 
 /** wordfreq list for an ESCO language code: Norwegian is Bokmål ('nb'), Croatian is in Serbo-Croatian ('sh'). */
