@@ -25,12 +25,12 @@ export interface AppConfig {
   thresholds: ThresholdSettings;
 }
 
-/** What the app runs for a preset ('none': label matching only, cut with bge-m3's thresholds). */
+/** What the app runs for a preset ('none': label matching only, cut with the default preset's thresholds). */
 export function appConfig(presetId: string = OFFLINE_DEFAULT_PRESET): AppConfig {
   return {
     presetId,
     conceptText: { skill: CONCEPT_TEXT_TEMPLATE.skill, occupation: CONCEPT_TEXT_TEMPLATE.occupation },
     extract: DEFAULT_EXTRACT_OPTIONS,
-    thresholds: defaultThresholds(presetId === 'none' ? 'bge-m3' : presetId),
+    thresholds: defaultThresholds(presetId),
   };
 }

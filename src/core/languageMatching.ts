@@ -319,12 +319,26 @@ export class LabelMatching {
  * null when the text has no title or the title names none clearly.
  */
 export function titleOccupationOf(matcher: LanguageMatcher): (text: string) => TitleMatch | null {
-  return (text: string) => {
-    const title = findAdTitle(text, { language: matcher.language });
-    const r = title ? titleOccupation(matcher, title) : null;
-    return r ? { index: r.best.index, start: r.best.evidence.start, end: r.best.evidence.end, label: r.best.label, reason: r.reason } : null;
-  };
+  let fn = titleFunctions.get(matcher);
+  if (!fn) {
+    // The page asks twice per text (its label pass, then the worker request) and the pipeline may
+    // pass the text without its trailing space: one remembered answer per matcher.
+    let last: { key: string; match: TitleMatch | null } | undefined;
+    fn = (text: string) => {
+      const key = text.trimEnd();
+      if (last?.key !== key) {
+        const title = findAdTitle(text, { language: matcher.language });
+        const r = title ? titleOccupation(matcher, title) : null;
+        last = { key, match: r ? { index: r.best.index, start: r.best.evidence.start, end: r.best.evidence.end, label: r.best.label, reason: r.reason } : null };
+      }
+      return last.match;
+    };
+    titleFunctions.set(matcher, fn);
+  }
+  return fn;
 }
+
+const titleFunctions = new WeakMap<LanguageMatcher, (text: string) => TitleMatch | null>();
 
 /** ExtractionContext.mentions of a matcher: its language's labels plus English. */
 export function mentionsOf(matcher: LanguageMatcher): (text: string) => LexicalMatch[] {
