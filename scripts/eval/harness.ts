@@ -280,7 +280,7 @@ export class EvalEnv {
       const shown = applyThresholds(cands, settings, { isIscoGroup: (i) => this.taxonomy.occupations[i].isIscoGroup }).skills;
       const ev: ShownSkillEvidence[] = shown.map(({ candidate: c }) => {
         // The spans that made it shown: label mentions, and segments whose own cosine clears the cut.
-        const strong = c.evidence.filter((e) => e.signal === 'lexical' || e.score >= settings.skillThreshold);
+        const strong = c.evidence.filter((e) => (e.signal === 'lexical' && !e.weak) || (e.signal === 'embedding' && e.score >= settings.skillThreshold));
         return { uri: this.taxonomy.skills[c.index].uri, spans: (strong.length ? strong : c.evidence).map((e) => ({ start: e.start, end: e.end })) };
       });
       shownAll.push(ev);

@@ -210,4 +210,11 @@ describe('selectGrouped', () => {
     ]);
     expect(shownEvidence(res.result.candidates[0], th)).toEqual([{ start: 11, end: 15, strong: true }]);
   });
+
+  it('does not highlight a weak mention the model did not support (it is not why the result is shown)', () => {
+    const th = defaultThresholds('test');
+    const c = res.result.candidates[0];
+    const withWeak = { ...c, evidence: [...c.evidence, { start: 30, end: 35, segmentIndex: 0, signal: 'lexical' as const, score: 0.95, weak: true }] };
+    expect(shownEvidence(withWeak, th)).toEqual([{ start: 11, end: 15, strong: true }]);
+  });
 });

@@ -122,8 +122,10 @@ export function shownEvidence(c: Candidate, thresholds: ThresholdSettings): { st
   const out: { start: number; end: number; strong: boolean }[] = [];
   let best: Evidence | null = null;
   for (const e of c.evidence) {
-    if (e.signal === 'lexical') out.push({ start: e.start, end: e.end, strong: true });
-    else if (evidenceScore(e, thresholds.scoreBasis) >= cut) out.push({ start: e.start, end: e.end, strong: false });
+    if (e.signal === 'lexical') {
+      // an unsupported weak mention is not why the result is shown
+      if (!e.weak) out.push({ start: e.start, end: e.end, strong: true });
+    } else if (evidenceScore(e, thresholds.scoreBasis) >= cut) out.push({ start: e.start, end: e.end, strong: false });
     else if (!best || evidenceScore(e, thresholds.scoreBasis) > evidenceScore(best, thresholds.scoreBasis)) best = e;
   }
   if (out.length === 0 && best) out.push({ start: best.start, end: best.end, strong: false });

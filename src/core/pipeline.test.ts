@@ -228,8 +228,10 @@ describe('extraction pipeline', () => {
     expect(of(extractLexical(on, c2))).toBeUndefined();
     const supported = of(await extract(on, c2, { topK: 1 }));
     expect(supported?.lexical).toBe(LEXICAL_SCORE.supported);
-    const weak = supported!.evidence.find((e) => e.weak);
-    expect(weak && on.slice(weak.start, weak.end)).toBe('voltage');
+    // supported, the mention is evidence like any label match (no longer weak)
+    const mention = supported!.evidence.find((e) => e.signal === 'lexical');
+    expect(mention && on.slice(mention.start, mention.end)).toBe('voltage');
+    expect(mention?.weak).toBe(false);
   });
 
   it('keeps sections that are not about the job from producing candidates, and analyses them on request', async () => {

@@ -34,7 +34,7 @@ export interface Evidence {
   label?: string;
   /**
    * A label mention that is weak evidence (LexicalMatch.weak, or one word naming an occupation in the
-   * body): it counts only once the model supports it (supportWeakMentions).
+   * body) the model has not supported (supportWeakMentions): it neither counts nor is highlighted.
    */
   weak?: boolean;
 }
@@ -318,9 +318,10 @@ function supportWeakMentions(candidates: Candidate[]): void {
       if (!c.evidence.some((e) => e.signal === 'embedding' && (e.rank ?? 0) < SUPPORT_RANK && e.start <= w.start && w.end <= e.end)) continue;
       // an occupation named by one word needs the whole text to be about it too (its document top-k)
       if (c.kind === 'occupation' && c.document === undefined) continue;
+      // supported: it counts, and is shown as evidence like any label match
+      w.weak = false;
       c.lexical = Math.max(c.lexical, LEXICAL_SCORE.supported);
       addSignal(c, 'lexical');
-      break;
     }
   }
 }
