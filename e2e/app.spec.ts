@@ -277,7 +277,14 @@ test('after one visit with the model loaded, the app works offline', async ({ br
     await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: 60_000 });
     await waitDenseReady(page);
     // The reranker on explicitly (whatever the automatic setting decides), so its model is fetched on this visit too.
-    await page.getByLabel('Rerank matches with the cross-encoder').check();
+    // The automatic decision may tick the box between Playwright's read and its click (which then
+    // unticks it, explicitly); once the choice is explicit nothing flips it, so retry until it holds.
+    const reranker = page.getByLabel('Rerank matches with the cross-encoder');
+    await expect(async () => {
+      await reranker.check();
+      await expect(page.getByRole('button', { name: 'Automatic' })).toBeVisible({ timeout: 1_000 });
+      await expect(reranker).toBeChecked({ timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Try a sample job ad' }).click();
     await waitFinal(page);
     await expect(page.locator('section.results-panel')).toHaveAttribute('data-stage', 'reranked', { timeout: ENGINE_TIMEOUT });
