@@ -41,9 +41,10 @@ export default defineConfig({
       },
       workbox: {
         // The app shell, the ORT WASM runtime (emitted as assets by the worker's ?url imports) and
-        // the taxonomy asset (the plugin adds the web manifest itself). Embedding assets can be
+        // the taxonomy asset and the span taggers (about 70 KB a preset; the plugin adds the web
+        // manifest itself). Embedding assets can be
         // large: they are cached at runtime instead.
-        globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,ico}', 'taxonomy/taxonomy.json', 'taxonomy/build-info.json'],
+        globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,ico}', 'taxonomy/taxonomy.json', 'taxonomy/build-info.json', 'taggers/*.json'],
         globIgnores: ['embeddings/**'],
         // The ORT wasm is 26.9 MB; the default limit (2 MiB) would fail the build.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
