@@ -11,6 +11,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './build-taxonomy.ts';
 import { runExtract, type ExtractRun } from './extract.ts';
+import { buildAnalyser } from './extract/context.ts';
 import { mergeSummaries } from './extract/summary.ts';
 import { loadTaxonomyAsset } from './precompute.ts';
 
@@ -203,5 +204,19 @@ describe('extract CLI', () => {
     // A finished run's checkpoint does not stop a new run.
     const again = await runExtract(csvArgs('unfinished.jsonl', '--model', 'none', '--quiet'), quiet);
     expect(again.outcome.progress.sessionDocuments).toBe(300);
+  });
+});
+
+describe('the analyser with a span tagger', () => {
+  it('bge-small-en: phrases tagged on the embedder’s own graph become queries of their own; the test preset has no tagger', async () => {
+    const a = await buildAnalyser({ model: 'bge-small-en', rerank: false });
+    expect(a.describe).toContain('+ span tagger');
+    const text = 'You will design REST APIs and maintain PostgreSQL databases.\nExperience with project management is a plus.';
+    const r = await a.analyse(text);
+    const queries = new Set(r.candidates.flatMap((c) => c.evidence).filter((e) => e.signal === 'embedding').map((e) => text.slice(e.start, e.end)));
+    // The clause and the phrase inside it, which only the tagger proposes.
+    expect(queries).toContain('Experience with project management is a plus');
+    expect(queries).toContain('project management');
+    expect((await buildAnalyser({ model: 'test', rerank: false })).describe).not.toContain('span tagger');
   });
 });

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Dtype, EmbedderSpec } from '../src/core/models.ts';
 import type { Taxonomy } from '../src/core/taxonomy.ts';
-import { buildLabelPackAssets, buildTaxonomyAsset, defaultLanguageSourceDirs, formatCoverage, locateLanguageSources, locateSources, TAXONOMY_DIR, taxonomyIsUpToDate } from './build-taxonomy.ts';
+import { buildLabelPackAssets, buildTaxonomyAsset, defaultLanguageSourceDirs, formatCoverage, locateLanguageSources, locateSources, ROOT, TAXONOMY_DIR, taxonomyIsUpToDate } from './build-taxonomy.ts';
 
 export async function prepareTaxonomy(): Promise<void> {
   const source = locateSources();
@@ -157,8 +157,53 @@ export async function prepareRealModels(presets: string[], o: { assets?: boolean
   const { provisionModel, MODELS_DIR, REAL_MODELS } = await import('./fetch-models.ts');
   for (const preset of presets) {
     await provisionModel(preset);
-    if (o.assets !== false) await ensureShippedAsset(REAL_MODELS[preset].spec, { localModelPath: MODELS_DIR, dtype: REAL_MODELS[preset].spec.dtype.node });
+    if (o.assets === false) continue;
+    await ensureShippedAsset(REAL_MODELS[preset].spec, { localModelPath: MODELS_DIR, dtype: REAL_MODELS[preset].spec.dtype.node });
+    await ensureShippedTagger(preset);
   }
+}
+
+/** Where the app finds a preset's span tagger (precached; src/core/spanTagger.ts reads it). */
+export const TAGGER_ASSET_DIR = join(ROOT, 'public', 'taggers');
+
+/**
+ * The preset's span tagger in public/taggers/<preset>.json: trained on SkillSpan train when missing
+ * or stale (minutes: one forward pass over 4,800 sentences), with a copy kept in the user cache by
+ * training data, model and weights, so a fresh clone here restores it in a second. Without the
+ * training data the preset ships no tagger and the app keeps clause-level candidates (it says so).
+ */
+export async function ensureShippedTagger(presetId: string): Promise<string | null> {
+  const { taggerUpToDate, ensureTagger, sha256File } = await import('./train-tagger.ts');
+  const { SKILLSPAN_TRAIN, STATES_VERSION, TAGGERS_DIR } = await import('./eval/spans.ts');
+  const { findPreset } = await import('../src/core/models.ts');
+  const { createHash } = await import('node:crypto');
+  const target = join(TAGGER_ASSET_DIR, `${presetId}.json`);
+  if (!existsSync(SKILLSPAN_TRAIN)) {
+    console.log(`${presetId}: no span tagger (${SKILLSPAN_TRAIN} not found); the app uses clause-level candidates`);
+    rmSync(target, { force: true });
+    return null;
+  }
+  const spec = findPreset(presetId).embedder;
+  const key = createHash('sha256')
+    .update(JSON.stringify([sha256File(SKILLSPAN_TRAIN), spec.id, spec.weightsRevision ?? spec.revision, STATES_VERSION]))
+    .digest('hex')
+    .slice(0, 16);
+  const built = join(TAGGERS_DIR, presetId);
+  const kept = join(userCacheDir(), 'taggers', `${presetId}-${key}`);
+  if (!taggerUpToDate(presetId) && taggerUpToDate(presetId, SKILLSPAN_TRAIN, kept)) {
+    mkdirSync(built, { recursive: true });
+    for (const f of ['tagger.json', 'manifest.json']) cpSync(join(kept, f), join(built, f));
+    console.log(`${presetId}: span tagger restored from ${kept}`);
+  }
+  if (!taggerUpToDate(presetId)) console.log(`training the span tagger of ${presetId} on SkillSpan train (a few minutes) ...`);
+  await ensureTagger(presetId, (l) => console.log(l));
+  if (!taggerUpToDate(presetId, SKILLSPAN_TRAIN, kept)) {
+    mkdirSync(kept, { recursive: true });
+    for (const f of ['tagger.json', 'manifest.json']) cpSync(join(built, f), join(kept, f));
+  }
+  mkdirSync(TAGGER_ASSET_DIR, { recursive: true });
+  cpSync(join(built, 'tagger.json'), target);
+  return target;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -422,13 +422,19 @@ export interface TrainResult {
   manifest: Record<string, unknown>;
 }
 
-/** Whether the tagger of a preset is there and was made from this training file (by its hash). */
+/** Whether the tagger of a preset is there and was made from this training file (by its hash) and these model weights. */
 export function taggerUpToDate(presetId: string, trainFile = SKILLSPAN_TRAIN, outDir = join(TAGGERS_DIR, presetId)): boolean {
   const m = join(outDir, 'manifest.json');
   if (!existsSync(m) || !existsSync(join(outDir, 'tagger.json'))) return false;
   try {
-    const manifest = JSON.parse(readFileSync(m, 'utf8')) as { trainData?: { sha256?: string }; statesVersion?: number };
-    return manifest.trainData?.sha256 === sha256File(trainFile) && manifest.statesVersion === STATES_VERSION;
+    const manifest = JSON.parse(readFileSync(m, 'utf8')) as { trainData?: { sha256?: string }; statesVersion?: number; modelId?: string; weightsRevision?: string };
+    const spec = findPreset(presetId).embedder;
+    return (
+      manifest.trainData?.sha256 === sha256File(trainFile) &&
+      manifest.statesVersion === STATES_VERSION &&
+      manifest.modelId === spec.id &&
+      manifest.weightsRevision === (spec.weightsRevision ?? spec.revision)
+    );
   } catch {
     return false;
   }

@@ -69,6 +69,7 @@ export class Engine implements EngineApi {
       taxonomy: () => this.taxonomy,
       cache: () => this.caches.active,
       rerankDelayMsPerPair: () => this.testRerankDelayMsPerPair,
+      taggersBaseUrl: config.taggersBaseUrl,
     });
     const { time } = reporter;
     const t0 = performance.now();

@@ -28,6 +28,8 @@ export interface EngineConfig {
   taxonomyUrl: string;
   /** Absolute URL of the folder holding shipped embedding assets (<hash>/manifest.json). */
   embeddingsBaseUrl: string;
+  /** Folder of the span taggers (`<preset>.json`, precached); a preset without a file there has none. */
+  taggersBaseUrl?: string;
   /** Hashes of caches this browser had active before (persisted by the page): one missing now was evicted. */
   knownCaches?: string[];
   /** WebGPU failed during inference in a previous worker of this session: start on WASM and say why. */
@@ -130,6 +132,12 @@ export interface EngineStatus {
   /** Why WebGPU is not used, when it is not. */
   fallbackReason?: string;
   selfCheck?: { cosines: number[]; ok: boolean };
+  /**
+   * The preset's span tagger (skill and knowledge phrases as queries of their own): 'none' when the
+   * preset ships none (clause-level candidates only, e.g. bge-m3 until a tagger is trained for it);
+   * absent until the first semantic extraction asks for it.
+   */
+  tagger?: { phase: 'ready' | 'none' | 'failed'; message?: string };
   files: FileProgressView[];
   cache: CacheView;
   regeneration: RegenerationView;

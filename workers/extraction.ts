@@ -9,9 +9,11 @@ import { errorText as errorMessage } from '../src/core/errors.ts';
 import { queryEmbedder } from '../src/core/models.ts';
 import { extract, rerankPassage, type ExtractionProgress, type ExtractionResult, type ExtractOptions, type TitleMatch } from '../src/core/pipeline.ts';
 import { automaticReranker } from '../src/core/rerankShortlist.ts';
+import { documentTagger, taggerFor, type SpanTagger } from '../src/core/spanTagger.ts';
 import type { Taxonomy } from '../src/core/taxonomy.ts';
 import { defaultThresholds } from '../src/core/thresholds.ts';
 import type { ActiveCache } from '../src/db/cacheManager.ts';
+import { tokenStatesOf, type TextStates } from '../src/runtime/tokenStates.ts';
 import type { LoadedReranker } from '../src/runtime/transformersModels.ts';
 import type { ConceptSearchBackends } from './conceptSearch.ts';
 import type { ExtractRequest } from './engineApi.ts';
@@ -36,6 +38,8 @@ export interface ExtractionDeps {
   cache(): ActiveCache | undefined;
   /** e2e hook: a pause per reranked pair, so a test can make the (fast) test reranker as slow as a real one. */
   rerankDelayMsPerPair(): number;
+  /** Folder of the span taggers (EngineConfig.taggersBaseUrl). */
+  taggersBaseUrl?: string;
 }
 
 export class Extraction {
@@ -43,6 +47,7 @@ export class Extraction {
   private reranker?: LoadedReranker;
   private rerankerLoad?: Promise<LoadedReranker | undefined>;
   private setting: boolean | 'auto';
+  private tagger?: Promise<SpanTagger | undefined>;
 
   constructor(private readonly deps: ExtractionDeps) {
     this.setting = deps.rerankerSetting;
@@ -88,7 +93,8 @@ export class Extraction {
         last = at;
         void Promise.resolve(onProgress(p, d, t) as unknown).catch(() => {});
       });
-    const result = await this.deps.session.onWebGpu(() => this.run(text, taxonomy, lexical, dense ? cache : undefined, reranker, withFocus, given, title, progress));
+    const tagger = dense ? await this.spanTagger() : undefined;
+    const result = await this.deps.session.onWebGpu(() => this.run(text, taxonomy, lexical, dense ? cache : undefined, reranker, withFocus, given, title, tagger, progress));
     if (this.deps.search.hasHelpers) this.deps.status.emit(); // the model panel's search counters
     return result;
   }
@@ -102,6 +108,7 @@ export class Extraction {
     options?: Partial<ExtractOptions>,
     mentions?: (text: string) => LexicalMatch[],
     titleOccupation?: (text: string) => TitleMatch | null,
+    tagger?: SpanTagger,
     onProgress?: ExtractionProgress,
   ): Promise<ExtractionResult> {
     const { session, preset } = this.deps;
@@ -120,11 +127,49 @@ export class Extraction {
           : undefined,
         ...(mentions ? { mentions } : {}),
         ...(titleOccupation ? { titleOccupation } : {}),
+        ...(tagger ? { tagSpans: documentTagger(tagger, (texts, o) => this.tokenStates(texts, o)) } : {}),
         search: this.deps.search.search(),
       },
       options,
       onProgress,
     );
+  }
+
+  /**
+   * The preset's span tagger, fetched once (precached with the app). A preset that ships none
+   * (404) keeps clause-level candidates; a tagger that cannot be read is reported and left out, so
+   * extraction goes on as before.
+   */
+  private spanTagger(): Promise<SpanTagger | undefined> {
+    const base = this.deps.taggersBaseUrl;
+    if (!base) return Promise.resolve(undefined);
+    this.tagger ??= (async () => {
+      const spec = this.deps.preset.embedder;
+      try {
+        const r = await fetch(new URL(`${this.deps.preset.id}.json`, base));
+        if (r.status === 404) {
+          this.s.tagger = { phase: 'none', message: `${this.deps.preset.embedder.displayName} has no span tagger: whole clauses are matched` };
+          return undefined;
+        }
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        const tagger = taggerFor(await r.json(), spec);
+        this.s.tagger = { phase: 'ready' };
+        return tagger;
+      } catch (e) {
+        this.s.tagger = { phase: 'failed', message: `span tagger unavailable, whole clauses are matched: ${errorMessage(e)}` };
+        return undefined;
+      } finally {
+        this.deps.status.emit();
+      }
+    })();
+    return this.tagger;
+  }
+
+  /** Word states from the loaded embedder's own graph, through the one inference queue. */
+  private tokenStates(texts: string[], o: { prefix: string }): Promise<TextStates[]> {
+    const e = this.deps.session.embedder;
+    if (!e) throw new Error(this.s.embedder.error ?? 'the embedding model is not loaded yet');
+    return this.deps.session.queue.run(() => tokenStatesOf(e).states(texts, o));
   }
 
   /** The reranker alone (the API's rerank()), when the setting has it on. */

@@ -29,7 +29,7 @@ import { findPreset, queryEmbedder, BGE_QUERY_INSTRUCTION, type Dtype, type Embe
 import { extract, type Candidate, type ExtractionContext, type ExtractOptions } from '../../src/core/pipeline.ts';
 import type { ConceptKind, Taxonomy } from '../../src/core/taxonomy.ts';
 import { applyThresholds, settingsScore, type ThresholdSettings } from '../../src/core/thresholds.ts';
-import { loadTagger, tagSpans } from '../../src/core/spanTagger.ts';
+import { documentTagger, taggerFor } from '../../src/core/spanTagger.ts';
 import { upstreamExtract, UPSTREAM_THRESHOLDS } from '../../src/core/upstream.ts';
 import { loadTokenStateModel } from '../../src/runtime/tokenStates.ts';
 import { quantizeMatrix, type ConceptMatrix } from '../../src/core/vectors.ts';
@@ -193,14 +193,10 @@ export class EvalEnv {
         const spec = findPreset(presetId).embedder;
         const file = join(ROOT, '.generated', 'taggers', presetId, 'tagger.json');
         if (!existsSync(file)) throw new Error(`no span tagger for ${presetId}: run "npm run train:tagger -- --model ${presetId}"`);
-        const tagger = loadTagger(readFileSync(file, 'utf8'));
+        const tagger = taggerFor(readFileSync(file, 'utf8'), spec);
         const local = join(ROOT, '.generated', 'models');
         const model = await loadTokenStateModel(spec, { backend: 'node', dtype: spec.dtype.node, localModelPath: local });
-        return async (text: string) => {
-          const lines = [...text.matchAll(/[^\n]+/g)].filter((m) => m[0].trim());
-          const states = await model.states(lines.map((m) => m[0]), { prefix: tagger.prefix });
-          return lines.flatMap((m, i) => tagSpans(tagger, states[i].states, states[i].words, spec.dims).map((sp) => ({ start: m.index! + sp.start, end: m.index! + sp.end })));
-        };
+        return documentTagger(tagger, (texts, o) => model.states(texts, o));
       })();
       this.taggers.set(presetId, t);
     }

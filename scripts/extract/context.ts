@@ -1,11 +1,11 @@
 // Builds the CLI's analyser: the same extraction context `npm run eval` uses (taxonomy asset,
 // lexical index, the shipped int8 concept matrices, the query embedder and, where the preset has
-// one, the reranker), loaded from .generated/models (npm run models:fetch / the generated test
+// one, the reranker and the span tagger), loaded from .generated/models (npm run models:fetch / the generated test
 // models) or a hub-layout host. `none` is label matching only. Contexts are cached per process so
 // tests and benchmarks that run the CLI in-process load each model once. Label matching runs in the
 // text's language plus English, as in the app (src/core/languageMatching.ts; the label packs are
 // read from public/taxonomy/); the extract CLI and the HTTP service (scripts/serve-api.ts) use it.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LABEL_PACK_INDEX_PATH, labelPackAssetPath } from '../../src/core/labelPacks.ts';
@@ -14,7 +14,9 @@ import { buildLexicalIndex, type LexicalIndex } from '../../src/core/lexical.ts'
 import { modelHash, modelHashInputs } from '../../src/core/modelHash.ts';
 import { findPreset, queryEmbedder, type Dtype, type EmbedderSpec, type RerankerSpec } from '../../src/core/models.ts';
 import { extract, extractLexical, type ExtractionContext, type ExtractionResult, type ExtractOptions } from '../../src/core/pipeline.ts';
+import { documentTagger, taggerFor, type SpanTagger } from '../../src/core/spanTagger.ts';
 import type { Taxonomy } from '../../src/core/taxonomy.ts';
+import { tokenStatesOf } from '../../src/runtime/tokenStates.ts';
 import { configureTransformers, loadEmbedder, loadReranker, type LoadedEmbedder, type LoadedReranker } from '../../src/runtime/transformersModels.ts';
 import { ROOT } from '../build-taxonomy.ts';
 import { loadShippedAsset, loadTaxonomyAsset, shippedAssetDir, TEST_MODELS_DIR } from '../precompute.ts';
@@ -96,6 +98,12 @@ export function loadTaxonomyAndLexical(): { taxonomy: Taxonomy; lexical: Lexical
   return taxonomyCache;
 }
 
+/** The preset's span tagger as the app ships it (public/taggers/, made by prepare-assets), or null: clause-level candidates. */
+export function shippedTagger(presetId: string, spec: EmbedderSpec): SpanTagger | null {
+  const file = join(ROOT, 'public', 'taggers', `${presetId}.json`);
+  return existsSync(file) ? taggerFor(readFileSync(file, 'utf8'), spec) : null;
+}
+
 export function defaultQueryDtype(model: string): Dtype | undefined {
   if (model === 'none') return undefined;
   const node = findPreset(model).embedder.dtype.node;
@@ -142,12 +150,14 @@ async function load(choice: ModelChoice, options: Partial<ExtractOptions>): Prom
   const rerankerSpec = choice.rerank === false ? null : preset.reranker;
   const reranker = rerankerSpec ? await loadReranker(rerankerSpec, { backend: 'node', dtype: rerankerSpec.dtype.node, localModelPath: local, modelHost: choice.host }) : undefined;
   const query = queryEmbedder(embedder, spec);
-  const ctx: ExtractionContext = { taxonomy, lexical, matrices, embedder: query, reranker };
+  const tagger = shippedTagger(preset.id, spec);
+  const states = tokenStatesOf(embedder);
+  const ctx: ExtractionContext = { taxonomy, lexical, matrices, embedder: query, reranker, ...(tagger ? { tagSpans: documentTagger(tagger, (texts, o) => states.states(texts, o)) } : {}) };
   const source = local ? `folder ${local}` : (choice.host ?? 'the Hugging Face hub');
   const analyseText = analyseWith(extract, ctx);
   return {
     presetId: preset.id,
-    describe: `${spec.displayName} (${dtype})${reranker ? ` + ${rerankerSpec!.displayName}` : ''} from ${source}`,
+    describe: `${spec.displayName} (${dtype})${tagger ? ' + span tagger' : ''}${reranker ? ` + ${rerankerSpec!.displayName}` : ''} from ${source}`,
     analyse: async (t) => (await analyseText(t)).result,
     analyseText,
     embedderSpec: spec,

@@ -78,6 +78,7 @@ export function engineConfig(settings: UserEngineSettings, overrides: QueryOverr
     modelHost: settings.modelHost ?? defaultModelHost(),
     taxonomyUrl: assetUrl(TAXONOMY_ASSET_PATH),
     embeddingsBaseUrl: assetUrl('embeddings/'),
+    taggersBaseUrl: assetUrl('taggers/'),
     forceWasm: settings.forceWasm || overrides.forceWasm,
     gpuSearch: overrides.gpuSearchAlways ? 'always' : 'auto',
     rerankerEnabled: settings.rerankerEnabled ?? 'auto',

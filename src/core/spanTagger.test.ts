@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bioSpans, boundTagger, countMatches, featureDims, loadTagger, spanF1, splitWords, tagSpans, viterbiBio, type SpanTaggerJson } from './spanTagger.ts';
+import { bioSpans, countMatches, documentTagger, featureDims, loadTagger, spanF1, splitWords, taggerFor, tagSpans, viterbiBio, type SpanTaggerJson, type WordStates } from './spanTagger.ts';
 
 const words = (text: string) => splitWords(text).map((w) => text.slice(w.start, w.end));
 
@@ -64,7 +64,7 @@ describe('tagSpans', () => {
     }
   });
   it('context weights read the neighbours (zero rows past the ends)', () => {
-    const spans = boundTagger(loadTagger(toyTagger(1))).tagSpans(states, units, 2);
+    const spans = tagSpans(loadTagger(toyTagger(1)), states, units, 2);
     expect(spans.map((s) => text.slice(s.start, s.end))).toEqual(['project management', 'SQL']);
   });
   it('oBias and minScore trade recall for precision', () => {
@@ -73,6 +73,42 @@ describe('tagSpans', () => {
   });
   it('refuses states of another width', () => {
     expect(() => tagSpans(loadTagger(toyTagger()), states, units, 3)).toThrow(/2-dimensional/);
+  });
+});
+
+describe('documentTagger', () => {
+  // Word states by the word: "project"/"SQL" read B, "management" reads I, the rest O.
+  const STATE: Record<string, [number, number]> = { project: [1, 0], SQL: [1, 0], management: [0, 1] };
+  const calls: { texts: string[]; prefix: string }[] = [];
+  const wordStates: WordStates = async (texts, o) => {
+    calls.push({ texts, prefix: o.prefix });
+    return texts.map((t) => {
+      const words = splitWords(t);
+      return { words, states: Float32Array.from(words.flatMap((w) => STATE[t.slice(w.start, w.end)] ?? [0, 0])) };
+    });
+  };
+
+  it('tags each non-empty line on its own and gives offsets into the whole text', async () => {
+    calls.length = 0;
+    const text = 'Our team\n\n- project management\n  \nSQL and more project management';
+    const spans = await documentTagger(loadTagger({ ...toyTagger(), prefix: 'query: ' }), wordStates)(text);
+    expect(spans.map((s) => text.slice(s.start, s.end))).toEqual(['project management', 'SQL', 'project management']);
+    expect(spans[2].start).toBe(text.lastIndexOf('project'));
+    // Blank lines are not sent; every line carries the tagger's prefix, in one call.
+    expect(calls).toEqual([{ texts: ['Our team', '- project management', 'SQL and more project management'], prefix: 'query: ' }]);
+  });
+  it('sends nothing for a text without words', async () => {
+    calls.length = 0;
+    expect(await documentTagger(loadTagger(toyTagger()), wordStates)(' \n\n ')).toEqual([]);
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('taggerFor', () => {
+  it('refuses a tagger trained on another model or width', () => {
+    expect(taggerFor(toyTagger(), { id: 'toy', dims: 2 }).modelId).toBe('toy');
+    expect(() => taggerFor(toyTagger(), { id: 'Xenova/bge-small-en-v1.5', dims: 2 })).toThrow(/trained on toy/);
+    expect(() => taggerFor(toyTagger(), { id: 'toy', dims: 384 })).toThrow(/2 dimensions/);
   });
 });
 

@@ -247,9 +247,31 @@ export function tagSpans(tagger: SpanTagger, tokenStates: Float32Array, tokens: 
   return out.sort((x, y) => x.start - y.start || y.end - x.end);
 }
 
-/** A loaded tagger bound to its methods, for callers that prefer `tagger.tagSpans(...)`. */
-export function boundTagger(tagger: SpanTagger): SpanTagger & { tagSpans(states: Float32Array, tokens: readonly CharSpan[], dims: number, opts?: TagOptions): TaggedCharSpan[] } {
-  return { ...tagger, tagSpans: (states, tokens, dims, opts) => tagSpans(tagger, states, tokens, dims, opts) };
+/** Word units and their states for each text (src/runtime/tokenStates.ts; `prefix` as the tagger was trained). */
+export type WordStates = (texts: string[], opts: { prefix: string }) => Promise<{ words: CharSpan[]; states: Float32Array }[]>;
+
+/**
+ * The tagger over a whole document (ExtractionContext.tagSpans): each non-empty line is tagged on
+ * its own, as the head was trained on sentences and ad lines are sentences or bullet items. Spans
+ * are character offsets into `text`.
+ */
+export function documentTagger(tagger: SpanTagger, wordStates: WordStates, opts: TagOptions = {}): (text: string) => Promise<TaggedCharSpan[]> {
+  return async (text) => {
+    const lines = [...text.matchAll(/[^\n]+/g)].filter((m) => m[0].trim());
+    if (!lines.length) return [];
+    const states = await wordStates(
+      lines.map((m) => m[0]),
+      { prefix: tagger.prefix },
+    );
+    return lines.flatMap((m, i) => tagSpans(tagger, states[i].states, states[i].words, tagger.dims, opts).map((sp) => ({ ...sp, start: m.index! + sp.start, end: m.index! + sp.end })));
+  };
+}
+
+/** A tagger file checked against the embedder that will compute its states (a tagger of another model reads meaningless states). */
+export function taggerFor(json: unknown, embedder: { id: string; dims: number }): SpanTagger {
+  const t = loadTagger(json);
+  if (t.modelId !== embedder.id || t.dims !== embedder.dims) throw new Error(`the span tagger was trained on ${t.modelId} (${t.dims} dimensions), not ${embedder.id} (${embedder.dims})`);
+  return t;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,10 +13,10 @@
 //  3. a word (splitWords) is represented by the state of the sub-token that holds its first character.
 // Texts longer than the model's maximum are cut into windows at chunk boundaries; each window is one
 // row of a batch, and the pooled vector of a multi-window text is the normalised mean of its windows'.
-import { AutoModel, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { Tensor, type PreTrainedModel } from '@huggingface/transformers';
 import type { Embedder, EmbedderSpec } from '../core/models.ts';
 import { splitWords, type CharSpan } from '../core/spanTagger.ts';
-import { configureTransformers, deviceFor, lengthBatches, loadTokenizer, poolRow, type RuntimeOptions } from './transformersModels.ts';
+import { configureTransformers, lengthBatches, loadEmbedder, poolRow, type LoadedEmbedder, type RuntimeOptions } from './transformersModels.ts';
 
 export interface TextStates {
   /** Word units of the text (splitWords), character offsets into the text. */
@@ -156,9 +156,24 @@ export function windowsOf(t: TextTokens, room: number): [number, number][] {
 /** Loads the embedder's graph for token states (the same files and dtype as loadEmbedder). */
 export async function loadTokenStateModel(spec: EmbedderSpec, o: RuntimeOptions): Promise<TokenStateModel> {
   if (o.localModelPath) configureTransformers({ localModelPath: o.localModelPath });
-  const tokenizer = (await (o.tokenizer ?? loadTokenizer(spec, o))) as PreTrainedTokenizer;
-  const model = (await AutoModel.from_pretrained(spec.id, { revision: spec.revision, dtype: o.dtype, device: deviceFor(o.backend) })) as PreTrainedModel;
-  return tokenStateModel(spec, tokenizer as unknown as PieceTokenizer & { pad_token_id: number }, model, o.batchSize ?? (o.backend === 'node' ? 32 : 16));
+  return tokenStatesOf(await loadEmbedder(spec, o));
+}
+
+const views = new WeakMap<LoadedEmbedder, TokenStateModel>();
+
+/**
+ * Token states from an embedder already loaded (the worker's, the CLI's): the same tokenizer and
+ * graph, so the tagger costs one more forward pass per text, not a second copy of the model.
+ * Disposing the view disposes the embedder's graph.
+ */
+export function tokenStatesOf(embedder: LoadedEmbedder): TokenStateModel {
+  let v = views.get(embedder);
+  if (!v) {
+    const { tokenizer, model, batchSize } = embedder.parts;
+    v = tokenStateModel(embedder.spec, tokenizer as unknown as PieceTokenizer & { pad_token_id: number }, model, batchSize);
+    views.set(embedder, v);
+  }
+  return v;
 }
 
 export function tokenStateModel(

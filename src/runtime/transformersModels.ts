@@ -547,6 +547,8 @@ export interface LoadedEmbedder extends Embedder {
   readonly spec: EmbedderSpec;
   readonly dtype: Dtype;
   readonly device: string;
+  /** The loaded tokenizer and graph, so token states (tokenStates.ts) reuse them instead of loading the model twice. */
+  readonly parts: { tokenizer: PreTrainedTokenizer; model: PreTrainedModel; batchSize: number };
   dispose(): Promise<void>;
 }
 
@@ -587,6 +589,7 @@ export async function loadEmbedder(spec: EmbedderSpec, o: RuntimeOptions): Promi
     device,
     dims,
     embed,
+    parts: { tokenizer, model, batchSize },
     dispose: async () => {
       await model.dispose();
     },

@@ -145,6 +145,12 @@ export function ModelPanel() {
                 </dd>
               </div>
             )}
+            {status.tagger && (
+              <div className="kv-row">
+                <dt>Skill phrases</dt>
+                <dd data-testid="span-tagger">{status.tagger.phase === 'ready' ? 'tagged by the span tagger, each matched on its own' : status.tagger.message}</dd>
+              </div>
+            )}
             <div className="kv-row">
               <dt>ESCO version</dt>
               <dd>{status.escoVersion ?? '—'}</dd>
