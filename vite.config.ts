@@ -1,10 +1,13 @@
 // Vite config: React, ES-module workers, the cross-origin isolation headers that multi-threaded
 // WASM (SharedArrayBuffer) needs on both the dev and the preview server, and the PWA: manifest,
-// a generated service worker that precaches the app shell, the ORT WASM files and the taxonomy,
-// and runtime-caches embedding assets and model files so the app works offline after one visit.
+// a generated service worker that precaches what every visit needs (the app shell, the taxonomy,
+// the span taggers) and caches at run time, on first use, what only some devices or some uses need
+// (onnxruntime-web's WebGPU or WASM-only binary, pdf.js, mammoth, language detection, label packs),
+// so the app works offline after one visit without every visitor downloading all of it.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { ON_DEMAND_CACHE, ON_DEMAND_DIR } from './src/app/onDemandAssets.ts';
 
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -12,6 +15,19 @@ const isolationHeaders = {
 };
 
 const THEME_COLOR = '#1f4e79';
+
+/**
+ * Files that only some visits need are emitted under assets/ondemand/ (not precached): the two
+ * onnxruntime-web binaries (a worker starts one: the WebGPU-capable asyncify build, 26.9 MB, or
+ * the WASM-only build, 14.3 MB), pdf.js and its worker, mammoth (DOCX) and the language detector's
+ * n-gram data (eld). Matched by module path / asset name, not by the chunk names Rollup happens to give.
+ */
+const ON_DEMAND_MODULES = /[\\/]node_modules[\\/](pdfjs-dist|mammoth|eld)[\\/]|[\\/]src[\\/]core[\\/]languageDetect\.ts$/;
+const ON_DEMAND_ASSETS = /^(ort-wasm-simd-threaded.*\.(wasm|mjs)|pdf\.worker.*\.mjs)$/;
+const output = {
+  chunkFileNames: (chunk: { moduleIds: string[] }) => (chunk.moduleIds.some((id) => ON_DEMAND_MODULES.test(id)) ? `assets/${ON_DEMAND_DIR}/[name]-[hash].js` : 'assets/[name]-[hash].js'),
+  assetFileNames: (asset: { names: string[] }) => (asset.names.some((n) => ON_DEMAND_ASSETS.test(n)) ? `assets/${ON_DEMAND_DIR}/[name]-[hash][extname]` : 'assets/[name]-[hash][extname]'),
+};
 
 export default defineConfig({
   plugins: [
@@ -40,13 +56,12 @@ export default defineConfig({
         ],
       },
       workbox: {
-        // The app shell, the ORT WASM runtime (emitted as assets by the worker's ?url imports) and
-        // the taxonomy asset and the span taggers (about 70 KB a preset; the plugin adds the web
-        // manifest itself). Embedding assets can be
-        // large: they are cached at runtime instead.
+        // What every visit needs: the app shell, the taxonomy asset and the span taggers (about
+        // 70 KB a preset; the plugin adds the web manifest itself). Not the on-demand files
+        // (assets/ondemand/, cached on first use below) nor the embedding assets (IndexedDB).
         globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,ico}', 'taxonomy/taxonomy.json', 'taxonomy/build-info.json', 'taggers/*.json'],
-        globIgnores: ['embeddings/**'],
-        // The ORT wasm is 26.9 MB; the default limit (2 MiB) would fail the build.
+        globIgnores: ['embeddings/**', `assets/${ON_DEMAND_DIR}/**`],
+        // The taxonomy is 12.6 MB; the default limit (2 MiB) would fail the build.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/\/embeddings\//, /\/taxonomy\//],
@@ -60,7 +75,16 @@ export default defineConfig({
         // users never download them; one that was used is kept for offline use. The app asks for a
         // pack as labels-<lang>.json?v=<content hash> (from the index), so CacheFirst never serves
         // a stale pack after an update; the small index itself is network-first.
+        // On-demand files (assets/ondemand/, content-hashed names, so CacheFirst never serves a
+        // stale one) are kept once fetched through the service worker. A first visit fetches some
+        // before the worker controls the page; src/app/onDemandAssets.ts stores those in the same
+        // cache from the page and the engine worker, so they are offline too.
         runtimeCaching: [
+          {
+            urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.includes(`/assets/${ON_DEMAND_DIR}/`),
+            handler: 'CacheFirst',
+            options: { cacheName: ON_DEMAND_CACHE, cacheableResponse: { statuses: [200] } },
+          },
           {
             urlPattern: ({ url }) => /\/taxonomy\/labels-index\.json$/.test(url.pathname),
             handler: 'NetworkFirst',
@@ -76,8 +100,8 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
-  worker: { format: 'es' },
+  worker: { format: 'es', rolldownOptions: { output } },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
-  build: { target: 'es2022', chunkSizeWarningLimit: 2048 },
+  build: { target: 'es2022', chunkSizeWarningLimit: 2048, rolldownOptions: { output } },
 });

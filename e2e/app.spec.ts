@@ -288,6 +288,11 @@ test('after one visit with the model loaded, the app works offline', async ({ br
     await page.getByRole('button', { name: 'Try a sample job ad' }).click();
     await waitFinal(page);
     await expect(page.locator('section.results-panel')).toHaveAttribute('data-stage', 'reranked', { timeout: ENGINE_TIMEOUT });
+    // The ONNX runtime binary is not precached (each device needs one of two): the one this visit's
+    // engine worker started, fetched before the service worker controlled it, was kept for offline use.
+    await expect
+      .poll(() => page.evaluate(async () => (await (await caches.open('esco-on-demand')).keys()).map((r) => r.url).filter((u) => /ort-wasm-simd-threaded[^/]*\.wasm$/.test(u)).length), { timeout: 30_000 })
+      .toBe(1);
 
     await server.stop();
     await context.setOffline(true);

