@@ -1,6 +1,10 @@
 // `npm run eval:titles -- [--model none,bge-small-en,multilingual-e5-small] [--fusion score|rrf] [--rrf-k 2] [--model-weight 2]
 //   [--key none|light|stem|all] [--english on|off] [--compound on|off] [--lexical on|off] [--fuzzy 0.2]
 //   [--gram-weight 0.5] [--data a.csv,b.csv]`
+// `npm run eval:titles -- --ads ../shared/eval/ads`: for each .txt ad of the folder, the title the app
+//   finds (adTitle.ts) and the occupation it shows for it (titleOccupation, label matching + title
+//   search in the detected language and English, as languageMatching.ts titleOccupationOf does), with
+//   the ranking's next two; unlabelled ads, for reading by hand.
 // Occupation ranking of job titles: for each title of the MELO validation files
 // (../shared/eval/melo/*.csv, `text,uri`, one gold URI each, ISCO groups included) it ranks ESCO
 // occupations with label matching + title search (rankTitle, src/core/multilingualLexical.ts) over the
@@ -11,16 +15,18 @@
 // occupation matrix, as the app ships it; a preset whose files or matrix are missing is reported and
 // skipped). Prints MRR and accuracy@1/@5 per file and ranker. `--key all` prints the three word keys
 // (folded words, light normaliser, Snowball stemmer) to measure what normalisation adds.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Papa from 'papaparse';
 import { attachLabelPack, validateLabelPack, type LocalizedLabels } from '../src/core/labelPacks.ts';
 import { detectLanguage } from '../src/core/languageDetect.ts';
+import { findAdTitle } from '../src/core/adTitle.ts';
+import { chooseLanguage, detectText } from '../src/core/languageMatching.ts';
 import { appConfig } from '../src/core/appConfig.ts';
 import { buildLanguageMatcher, type LanguageMatcher } from '../src/core/multilingualLexical.ts';
 import { findPreset } from '../src/core/models.ts';
-import { rankTitleOccupations, titleModelWeight, TITLE_FUSION, type ModelHit, type TitleRankingOptions } from '../src/core/occupationRanking.ts';
+import { rankTitleOccupations, titleModelWeight, titleOccupation, TITLE_FUSION, type ModelHit, type TitleRankingOptions } from '../src/core/occupationRanking.ts';
 import { conceptTopK } from '../src/core/pipeline.ts';
 import type { TitleHit } from '../src/core/titleSearch.ts';
 import { validateTaxonomy, type Taxonomy } from '../src/core/taxonomy.ts';
@@ -141,9 +147,11 @@ async function main() {
       fuzzy: { type: 'string', default: '0.2' },
       'gram-weight': { type: 'string' },
       data: { type: 'string' },
+      ads: { type: 'string' },
     },
   });
   const taxonomy = validateTaxonomy(JSON.parse(readFileSync(TAXONOMY_FILE, 'utf8')));
+  if (values.ads) return showAdTitles(taxonomy, values.ads);
   const files = values.data ? values.data.split(',') : DEFAULT_TITLE_FILES;
   const modes: KeyMode[] = values.key === 'all' ? ['none', 'light', 'stem'] : [values.key as KeyMode];
   for (const m of modes) if (!['none', 'light', 'stem'].includes(m)) throw new Error(`--key must be none, light, stem or all (got ${m})`);
@@ -208,6 +216,26 @@ function evaluateModelAlone(model: ModelHit[][], rows: { text: string; uri: stri
   });
   const n = rows.length;
   return { file: basename(file), language, ranker, n, mrr: rr / n, acc1: a1 / n, acc5: a5 / n, detected: NaN };
+}
+
+/** Prints, per ad of a folder, its title and the occupation shown for it (the app's lexical path). */
+async function showAdTitles(taxonomy: Taxonomy, dir: string): Promise<void> {
+  const matchers = new Map<string, LanguageMatcher>();
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.txt')).sort()) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    const language = chooseLanguage((await detectText(text)).detected, '');
+    let matcher = matchers.get(language);
+    if (!matcher) {
+      matcher = await buildLanguageMatcher(taxonomy, loadPack(taxonomy, language));
+      matchers.set(language, matcher);
+    }
+    const title = findAdTitle(text, { language: matcher.language });
+    const r = title ? titleOccupation(matcher, title) : null;
+    const ranking = title ? rankTitleOccupations(matcher, title, { limit: 3 }) : [];
+    const shown = r ? `${r.best.label} [${taxonomy.occupations[r.best.index].label}] (${r.reason}; from "${r.best.evidence.text}")` : 'none';
+    const next = ranking.map((o) => taxonomy.occupations[o.index].label).join(' | ');
+    console.log(`${f} (${language}): ${title ? `"${title.text}"` : 'no title'} -> ${shown}${title ? `\n    ranking: ${next}` : ''}`);
+  }
 }
 
 if (process.argv[1] && process.argv[1].endsWith('eval-titles.ts')) await main();

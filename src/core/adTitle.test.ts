@@ -91,4 +91,15 @@ describe('findAdTitle', () => {
     expect(title('AYUDANTE CAMARERO/A\n\nPlayitas Resort', 'es')!.text).toBe('AYUDANTE CAMARERO/A');
     expect(title('iOS Developer\nWe build apps', 'en')!.text).toBe('iOS Developer');
   });
+
+  it('gives the leading phrases of a long title with offsets into the ad, in the title\'s language', () => {
+    const ad = 'Bibliothécaire (H/F) pour la Bibliothèque George Orwell\n\nContrat « Convention Premier Emploi »\n';
+    const t = findAdTitle(ad, { language: 'fr' })!;
+    expect(t.text).toBe('Bibliothécaire pour la Bibliothèque George Orwell');
+    expect(t.phrases!.map((p) => [p.text, ad.slice(p.start, p.end), p.cut])).toEqual([['Bibliothécaire', 'Bibliothécaire', 'complement']]);
+    // phrases of each part: "Fachkraft" of "Fachkraft für Lagerlogistik"
+    const d = findAdTitle('Lagerist (w/m/d) – Fachkraft für Lagerlogistik\n\nAvanCarte ...\nMehr\n', { language: 'de' })!;
+    expect(d.phrases!.map((p) => p.text)).toEqual(['Fachkraft']);
+    expect(findAdTitle(`Pflegefachkraft (m/w/d)${body}`, { language: 'de' })!.phrases).toEqual([]);
+  });
 });

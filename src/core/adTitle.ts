@@ -12,9 +12,12 @@
 // gender markers ("m/w/d"), placeholders, an employer tail ("bei der OKF", "at <ORGANIZATION>"),
 // contract tails ("Vollzeit", "Full-time job", "CDI") and a place tail ("in Berlin") removed; a title
 // of several parts split by a spaced dash or bar ("Lagerist – Fachkraft für Lagerlogistik") keeps
-// each part with its own offsets, so a ranking can take the part that names an occupation. Offsets
+// each part with its own offsets, so a ranking can take the part that names an occupation; the
+// leading phrases of each part ("Bibliothécaire" of "Bibliothécaire pour la Bibliothèque George
+// Orwell", titlePhrases.ts) come with it, for a long title no label matches as a whole. Offsets
 // are exact offsets into the text (UTF-16, as String.slice). A text without a title (a CV, a
 // sentence, a text of one line) gives null. Pure and synchronous.
+import { titlePhrases, type TitlePhrase } from './titlePhrases.ts';
 
 export interface TitleSpan {
   /** The words to rank: markers, brackets and tails removed, whitespace collapsed. */
@@ -34,6 +37,11 @@ export interface AdTitle extends TitleSpan {
    * each with its offsets; one part (the title itself) otherwise. Contract and place parts are left out.
    */
   parts: TitleSpan[];
+  /**
+   * Shorter phrases inside the parts, in the title's language (titlePhrases.ts: "Bibliothécaire" of
+   * "Bibliothécaire pour la Bibliothèque ..."), with offsets into the ad; empty for a one-phrase title.
+   */
+  phrases?: TitlePhrase[];
 }
 
 export interface AdTitleOptions {
@@ -313,6 +321,12 @@ function looksLikeCv(lines: Line[]): boolean {
  * rank, `text.slice(title.start, title.end)` the evidence to show.
  */
 export function findAdTitle(text: string, options: AdTitleOptions = {}): AdTitle | null {
+  const title = findTitle(text, options);
+  if (title) title.phrases = title.parts.flatMap((p) => titlePhrases(p, options.language, text));
+  return title;
+}
+
+function findTitle(text: string, options: AdTitleOptions): AdTitle | null {
   const lines = linesOf(text, Math.max(options.fieldLines ?? 25, MAX_SKIPPED_LINES + 2));
   if (lines.length === 0 || looksLikeCv(lines)) return null;
   // 1. A title field among the first lines (a strong one now, a weak one where the first line is no title).

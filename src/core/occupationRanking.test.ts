@@ -7,7 +7,8 @@ import { findAdTitle } from './adTitle.ts';
 import { attachLabelPack, validateLabelPack, type LocalizedLabels } from './labelPacks.ts';
 import { buildLexicalIndex, type LexicalIndex } from './lexical.ts';
 import { buildLanguageMatcher, type LanguageMatcher } from './multilingualLexical.ts';
-import { modelRanking, rankTitleOccupations, titleOccupation, wordOverlap } from './occupationRanking.ts';
+import { labelWordsName, modelRanking, rankTitleOccupations, titleOccupation, wordOverlap } from './occupationRanking.ts';
+import { stripHyphenEnding } from './titleSearch.ts';
 import { validateTaxonomy, type Taxonomy } from './taxonomy.ts';
 
 let tax: Taxonomy;
@@ -74,13 +75,49 @@ describe('rankTitleOccupations', () => {
     expect(modelRanking([0.1, 0.7, 0.3], 2)).toEqual([{ index: 1, score: 0.7 }, { index: 2, score: 0.3 }]);
   });
 
+  it('names the occupation of a long title through its leading phrase, with the phrase as evidence', async () => {
+    const fr = await buildLanguageMatcher(tax, pack('fr'), { englishIndex: english });
+    const ad = 'Bibliothécaire pour la Bibliothèque George Orwell et la Librairie Stéphane Hessel\n\nContrat « Convention Premier Emploi (CPE) »\n';
+    const r = titleOccupation(fr, findAdTitle(ad, { language: 'fr' })!)!;
+    expect(r).toMatchObject({ reason: 'exact label' });
+    expect(label(r.best.index)).toBe('librarian');
+    expect(ad.slice(r.best.evidence.start, r.best.evidence.end)).toBe('Bibliothécaire');
+    // a typed title gets its phrases too
+    expect(label(titleOccupation(fr, 'Bibliothécaire pour la médiathèque municipale')!.best.index)).toBe('librarian');
+    // the phrase cut before its attribute is no exact label of the title: "animateur" alone is
+    // ESCO's presenter (TV), not the youth worker of this title
+    const t = findAdTitle('Animateur-trice de groupes d’enfants, de jeunes et d’adultes\n\nContrat ...\nInformations\n', { language: 'fr' })!;
+    const ranking = rankTitleOccupations(fr, t, { limit: 10 });
+    const presenter = ranking.find((o) => label(o.index) === 'presenter');
+    expect(presenter?.exact ?? false).toBe(false);
+    expect(titleOccupation(fr, t)?.best.index).not.toBe(presenter?.index ?? -1);
+  });
+
+  it('names an occupation whose label shares two words with a long title (any span of it)', () => {
+    const ad = 'Enthousiaste en zorgzame pedagogisch medewerker voor onze peutergroep\n\nPer 1 november zoeken wij ...\n';
+    const r = titleOccupation(nl, findAdTitle(ad, { language: 'nl' })!)!;
+    expect(r).toMatchObject({ reason: 'label words' });
+    expect(label(r.best.index)).toBe('child day care worker');
+    expect(labelWordsName('Enthousiaste en zorgzame pedagogisch medewerker voor onze peutergroep', 'pedagogisch medewerker kinderopvang')).toBe(true);
+    // one shared word of a two-word label is not enough from a phrase (the title's own words count as before)
+    expect(labelWordsName('Assistente', 'assistente sociale', true)).toBe(false);
+    expect(labelWordsName('Assistente', 'assistente sociale')).toBe(true);
+    expect(labelWordsName('zorgzame pedagogisch medewerker', 'pedagogisch medewerker', true)).toBe(true);
+  });
+
+  it('reads hyphenated feminine endings as the word ("Animateur-trice")', () => {
+    expect(stripHyphenEnding('Animateur-trice de groupes')).toBe('Animateur de groupes');
+    expect(stripHyphenEnding('Employé-e polyvalent-e')).toBe('Employé polyvalent');
+    expect(stripHyphenEnding('Aide-familial Secouriste-ambulancier')).toBe('Aide-familial Secouriste-ambulancier');
+  });
+
   it('names no occupation for a title without occupation words', () => {
     expect(titleOccupation(en, 'Maria Rossi')).toBeNull();
     expect(titleOccupation(de, 'Herzlich willkommen')).toBeNull();
-    expect(wordOverlap('Infirmier en chef', 'chef de cuisine')).toEqual({ title: 0.5, label: 0.5 });
-    expect(wordOverlap('Child Care Bus Driver', 'bus driver')).toEqual({ title: 0.5, label: 1 });
-    expect(wordOverlap('Senior Backend Developer', 'senior product developer')).toEqual({ title: 0.5, label: 0.5 });
-    expect(wordOverlap('pracownika administracyjno-biurowego', 'pracownik administracyjno-biurowy')).toEqual({ title: 1, label: 1 });
+    expect(wordOverlap('Infirmier en chef', 'chef de cuisine')).toEqual({ title: 0.5, label: 0.5, shared: 1 });
+    expect(wordOverlap('Child Care Bus Driver', 'bus driver')).toEqual({ title: 0.5, label: 1, shared: 2 });
+    expect(wordOverlap('Senior Backend Developer', 'senior product developer')).toEqual({ title: 0.5, label: 0.5, shared: 1 });
+    expect(wordOverlap('pracownika administracyjno-biurowego', 'pracownik administracyjno-biurowy')).toEqual({ title: 1, label: 1, shared: 3 });
     expect(wordOverlap('Frontend Engineer', 'front of house sound engineer').title).toBe(0.5);
   });
 });

@@ -16,6 +16,7 @@ import type { AdTitle, TitleSpan } from './adTitle.ts';
 import { foldWord } from './lexical.ts';
 import { rankTitle, type LanguageMatcher } from './multilingualLexical.ts';
 import type { TitleHit } from './titleSearch.ts';
+import { titlePhrases } from './titlePhrases.ts';
 
 /** One occupation's model score for the title: cosine of the title's embedding, row in taxonomy.occupations. */
 export interface ModelHit {
@@ -34,7 +35,7 @@ export interface TitleOccupation {
   label: string;
   language: string;
   iscoGroup: boolean;
-  /** The whole title or one of its parts equals one of the occupation's labels. */
+  /** The whole title, one of its parts or one of its phrases (titlePhrases.ts) equals one of the occupation's labels. */
   exact: boolean;
   /** Rank (0-based) in the lexical ranking and its score; absent when the lexical ranking lacks it. */
   lexicalRank?: number;
@@ -42,8 +43,13 @@ export interface TitleOccupation {
   /** Rank (0-based) among the model hits and the cosine; absent without model scores or outside them. */
   modelRank?: number;
   modelScore?: number;
-  /** The span of the ad (or of the title string) whose words named it: the title or one of its parts. */
+  /** The span of the ad (or of the title string) whose words named it: the title, one of its parts or phrases. */
   evidence: TitleSpan;
+  /**
+   * A span of the title (the title, a part or a phrase) and a label of this occupation that share
+   * words enough to say the title names it (labelWordsName), the first found; absent when none does.
+   */
+  named?: { span: TitleSpan; label: string; language: string };
 }
 
 export interface TitleRankingOptions {
@@ -85,8 +91,10 @@ export const titleModelWeight = (presetId: string): number => TITLE_MODEL_WEIGHT
 /** Words after these name what a title is not ("Architects, Except Landscape and Naval"): left out of the query. */
 const EXCEPT = /,?\s+(?:except|excluding|other than|ausgenommen|au(?:ß|ss)er|ohne|sauf|hors|behalve|uitgezonderd|excepto|salvo|tranne|eccetto|z wyj(?:ą|a)tkiem|utom|unntatt)\b.*$/iu;
 
-/** Discount of a lexical score by where it came from: the title proper (first part), the whole title, a later part. */
-const PART_DISCOUNT = [1, 0.9, 0.8];
+/** Discount of a lexical score by where it came from: the title proper (first part), the whole title, a later part, a phrase. */
+const PART_DISCOUNT = [1, 0.9, 0.8, 0.7];
+/** Value of an exact label of a phrase: above any inexact hit, below an exact label of the title itself. */
+const PHRASE_EXACT = 0.95;
 
 const asSpan = (title: string | AdTitle | TitleSpan): TitleSpan => (typeof title === 'string' ? { text: title, start: 0, end: title.length } : title);
 
@@ -113,9 +121,17 @@ export function rankTitleOccupations(matcher: LanguageMatcher, title: string | A
   const whole = asSpan(title);
   const parts = typeof title !== 'string' && 'parts' in title && title.parts.length > 1 ? title.parts : [];
   const out = new Map<number, TitleOccupation>();
-  // lexical: the best rank of each occupation over the whole title and its parts
-  const spans = parts.length ? [{ span: parts[0], offset: 0 }, { span: whole, offset: 1 }, ...parts.slice(1).map((p) => ({ span: p, offset: 2 }))] : [{ span: whole, offset: 0 }];
-  for (const { span, offset } of spans) {
+  // shorter phrases of a long title (titlePhrases.ts): the AdTitle's, or the typed title's own
+  const phrases = typeof title !== 'string' && 'parts' in title ? title.phrases ?? [] : titlePhrases(whole, matcher.language);
+  // lexical: the best rank of each occupation over the whole title, its parts and its phrases
+  const spans = [
+    ...(parts.length ? [{ span: parts[0], offset: 0 }, { span: whole, offset: 1 }, ...parts.slice(1).map((p) => ({ span: p, offset: 2 }))] : [{ span: whole, offset: 0 }]),
+    ...phrases.map((p) => ({ span: p, offset: 3, attribute: p.cut === 'attribute' })),
+  ];
+  for (const { span, offset, ...rest } of spans) {
+    // a label equal to a phrase cut before its attribute is not the title's ("Animateur" of
+    // "Animateur de groupes d’enfants" is presenter in ESCO): ranked, but as an inexact hit
+    const exactCounts = !('attribute' in rest && rest.attribute);
     const query = span.text.replace(EXCEPT, '') || span.text;
     let hits = options.lexicalCache?.get(query);
     if (!hits) {
@@ -123,22 +139,30 @@ export function rankTitleOccupations(matcher: LanguageMatcher, title: string | A
       options.lexicalCache?.set(query, hits);
     }
     const top = hits[0]?.score || 1;
-    hits.forEach((h: TitleHit, r) => {
+    hits.forEach((hit: TitleHit, r) => {
+      const h = exactCounts || !hit.exact ? hit : { ...hit, exact: false };
       // with parts, the first part is most often the title proper ("Backend Engineer – The Mobile
       // Wallet", "Java Developer – Full-time job"): its ranking counts as is, the whole title's one rank
-      // lower, the other parts' two; an exact label counts as is in any of them
+      // lower, the other parts' two, a phrase's three; an exact label counts as is in any of them, a
+      // phrase's a little lower than the title's own (the title said more than the phrase)
       const rank = h.exact ? r : r + offset;
-      const value = (h.score / top) * (h.exact ? 1 : PART_DISCOUNT[offset]);
+      const named = out.get(h.index)?.named ?? (labelWordsName(query, h.label, offset === 3) ? { span: { text: span.text, start: span.start, end: span.end }, label: h.label, language: h.language } : undefined);
+      const value = (h.score / top) * (h.exact ? (offset === 3 ? PHRASE_EXACT : 1) : PART_DISCOUNT[offset]);
       const prev = out.get(h.index);
       if (prev) prev.lexicalRank = Math.min(prev.lexicalRank!, rank);
-      // the best value wins (the first span to reach it: the title proper's)
+      // the best value wins (the first span to reach it: the title proper's); an exact label brings
+      // its span as the evidence, the words that name the occupation
       if (prev && prev.lexicalValue >= value) {
-        if (h.exact) prev.exact = true;
+        if (named) prev.named = named;
+        if (h.exact && !prev.exact) Object.assign(prev, { exact: true, label: h.label, language: h.language, evidence: { text: span.text, start: span.start, end: span.end } });
         return;
       }
+      const keepEvidence = prev?.exact && !h.exact;
       out.set(h.index, {
-        index: h.index, score: 0, lexicalValue: value, label: h.label, language: h.language, iscoGroup: h.iscoGroup,
-        exact: h.exact || (prev?.exact ?? false), lexicalRank: Math.min(rank, prev?.lexicalRank ?? rank), lexicalScore: h.score, evidence: { text: span.text, start: span.start, end: span.end },
+        index: h.index, score: 0, lexicalValue: value, label: keepEvidence ? prev.label : h.label, language: keepEvidence ? prev.language : h.language, iscoGroup: h.iscoGroup,
+        exact: h.exact || (prev?.exact ?? false), lexicalRank: Math.min(rank, prev?.lexicalRank ?? rank), lexicalScore: h.score,
+        evidence: keepEvidence ? prev.evidence : { text: span.text, start: span.start, end: span.end },
+        ...(named ? { named } : {}),
       });
     });
   }
@@ -191,16 +215,33 @@ function sameWord(a: string, b: string): boolean {
   return i >= 5 && i >= (2 / 3) * Math.max(a.length, b.length);
 }
 
-/** Shares of the title's content words found in the label, and of the label's found in the title (0..1 each). */
-export function wordOverlap(title: string, label: string): { title: number; label: number } {
+/** Shares of the title's content words found in the label, and of the label's found in the title (0..1 each); `shared`: the label's words found. */
+export function wordOverlap(title: string, label: string): { title: number; label: number; shared: number } {
   const t = contentWords(title);
   const l = contentWords(label);
-  if (t.length === 0 || l.length === 0) return { title: 0, label: 0 };
-  return { title: t.filter((w) => l.some((x) => sameWord(w, x))).length / t.length, label: l.filter((w) => t.some((x) => sameWord(w, x))).length / l.length };
+  if (t.length === 0 || l.length === 0) return { title: 0, label: 0, shared: 0 };
+  const shared = l.filter((w) => t.some((x) => sameWord(w, x))).length;
+  return { title: t.filter((w) => l.some((x) => sameWord(w, x))).length / t.length, label: shared / l.length, shared };
 }
 
 /** The rule of "label words": title and label share words enough (title share + label share >= 1.5, e.g. all of "bus driver" in "Child Care Bus Driver"). */
 export const MIN_WORD_OVERLAP = 1.5;
+
+/**
+ * Whether a title (or a part, or a phrase) and a label share words enough to say the title names the
+ * label's occupation:
+ * - title share + label share >= MIN_WORD_OVERLAP ("bus driver" in "Child Care Bus Driver");
+ * - or two or more of the label's words, and at least two thirds of them, are in the title: two words
+ *   in common are rarely chance ("pedagogisch medewerker" of "pedagogisch medewerker kinderopvang" in
+ *   "Enthousiaste en zorgzame pedagogisch medewerker voor onze peutergroep").
+ * A phrase is a part of the title chosen by its words, so it must hold all of the label's words and
+ * be half label: "Assistente" of "Assistente del team" is no "assistente sociale".
+ */
+export function labelWordsName(title: string, label: string, phrase = false): boolean {
+  const o = wordOverlap(title.replace(EXCEPT, ''), label);
+  if (phrase) return o.label === 1 && o.title >= 0.5;
+  return o.title + o.label >= MIN_WORD_OVERLAP || (o.shared >= 2 && o.label >= 2 / 3);
+}
 
 export interface TitleOccupationResult {
   /** The best occupation, with its evidence span. */
@@ -214,19 +255,17 @@ export interface TitleOccupationResult {
 /**
  * The occupation an ad's title names, or null when the title names none with confidence (a name, a
  * department, a title of words no ESCO label shares). The rule to show it for every ad: the best of
- * the ranking, when it is an exact label of the title or of one of its parts, or its best label and
- * the title (the part that gave it) share words enough (wordOverlap: title share + label share >= 1.5,
- * seniority words left out), or the lexical ranking and the model both rank it first.
+ * the ranking, when it is an exact label of the title, of one of its parts or phrases, or one of its
+ * labels and the title (or a part or phrase) share words enough (labelWordsName, seniority words left
+ * out), or the lexical ranking and the model both rank it first.
  */
 export function titleOccupation(matcher: LanguageMatcher, title: string | AdTitle, options: TitleRankingOptions = {}): TitleOccupationResult | null {
   const ranking = rankTitleOccupations(matcher, title, options);
   const best = ranking[0];
   if (!best) return null;
   if (best.exact) return { best, reason: 'exact label', ranking };
-  if (best.lexicalRank !== undefined) {
-    const o = wordOverlap(best.evidence.text.replace(EXCEPT, ''), best.label);
-    if (o.title + o.label >= MIN_WORD_OVERLAP) return { best, reason: 'label words', ranking };
-  }
+  // the span and label that share the words are the evidence shown
+  if (best.named) return { best: { ...best, evidence: best.named.span, label: best.named.label, language: best.named.language }, reason: 'label words', ranking };
   if (best.lexicalRank === 0 && best.modelRank === 0) return { best, reason: 'both rankers agree', ranking };
   return null;
 }

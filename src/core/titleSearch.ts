@@ -7,8 +7,9 @@
 //   ranks a long label that contains the words about as high as the label that is the title;
 // - compound heads for compounding languages: a long word also indexes/queries its longest suffix
 //   that is a word of the label vocabulary ("Weinbautechniker" -> "techniker"), at a lower weight;
-// - gender markers and short feminine endings are removed from the query (genderForms.ts), and a
-//   gendered "X/Y" label is indexed as both of its forms.
+// - gender markers and short feminine endings are removed from the query (genderForms.ts; here also
+//   the hyphenated ending French ads write, "Animateur-trice", "Employé-e"), and a gendered "X/Y"
+//   label is indexed as both of its forms.
 import MiniSearch from 'minisearch';
 import { foldWord } from './lexical.ts';
 import { genderedPair, stripGenderMarkers } from './genderForms.ts';
@@ -85,6 +86,18 @@ interface LanguageIndex {
 }
 
 const RE_WORDS = /[\p{L}\p{N}]+/gu;
+
+/**
+ * A feminine ending after a hyphen ("Animateur-trice", "Vendeur-euse", "Employé-e", "Technicien-ne"):
+ * genderForms.ts leaves hyphens alone (a hyphen mostly joins words: "Aide-familial"), but these
+ * endings are no words. The word before must be long enough to be a word itself.
+ */
+const RE_HYPHEN_ENDING = /(\p{L}{4,})-(?:trice|rice|euse|ère|ière|e|ne|le|te|fe|ve|a|in|innen)(?![\p{L}\p{N}-])/gu;
+
+/** A query with hyphenated feminine endings removed ("Animateur-trice" -> "Animateur"). */
+export function stripHyphenEnding(text: string): string {
+  return text.replace(RE_HYPHEN_ENDING, '$1');
+}
 
 function words(text: string): string[] {
   return text.match(RE_WORDS) ?? [];
@@ -239,7 +252,7 @@ export class TitleSearch {
   /** Occupations ranked for a title, best first. */
   search(title: string, options: { limit?: number } = {}): TitleHit[] {
     const limit = options.limit ?? 20;
-    const query = stripGenderMarkers(title);
+    const query = stripHyphenEnding(stripGenderMarkers(title));
     const qWords = words(query);
     if (qWords.length === 0) return [];
     const best = new Map<number, TitleHit>();
