@@ -213,6 +213,8 @@ test('model panel shows models, backend, cache; dark scheme and 360 px layouts',
   await expect(panel.getByTestId('cache-info')).toContainText(/[0-9a-f]{8,}/);
   await expect(panel.locator('progress').first()).toBeAttached();
   await expect(panel.getByRole('button', { name: 'Regenerate embedding cache' })).toBeEnabled();
+  // The test preset ships no span tagger: the panel says that whole clauses are matched.
+  await expect(panel.getByTestId('span-tagger')).toHaveText(/has no span tagger: whole clauses are matched/);
   // With more than one core, helper workers scored shares of the sample's vector search (src/core/searchPool.ts).
   if ((await page.evaluate(() => navigator.hardwareConcurrency)) > 1) {
     await expect(panel.getByTestId('threads')).toContainText(/for vector search \(rows split with \d+ helper worker/);

@@ -64,6 +64,8 @@ test('bge-small-en on WASM: a pasted ad gives real skills with evidence, includi
   await expectRealModelReady(page, 'WASM', 'q8');
   await pasteText(context, page, AD);
   await waitFinal(page);
+  // The preset ships a span tagger: its phrases are matched on their own.
+  await expect(page.getByTestId('model-panel').getByTestId('span-tagger')).toHaveText(/tagged by the span tagger/);
   await expectParaphraseFound(page);
   await screenshot(page, 'real-01-bge-small-wasm');
   // The choice persists across a reload.

@@ -1,7 +1,7 @@
 // `npm run eval -- [--model none|test|bge-small-en|minilm|bge-m3] [--kind skill|occupation|ads|all]
 //   [--data a.csv,b.csv] [--generic file.csv] [--baseline upstream|none] [--concepts <variant>] [--occupation-concepts <variant>]
 //   [--granularity pieces|pieces+sentences|sentences] [--fusion max|confirm|dense] [--occupation-fusion ...] [--instruction on|off]
-//   [--sections on|off] [--title on|off] [--body-discount 0.05] [--threshold t] [--query-dtype fp32|q8] [--int8-query i16|i7]
+//   [--sections on|off] [--title on|off] [--spans on|off (default: on where the preset has a span tagger, as in the app)] [--body-discount 0.05] [--threshold t] [--query-dtype fp32|q8] [--int8-query i16|i7]
 //   [--report [EVAL.md]]`
 // `npm run eval -- --kind spans [--model bge-small-en,multilingual-e5-small] [--query-dtype q8] [--data dev.json] [--limit n]`:
 //   span-F1 of the presets' span taggers (npm run train:tagger) on SkillSpan dev per source and on
@@ -148,6 +148,7 @@ async function main() {
   if (values.sections) extractOpts.analyseAllSections = values.sections === 'off';
   if (values.title) extractOpts.titleLine = values.title === 'on';
   if (values['int8-query']) extractOpts.int8Query = values['int8-query'] as ExtractOptions['int8Query'];
+  if (values.spans && !['on', 'off'].includes(values.spans)) throw new Error(`--spans must be on or off (got ${values.spans})`);
   const pipeline: EvalConfig = {
     name: 'pipeline',
     system: 'pipeline',
@@ -156,7 +157,7 @@ async function main() {
     occupationConcepts: values['occupation-concepts'],
     queryDtype: values['query-dtype'] as Dtype | undefined,
     queryInstruction: values.instruction ? values.instruction === 'on' : undefined,
-    spans: values.spans === 'on',
+    ...(values.spans ? { spans: values.spans === 'on' } : {}),
     extract: extractOpts,
     settings: {
       ...(values.fusion ? { fusion: values.fusion as Fusion } : {}),

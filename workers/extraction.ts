@@ -147,7 +147,8 @@ export class Extraction {
       const spec = this.deps.preset.embedder;
       try {
         const r = await fetch(new URL(`${this.deps.preset.id}.json`, base));
-        if (r.status === 404) {
+        // A host that answers unknown paths with the app's page (an SPA fallback) means "none" too.
+        if (r.status === 404 || (r.ok && /text\/html/.test(r.headers.get('content-type') ?? ''))) {
           this.s.tagger = { phase: 'none', message: `${this.deps.preset.embedder.displayName} has no span tagger: whole clauses are matched` };
           return undefined;
         }

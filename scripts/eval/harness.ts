@@ -28,7 +28,7 @@ import { buildLexicalIndex, type LexicalIndex } from '../../src/core/lexical.ts'
 import { findPreset, queryEmbedder, BGE_QUERY_INSTRUCTION, type Dtype, type Embedder } from '../../src/core/models.ts';
 import { extract, type Candidate, type ExtractionContext, type ExtractOptions } from '../../src/core/pipeline.ts';
 import type { ConceptKind, Taxonomy } from '../../src/core/taxonomy.ts';
-import { applyThresholds, settingsScore, type ThresholdSettings } from '../../src/core/thresholds.ts';
+import { applyThresholds, settingsScore, thresholdContext, type ThresholdSettings } from '../../src/core/thresholds.ts';
 import { documentTagger, taggerFor } from '../../src/core/spanTagger.ts';
 import { upstreamExtract, UPSTREAM_THRESHOLDS } from '../../src/core/upstream.ts';
 import { loadTokenStateModel } from '../../src/runtime/tokenStates.ts';
@@ -60,7 +60,10 @@ export interface EvalConfig {
   queryInstruction?: boolean;
   extract?: Partial<ExtractOptions>;
   settings?: Partial<ThresholdSettings>;
-  /** Tagged skill/knowledge spans as queries of their own (ExtractionContext.tagSpans; the preset's trained tagger). */
+  /**
+   * Tagged skill/knowledge spans as queries of their own (ExtractionContext.tagSpans; the preset's
+   * trained tagger). Default: on where the preset has one, as in the app (public/taggers/).
+   */
   spans?: boolean;
 }
 
@@ -99,6 +102,11 @@ export function loadPostings(file = SKILLSPAN_DEV): Posting[] {
 }
 
 /** Models, matrices and lexical index, loaded once per process and shared by every configuration. */
+/** The tagger file of a preset (written by npm run train:tagger and prepare-assets). */
+function taggerFile(presetId: string): string {
+  return join(ROOT, '.generated', 'taggers', presetId, 'tagger.json');
+}
+
 export class EvalEnv {
   private readonly embedders = new Map<string, CachingEmbedder>();
   private readonly matrices = new Map<string, { matrices: Record<ConceptKind, ConceptMatrix>; owners: Partial<Record<ConceptKind, Int32Array>> }>();
@@ -191,7 +199,7 @@ export class EvalEnv {
     if (!t) {
       t = (async () => {
         const spec = findPreset(presetId).embedder;
-        const file = join(ROOT, '.generated', 'taggers', presetId, 'tagger.json');
+        const file = taggerFile(presetId);
         if (!existsSync(file)) throw new Error(`no span tagger for ${presetId}: run "npm run train:tagger -- --model ${presetId}"`);
         const tagger = taggerFor(readFileSync(file, 'utf8'), spec);
         const local = join(ROOT, '.generated', 'models');
@@ -220,7 +228,8 @@ export class EvalEnv {
     }
     const app = appConfig(config.presetId);
     const { matrices, owners } = await this.conceptMatrices(config.presetId, config.concepts ?? app.conceptText.skill, config.occupationConcepts ?? config.concepts ?? app.conceptText.occupation);
-    const ctx: ExtractionContext = { taxonomy: this.taxonomy, lexical: this.lexical, matrices, embedder, rowOwners: owners, ...(config.spans ? { tagSpans: await this.spanTagger(config.presetId) } : {}) };
+    const spans = config.spans ?? existsSync(taggerFile(config.presetId));
+    const ctx: ExtractionContext = { taxonomy: this.taxonomy, lexical: this.lexical, matrices, embedder, rowOwners: owners, ...(spans ? { tagSpans: await this.spanTagger(config.presetId) } : {}) };
     return (await extract(text, ctx, { ...config.extract, ...extra })).candidates;
   }
 
@@ -273,7 +282,7 @@ export class EvalEnv {
     const t0 = performance.now();
     for (const p of postings) {
       const cands = await this.candidates(config, p.text);
-      const shown = applyThresholds(cands, settings, { isIscoGroup: (i) => this.taxonomy.occupations[i].isIscoGroup }).skills;
+      const shown = applyThresholds(cands, settings, thresholdContext(this.taxonomy)).skills;
       const ev: ShownSkillEvidence[] = shown.map(({ candidate: c }) => {
         // The spans that made it shown: label mentions, and segments whose own cosine clears the cut.
         const strong = c.evidence.filter((e) => (e.signal === 'lexical' && !e.weak) || (e.signal === 'embedding' && e.score >= settings.skillThreshold));

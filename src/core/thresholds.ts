@@ -1,5 +1,6 @@
 // Thresholds: a pure, allocation-light function from extraction candidates and slider settings to
 // the results shown, cheap enough to run on every slider move without calling the worker.
+import { areSkillVariants, foldSkillVariants } from './skillVariants.ts';
 import type { Candidate } from './pipeline.ts';
 import type { ConceptKind, Taxonomy } from './taxonomy.ts';
 
@@ -81,6 +82,8 @@ export function settingsScore(c: Candidate, settings: ThresholdSettings): number
 export interface ShownCandidate {
   candidate: Candidate;
   score: number;
+  /** Skills folded into this entry: variants of it found on the same words (skillVariants.ts). */
+  variants?: ShownCandidate[];
 }
 
 export interface ThresholdResult {
@@ -93,6 +96,11 @@ export interface ThresholdResult {
 export interface ThresholdContext {
   /** Tells ISCO groups apart; the caller owns the taxonomy. */
   isIscoGroup: (occupationIndex: number) => boolean;
+  /**
+   * Shown lists fold a skill into a higher-ranked one it is a variant of, found on the same words
+   * (skillVariants.ts); absent: every skill is its own entry (analyses such as the skill gap).
+   */
+  isSkillVariant?: (a: number, b: number) => boolean;
 }
 
 export function applyThresholds(candidates: readonly Candidate[], settings: ThresholdSettings, ctx: ThresholdContext): ThresholdResult {
@@ -110,17 +118,19 @@ export function applyThresholds(candidates: readonly Candidate[], settings: Thre
   const byScore = (a: ShownCandidate, b: ShownCandidate) => b.score - a.score || a.candidate.firstOffset - b.candidate.firstOffset;
   skills.sort(byScore);
   occupations.sort(byScore);
-  return { skills: skills.slice(0, settings.maxSkills), occupations: occupations.slice(0, settings.maxOccupations), totals };
+  const isVariant = ctx.isSkillVariant;
+  const entries = isVariant ? foldSkillVariants(skills, isVariant, settings.skillThreshold).map((f) => (f.variants.length ? { ...f.entry, variants: f.variants } : f.entry)) : skills;
+  return { skills: entries.slice(0, settings.maxSkills), occupations: occupations.slice(0, settings.maxOccupations), totals };
 }
 
-/** The ThresholdContext of a taxonomy. */
+/** The ThresholdContext of a taxonomy, for shown lists (variants folded). */
 export function thresholdContext(taxonomy: Taxonomy): ThresholdContext {
-  return { isIscoGroup: (i) => taxonomy.occupations[i]?.isIscoGroup ?? false };
+  return { isIscoGroup: (i) => taxonomy.occupations[i]?.isIscoGroup ?? false, isSkillVariant: (a, b) => areSkillVariants(taxonomy, a, b) };
 }
 
-/** The threshold cut without the display caps: what analyses of a text (skill gap, CV match, inferred occupations) work on. */
+/** The threshold cut without the display caps or folding: what analyses of a text (skill gap, CV match, inferred occupations) work on. */
 export function applyThresholdsUncapped(candidates: readonly Candidate[], settings: ThresholdSettings, taxonomy: Taxonomy): ThresholdResult {
-  return applyThresholds(candidates, { ...settings, maxSkills: Infinity, maxOccupations: Infinity }, thresholdContext(taxonomy));
+  return applyThresholds(candidates, { ...settings, maxSkills: Infinity, maxOccupations: Infinity }, { isIscoGroup: thresholdContext(taxonomy).isIscoGroup });
 }
 
 /** Histogram of candidate scores of one kind over [0, 1] for the slider's backdrop. */

@@ -1,7 +1,8 @@
 // One result entry: label (in the display language, the English preferred label beside it, English
 // marked where the language has none) linked to its ESCO URI, type line, score as number and bar,
 // and badges for the signals that found it. In the grouped views an entry may carry broader skills
-// found on the same evidence, shown as a muted "within: ..." line. Hovering or focusing it
+// found on the same evidence, shown as a muted "within: ..." line; variants of the skill found on
+// the same words (skillVariants.ts) show as "also: ...". Hovering or focusing it
 // highlights its evidence in the text, and it lights up when one of its spans is hovered.
 // Memoised on the candidate object (stable across slider moves: only applyThresholds' wrapper
 // objects are new), the score and the context, so a slider move re-renders only entries that
@@ -29,18 +30,27 @@ interface ResultItemProps {
   score: number;
   /** Broader skills folded into this entry (grouped views). */
   context?: readonly ShownCandidate[];
+  /** Variants of this skill found on the same words (applyThresholds folds them). */
+  variants?: readonly ShownCandidate[];
 }
 
 function sameContext(a: readonly ShownCandidate[], b: readonly ShownCandidate[]): boolean {
   return a.length === b.length && a.every((x, i) => x.candidate === b[i].candidate && x.score === b[i].score);
 }
 
-export const ResultItem = memo(ResultItemView, (a, b) => a.candidate === b.candidate && a.score === b.score && sameContext(a.context ?? NO_CONTEXT, b.context ?? NO_CONTEXT));
+export const ResultItem = memo(
+  ResultItemView,
+  (a, b) =>
+    a.candidate === b.candidate &&
+    a.score === b.score &&
+    sameContext(a.context ?? NO_CONTEXT, b.context ?? NO_CONTEXT) &&
+    sameContext(a.variants ?? NO_CONTEXT, b.variants ?? NO_CONTEXT),
+);
 
-function ResultItemView({ candidate: c, score, context = NO_CONTEXT }: ResultItemProps) {
+function ResultItemView({ candidate: c, score, context = NO_CONTEXT, variants = NO_CONTEXT }: ResultItemProps) {
   const key = conceptKey(c.kind, c.index);
-  // The entry's own key first (the document's marks carry it), then the folded broader skills'.
-  const keys = useMemo(() => [key, ...context.map((x) => conceptKey(x.candidate.kind, x.candidate.index))], [key, context]);
+  // The entry's own key first (the document's marks carry it), then the folded skills'.
+  const keys = useMemo(() => [key, ...[...context, ...variants].map((x) => conceptKey(x.candidate.kind, x.candidate.index))], [key, context, variants]);
   // Two subscriptions per entry; the actions are read when an event fires (see DocumentView's Mark).
   const taxonomy = useAppStore((s) => s.taxonomy.data);
   const active = useAppStore((s) => (s.hover ? keys.some((k) => s.hover!.keys.includes(k)) : false));
@@ -93,6 +103,23 @@ function ResultItemView({ candidate: c, score, context = NO_CONTEXT }: ResultIte
           ))}
         </span>
       </div>
+      {variants.length > 0 && (
+        <p className="result-context muted" data-testid="result-variants">
+          also:{' '}
+          {variants.map((x, i) => {
+            const variant = conceptOf(taxonomy, x.candidate.kind, x.candidate.index);
+            const label = shownLabel(taxonomy, labels, x.candidate.kind, x.candidate.index);
+            return (
+              <span key={x.candidate.index}>
+                {i > 0 && '; '}
+                <a href={variant?.uri} target="_blank" rel="noopener noreferrer" title={`A variant found on the same words, score ${formatScore(x.score)}`} lang={label.language}>
+                  {label.label}
+                </a>
+              </span>
+            );
+          })}
+        </p>
+      )}
       {context.length > 0 && (
         <p className="result-context muted" data-testid="result-context">
           within:{' '}

@@ -41,7 +41,7 @@ export function ResultList({ kind }: { kind: ConceptKind }) {
       ) : (
         <ol className="result-list">
           {items.map((x) => (
-            <ResultItem key={conceptKey(x.candidate.kind, x.candidate.index)} candidate={x.candidate} score={x.score} />
+            <ResultItem key={conceptKey(x.candidate.kind, x.candidate.index)} candidate={x.candidate} score={x.score} variants={x.variants} />
           ))}
         </ol>
       )}
@@ -53,7 +53,7 @@ export function ResultList({ kind }: { kind: ConceptKind }) {
 function ResultGroup({ section }: { section: ResultSection }) {
   const [open, setOpen] = useState(true);
   const listId = useId();
-  const count = section.entries.reduce((n, e) => n + 1 + e.context.length, 0);
+  const count = section.entries.reduce((n, e) => n + 1 + e.context.length + (e.shown.variants?.length ?? 0), 0);
   return (
     <div className="result-group" data-group={section.key}>
       <h4 className="result-group-heading">
@@ -69,7 +69,7 @@ function ResultGroup({ section }: { section: ResultSection }) {
       </h4>
       <ol className="result-list" id={listId} hidden={!open}>
         {section.entries.map((e) => (
-          <ResultItem key={conceptKey(e.shown.candidate.kind, e.shown.candidate.index)} candidate={e.shown.candidate} score={e.shown.score} context={e.context} />
+          <ResultItem key={conceptKey(e.shown.candidate.kind, e.shown.candidate.index)} candidate={e.shown.candidate} score={e.shown.score} context={e.context} variants={e.shown.variants} />
         ))}
       </ol>
     </div>

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { Candidate, Evidence } from './pipeline.ts';
+import { areSkillVariants, contentWords, countingEvidence, foldSkillVariants } from './skillVariants.ts';
+import type { Taxonomy } from './taxonomy.ts';
+import { applyThresholds, applyThresholdsUncapped, defaultThresholds, thresholdContext } from './thresholds.ts';
+
+const LABELS = [
+  'write technical documentation',
+  'provide technical documentation',
+  'technical documentation',
+  'Java (computer programming)',
+  'Python (computer programming)',
+  'computer programming',
+  'manage databases',
+  'database',
+  'write reports',
+];
+const taxonomy = {
+  skills: LABELS.map((label, i) => ({ uri: `u:${i}`, label, altLabels: [], description: '', skillType: 'skill/competence', reuseLevel: '', groups: [], broaderSkills: [] })),
+  occupations: [],
+  skillGroups: [],
+} as unknown as Taxonomy;
+
+function ev(start: number, end: number, score: number, signal: Evidence['signal'] = 'embedding', weak?: boolean): Evidence {
+  return { start, end, segmentIndex: 0, signal, score, ...(weak ? { weak } : {}) };
+}
+function cand(index: number, retrieval: number, evidence: Evidence[]): Candidate {
+  return { kind: 'skill', index, retrieval, lexical: 0, signals: ['embedding'], evidence, firstOffset: evidence[0]?.start ?? 0 };
+}
+
+describe('contentWords', () => {
+  it('drops function words, bracketed qualifiers and a plural s', () => {
+    expect([...contentWords('write technical documentation')]).toEqual(['write', 'technical', 'documentation']);
+    expect([...contentWords('Java (computer programming)')]).toEqual(['java']);
+    expect([...contentWords('manage databases')]).toEqual(['database']);
+    expect([...contentWords('use of the C++ language')]).toEqual(['c++', 'language']);
+  });
+});
+
+describe('areSkillVariants', () => {
+  const v = (a: number, b: number) => areSkillVariants(taxonomy, a, b);
+  it('holds when the shorter label’s content words are all in the other', () => {
+    expect(v(0, 2)).toBe(true);
+    expect(v(2, 1)).toBe(true);
+    expect(v(6, 7)).toBe(true);
+    // Generic verbs ("provide", "use", "manage") carry no content: the same skill, or its other direction, on one phrase.
+    expect(v(0, 1)).toBe(true);
+  });
+  it('does not hold for two different skills, or for a skill and its qualifier’s subject', () => {
+    expect(v(0, 8)).toBe(false); // each has a content word the other lacks
+    expect(v(3, 4)).toBe(false); // Java vs Python
+    expect(v(3, 5)).toBe(false); // Java vs computer programming: the hierarchy's, not a variant
+  });
+});
+
+describe('foldSkillVariants', () => {
+  const isVariant = (a: number, b: number) => areSkillVariants(taxonomy, a, b);
+  const shown = (c: Candidate) => ({ candidate: c, score: c.retrieval });
+
+  it('folds a variant found on the same words into the higher-ranked entry, keeping order', () => {
+    const list = [shown(cand(0, 0.9, [ev(0, 30, 0.9)])), shown(cand(3, 0.88, [ev(40, 44, 0.88)])), shown(cand(2, 0.87, [ev(5, 28, 0.87)]))];
+    const folded = foldSkillVariants(list, isVariant, 0.85);
+    expect(folded.map((f) => [f.entry.candidate.index, f.variants.map((x) => x.candidate.index)])).toEqual([
+      [0, [2]],
+      [3, []],
+    ]);
+  });
+  it('keeps a variant apart when it has evidence of its own elsewhere that passes the cut', () => {
+    const list = [shown(cand(0, 0.9, [ev(0, 30, 0.9)])), shown(cand(2, 0.87, [ev(5, 28, 0.87), ev(60, 80, 0.86)]))];
+    expect(foldSkillVariants(list, isVariant, 0.85).map((f) => f.variants.length)).toEqual([0, 0]);
+    // Below the cut, that other span does not count: folded.
+    expect(foldSkillVariants(list, isVariant, 0.865).map((f) => f.variants.length)).toEqual([1]);
+  });
+  it('weak mentions do not count as evidence', () => {
+    expect(countingEvidence(cand(6, 0.9, [ev(0, 8, 0.95, 'lexical', true), ev(10, 20, 0.9)]), 0.85).map((e) => e.start)).toEqual([10]);
+  });
+});
+
+describe('applyThresholds folds variants in shown lists only', () => {
+  const candidates = [cand(0, 0.95, [ev(0, 30, 0.95)]), cand(8, 0.94, [ev(0, 30, 0.94)]), cand(2, 0.93, [ev(0, 30, 0.93)]), cand(3, 0.92, [ev(35, 40, 0.92)])];
+  const settings = { ...defaultThresholds('test'), skillThreshold: 0.5, maxSkills: 2 };
+
+  it('the shown list has one entry for the phrase, with its variant, and the cap counts entries', () => {
+    const r = applyThresholds(candidates, settings, thresholdContext(taxonomy));
+    // 'write reports' is no variant of 'write technical documentation': its own entry; Java is cut by the cap.
+    expect(r.skills.map((s) => [s.candidate.index, (s.variants ?? []).map((x) => x.candidate.index)])).toEqual([
+      [0, [2]],
+      [8, []],
+    ]);
+  });
+  it('analyses (uncapped) keep every skill', () => {
+    expect(applyThresholdsUncapped(candidates, settings, taxonomy).skills.map((s) => s.candidate.index)).toEqual([0, 8, 2, 3]);
+  });
+});

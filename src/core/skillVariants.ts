@@ -1,0 +1,81 @@
+// Near-duplicates in a shown list (issue 25 item 4): one phrase of an ad often brings several ESCO
+// skills that say the same thing ("write technical documentation", "provide technical
+// documentation", "use technical documentation"). Listed separately they crowd out the ad's other
+// skills and read as noise; so a skill is folded into a higher-ranked shown skill when it is a
+// variant of it and all its evidence that counts lies on that skill's evidence (kept as a variant,
+// not dropped: the URIs stay available). Two skills are variants when the content words of the
+// shorter label are all among the other's, so "Java" and "Python" never fold, and neither do two
+// skills merely found in the same clause. Broader/narrower pairs on one span are the grouped views'
+// (skillHierarchy.ts collapseBroader). Pure.
+import type { Candidate, Evidence } from './pipeline.ts';
+import type { Taxonomy } from './taxonomy.ts';
+
+/** Words that carry no skill content in ESCO labels (English: every skill has an English label). */
+const FUNCTION_WORDS = new Set(
+  'a an and as at by for from in into of on or the to with within use using apply perform carry out manage provide ensure'.split(' '),
+);
+
+/**
+ * Content words of a label, lower case, a plural "s" dropped ("databases" and "database" agree); a
+ * bracketed qualifier is left out ("Java (computer programming)" is about Java).
+ */
+export function contentWords(label: string): Set<string> {
+  const words = label
+    .replace(/\([^)]*\)/g, ' ')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}+#]+/u)
+    .filter((w) => w && !FUNCTION_WORDS.has(w))
+    .map((w) => (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w));
+  return new Set(words);
+}
+
+/**
+ * The evidence that counts for a candidate: label mentions that are not weak, and model evidence at
+ * or above the cut; where none does (a skill shown by its reranker score), its best span.
+ */
+export function countingEvidence(c: Candidate, threshold: number): Evidence[] {
+  const counting = c.evidence.filter((e) => !e.weak && (e.signal === 'lexical' || e.score >= threshold));
+  if (counting.length) return counting;
+  const best = c.evidence.filter((e) => !e.weak).sort((a, b) => b.score - a.score)[0];
+  return best ? [best] : [];
+}
+
+/** Whether every span of `variant` overlaps some span of `entry`. */
+function coveredBy(variant: readonly Evidence[], entry: readonly Evidence[]): boolean {
+  return variant.length > 0 && variant.every((v) => entry.some((e) => v.start < e.end && e.start < v.end));
+}
+
+/** Whether skill `b` is a variant of skill `a` (symmetric): the shorter label's content words are all in the other. */
+export function areSkillVariants(taxonomy: Taxonomy, a: number, b: number): boolean {
+  const sa = taxonomy.skills[a];
+  const sb = taxonomy.skills[b];
+  if (!sa || !sb) return false;
+  const wa = contentWords(sa.label);
+  const wb = contentWords(sb.label);
+  const [small, large] = wa.size <= wb.size ? [wa, wb] : [wb, wa];
+  if (small.size === 0) return false;
+  for (const w of small) if (!large.has(w)) return false;
+  return true;
+}
+
+export interface Folded<T> {
+  entry: T;
+  /** Shown skills folded into this entry, in score order. */
+  variants: T[];
+}
+
+/**
+ * Folds each skill into the first higher-ranked entry it is a variant of and whose evidence covers
+ * all of its own (countingEvidence at `threshold`). `list` is in display order (best first); the
+ * result keeps that order.
+ */
+export function foldSkillVariants<T extends { candidate: Candidate }>(list: readonly T[], isVariant: (a: number, b: number) => boolean, threshold: number): Folded<T>[] {
+  const out: (Folded<T> & { evidence: Evidence[] })[] = [];
+  for (const item of list) {
+    const evidence = countingEvidence(item.candidate, threshold);
+    const home = out.find((f) => coveredBy(evidence, f.evidence) && isVariant(f.entry.candidate.index, item.candidate.index));
+    if (home) home.variants.push(item);
+    else out.push({ entry: item, variants: [], evidence });
+  }
+  return out.map(({ entry, variants }) => ({ entry, variants }));
+}
