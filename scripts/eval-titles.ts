@@ -101,7 +101,7 @@ export function evaluateTitles(
  * and its occupation matrix (the shipped precomputed asset, else computed and cached by the eval).
  * Undefined, with the reason printed, when the preset or its files are missing.
  */
-async function modelHits(presetId: string, taxonomy: Taxonomy, titles: string[], depth: number): Promise<ModelHit[][] | undefined> {
+export async function modelHits(presetId: string, taxonomy: Taxonomy, titles: string[], depth: number): Promise<ModelHit[][] | undefined> {
   try {
     findPreset(presetId);
   } catch (e) {

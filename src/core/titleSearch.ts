@@ -7,6 +7,10 @@
 //   ranks a long label that contains the words about as high as the label that is the title;
 // - compound heads for compounding languages: a long word also indexes/queries its longest suffix
 //   that is a word of the label vocabulary ("Weinbautechniker" -> "techniker"), at a lower weight;
+// - function words ("and", "der", "de", "voor") are neither indexed nor searched: in BM25 over short
+//   labels a shared "and" or "der" is worth as much as an occupation word ("Obstetricians and
+//   Gynecologists" ranked "veterinary pharmacologist and toxicologist" first, "Assistenz der
+//   Buchhaltung" "Leiter der Buchhaltung"); the exact-title test still compares whole labels;
 // - gender markers and short feminine endings are removed from the query (genderForms.ts; here also
 //   the hyphenated ending French ads write, "Animateur-trice", "Employé-e"), and a gendered "X/Y"
 //   label is indexed as both of its forms.
@@ -15,7 +19,7 @@ import { foldWord } from './lexical.ts';
 import { genderedPair, stripGenderMarkers } from './genderForms.ts';
 import type { LocalizedLabels } from './labelPacks.ts';
 import type { Taxonomy } from './taxonomy.ts';
-import type { WordKey } from './wordKeys.ts';
+import { STOPWORDS, type WordKey } from './wordKeys.ts';
 
 export interface TitleHit {
   /** Row in taxonomy.occupations. */
@@ -59,6 +63,10 @@ export interface TitleSearchOptions {
    * titles is mapped to a group).
    */
   iscoGroupWeight?: number;
+  /** Weight of a query compound's modifier ("lackier" of "Lackiertechniker"; default 0.5, 0 disables). */
+  modifierWeight?: number;
+  /** Leave function words out of the index and the queries (default true). */
+  stopwords?: boolean;
 }
 
 export interface TitleSearchStats {
@@ -83,6 +91,11 @@ interface LanguageIndex {
   key: (w: string) => string;
   heads: Map<string, string> | undefined;
   vocab: Set<string>;
+  stop: Set<string>;
+  /** The query's term processing with compound modifiers (compounding languages only). */
+  modifierQuery: ((term: string) => string | string[] | null) | undefined;
+  /** The modifiers of the query being searched (filled by modifierQuery). */
+  modifiers: Set<string>;
 }
 
 const RE_WORDS = /[\p{L}\p{N}]+/gu;
@@ -104,9 +117,19 @@ function words(text: string): string[] {
 }
 
 const DEFAULT_COMPOUND = ['de', 'nl', 'da', 'no', 'sv'];
+
+/** English function words (the taxonomy's language; the others come from wordKeys.ts STOPWORDS). */
+const ENGLISH_STOPWORDS = ['a', 'an', 'the', 'and', 'or', 'of', 'in', 'on', 'at', 'to', 'for', 'with', 'by', 'from', 'as', 'into', 'other', 'except'];
+
+/** Folded function words of a language, for the title search (none for a language without a list). */
+function stopwordsOf(language: string, english: string): Set<string> {
+  return new Set((language === english ? ENGLISH_STOPWORDS : STOPWORDS[language] ?? []).map((w) => foldWord(w)));
+}
 const MIN_HEAD = 4;
 const MIN_MODIFIER = 3;
 const HEAD_WEIGHT = 0.5;
+/** A query compound's modifier is searched when it has at least this many letters. */
+const MIN_MODIFIER_QUERY = 4;
 
 export class TitleSearch {
   readonly stats: TitleSearchStats;
@@ -117,6 +140,8 @@ export class TitleSearch {
   private readonly gramWeight: number;
   private readonly gramSize: number;
   readonly iscoGroupWeight: number;
+  private readonly useStopwords: boolean;
+  private readonly modifierWeight: number;
 
   constructor(taxonomy: Taxonomy, options: TitleSearchOptions = {}) {
     const t0 = performance.now();
@@ -126,6 +151,8 @@ export class TitleSearch {
     this.gramWeight = options.gramWeight ?? 1;
     this.gramSize = options.gramSize ?? 4;
     this.iscoGroupWeight = options.iscoGroupWeight ?? 0.75;
+    this.useStopwords = options.stopwords ?? true;
+    this.modifierWeight = options.modifierWeight ?? 0.5;
     const w = { preferred: 1, alt: 0.95, hidden: 0.8, ...options.weights };
     const compound = new Set(options.compoundLanguages ?? DEFAULT_COMPOUND);
     const perLanguage: Record<string, number> = {};
@@ -214,34 +241,60 @@ export class TitleSearch {
       }
       return h || undefined;
     };
+    const stop = this.useStopwords ? stopwordsOf(language, this.taxonomy.language) : new Set<string>();
     const search = new MiniSearch<Doc>({
       fields: ['text'],
       idField: 'id',
       tokenize: (text) => words(text),
       processTerm: (term) => {
         const f = foldWord(term);
-        if (f.length === 0) return null;
+        if (f.length === 0 || stop.has(f)) return null;
         const head = headOf(f);
         const k = wordKey ? wordKey(f) : f;
         // the head is marked so the query side can weight it (boostTerm) apart from whole words
         return head ? [k, `~${wordKey ? wordKey(head) : head}`] : k;
       },
     });
+    // Query side: a compound also searches its modifier, the part before its head ("lackier" of
+    // "Lackiertechniker"), at its own weight and as a prefix of whole words and of other compounds
+    // ("Lackierer", "Lackiererhelfer"): the head alone ranks every "-techniker" alike. A linking "s"
+    // is dropped ("Buchhaltungs-" -> "buchhaltung"). The modifiers of the current query are noted in
+    // `modifiers` (searches are synchronous) so boostTerm and prefix can tell them from the words.
+    const modifiers = new Set<string>();
+    const modifierQuery = this.modifierWeight > 0 && heads
+      ? (term: string): string | string[] | null => {
+          const f = foldWord(term);
+          if (f.length === 0 || stop.has(f)) return null;
+          const head = headOf(f);
+          const k = wordKey ? wordKey(f) : f;
+          if (!head) return k;
+          let mod = f.slice(0, f.length - head.length).replace(/-$/, '');
+          if (mod.length > MIN_MODIFIER_QUERY && mod.endsWith('s') && !vocab.has(mod)) mod = mod.slice(0, -1);
+          const out = [k, `~${wordKey ? wordKey(head) : head}`];
+          const mk = wordKey ? wordKey(mod) : mod;
+          if (mod.length >= MIN_MODIFIER_QUERY && mk !== k) {
+            modifiers.add(mk);
+            out.push(mk);
+          }
+          return out;
+        }
+      : undefined;
     search.addAll(docs);
     // Character n-grams of the folded words, as a second MiniSearch index: BM25 over n-grams is the
     // char tf-idf the MELO paper reports, and catches compound parts and spellings the words miss.
     let grams: MiniSearch<Doc> | undefined;
     if (this.gramWeight > 0) {
-      grams = new MiniSearch<Doc>({ fields: ['text'], idField: 'id', tokenize: (text) => this.gramsOf(text), processTerm: (t) => t });
+      grams = new MiniSearch<Doc>({ fields: ['text'], idField: 'id', tokenize: (text) => this.gramsOf(text, stop), processTerm: (t) => t });
       grams.addAll(docs);
     }
-    return { language, search, grams, docConcept, docLabel, docWeight, exact, key, heads, vocab };
+    return { language, search, grams, docConcept, docLabel, docWeight, exact, key, heads, vocab, stop, modifierQuery, modifiers };
   }
 
-  private gramsOf(text: string): string[] {
+  private gramsOf(text: string, stop: Set<string>): string[] {
     const n = this.gramSize;
     const out: string[] = [];
     for (const w of words(text)) {
+      if (stop.has(foldWord(w))) continue;
       const f = `_${foldWord(w)}_`;
       if (f.length <= n) out.push(f);
       else for (let i = 0; i + n <= f.length; i++) out.push(f.slice(i, i + n));
@@ -258,11 +311,15 @@ export class TitleSearch {
     const best = new Map<number, TitleHit>();
     const fuzzy = this.fuzzy;
     for (const idx of this.indexes) {
+      // a modifier is matched as a prefix, not fuzzily, at its weight
+      idx.modifiers.clear();
+      const mods = idx.modifiers;
       const results = idx.search.search(query, {
         combineWith: 'OR',
+        ...(idx.modifierQuery ? { processTerm: idx.modifierQuery } : {}),
         prefix: (term) => term.length >= 4 && !term.startsWith('~'),
-        fuzzy: (term) => (fuzzy > 0 && term.length >= 5 && !term.startsWith('~') ? fuzzy : false),
-        boostTerm: (term) => (term.startsWith('~') ? HEAD_WEIGHT : 1),
+        fuzzy: (term) => (fuzzy > 0 && term.length >= 5 && !term.startsWith('~') && !mods.has(term) ? fuzzy : false),
+        boostTerm: (term) => (term.startsWith('~') ? HEAD_WEIGHT : mods.has(term) ? this.modifierWeight : 1),
         weights: { prefix: 0.4, fuzzy: 0.35 },
       });
       const exactConcepts = idx.exact.get(qWords.map(idx.key).join(' '));
@@ -271,7 +328,7 @@ export class TitleSearch {
       // scores are made relative per language index so English and another language compare
       for (const r of results) docScore.set(r.id as number, r.score / top);
       if (idx.grams) {
-        const g = idx.grams.search(this.gramsOf(query).join(' '), { combineWith: 'OR', tokenize: (q) => q.split(' ') });
+        const g = idx.grams.search(this.gramsOf(query, idx.stop).join(' '), { combineWith: 'OR', tokenize: (q) => q.split(' ') });
         const gTop = g.length > 0 ? g[0].score : 1;
         for (const r of g.slice(0, 200)) docScore.set(r.id as number, (docScore.get(r.id as number) ?? 0) + this.gramWeight * (r.score / gTop));
       }
