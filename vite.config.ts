@@ -83,7 +83,10 @@ export default defineConfig({
           {
             urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.includes(`/assets/${ON_DEMAND_DIR}/`),
             handler: 'CacheFirst',
-            options: { cacheName: ON_DEMAND_CACHE, cacheableResponse: { statuses: [200] } },
+            // ignoreVary: the preview and dev servers answer with "Vary: Origin", and a module import
+            // (onnxruntime-web's loader) sends an Origin header that the copy the page or the worker
+            // stored (a plain fetch, no Origin) lacks; the file is the same either way.
+            options: { cacheName: ON_DEMAND_CACHE, cacheableResponse: { statuses: [200] }, matchOptions: { ignoreVary: true } },
           },
           {
             urlPattern: ({ url }) => /\/taxonomy\/labels-index\.json$/.test(url.pathname),

@@ -291,10 +291,11 @@ test('after one visit with the model loaded, the app works offline', async ({ br
     await waitFinal(page);
     await expect(page.locator('section.results-panel')).toHaveAttribute('data-stage', 'reranked', { timeout: ENGINE_TIMEOUT });
     // The ONNX runtime binary is not precached (each device needs one of two): the one this visit's
-    // engine worker started, fetched before the service worker controlled it, was kept for offline use.
+    // engine worker started (binary and loader), fetched before the service worker controlled it,
+    // was kept for offline use.
     await expect
-      .poll(() => page.evaluate(async () => (await (await caches.open('esco-on-demand')).keys()).map((r) => r.url).filter((u) => /ort-wasm-simd-threaded[^/]*\.wasm$/.test(u)).length), { timeout: 30_000 })
-      .toBe(1);
+      .poll(() => page.evaluate(async () => (await (await caches.open('esco-on-demand')).keys()).map((r) => r.url.replace(/^.*\/|-[\w-]{8}(?=\.)/g, '')).filter((u) => u.startsWith('ort-wasm')).sort()), { timeout: 30_000 })
+      .toEqual(['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']);
 
     await server.stop();
     await context.setOffline(true);

@@ -8,6 +8,7 @@ import ortAsyncifyMjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?
 import ortAsyncifyWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import { keepFetchedForOffline } from '../src/app/onDemandAssets.ts';
 import { selfCheckCosines, SELF_CHECK_MIN_COSINE } from '../src/core/cacheAsset.ts';
 import { chooseDevice, type DeviceChoice, type GpuProbe } from '../src/core/device.ts';
 import { SELF_CHECK_TEXTS } from '../src/core/embeddingManifest.ts';
@@ -128,11 +129,15 @@ export class ModelSession {
     if (this.ortRuntime) return;
     this.ortRuntime = backend;
     const [wasm, mjs] = backend === 'webgpu' ? [ortAsyncifyWasm, ortAsyncifyMjs] : [ortWasm, ortMjs];
-    configureTransformers({
-      modelHost: this.deps.config.modelHost,
-      wasmPaths: { wasm: new URL(wasm, self.location.href).href, mjs: new URL(mjs, self.location.href).href },
-      numThreads: this.s.threads,
-    });
+    const wasmPaths = { wasm: new URL(wasm, self.location.href).href, mjs: new URL(mjs, self.location.href).href };
+    // The binary is not precached (vite.config.ts): the one this worker downloads is kept for offline use as it streams in.
+    if (import.meta.env.PROD) keepFetchedForOffline([wasmPaths.wasm]);
+    // transformers.js would fetch the binary itself (its useWasmCache, a second copy in its own
+    // cache) and hand onnxruntime-web the bytes: compiled from an ArrayBuffer, on every visit, with
+    // no code cache. Left to onnxruntime-web, it is compiled while it streams in, and from the
+    // service worker's cache on a returning visit, so Chromium can reuse the compiled code.
+    env.useWasmCache = false;
+    configureTransformers({ modelHost: this.deps.config.modelHost, wasmPaths, numThreads: this.s.threads });
   }
 
   private async loadOn(choice: DeviceChoice, fallbackReason?: string, tokenizer?: RuntimeOptions['tokenizer']): Promise<LoadedEmbedder> {

@@ -51,6 +51,34 @@ export async function keepForOffline(urls: readonly string[]): Promise<string[]>
   return kept;
 }
 
+/**
+ * Makes this context's own fetches of `urls` (the ONNX runtime's binary, which onnxruntime-web
+ * fetches itself and compiles while it streams in) keep a copy in ON_DEMAND_CACHE when Cache
+ * Storage has none yet: the network response is split in two, one branch to the caller, one to
+ * the cache, so a first visit downloads the 14-27 MB binary once instead of once for the runtime
+ * and again for offline use. A URL already in Cache Storage is fetched as before (on a returning
+ * visit through the service worker, which serves it from that cache). Other requests are untouched.
+ */
+export function keepFetchedForOffline(urls: readonly string[]): void {
+  if (typeof caches === 'undefined' || typeof fetch !== 'function') return;
+  const wanted = new Set(urls);
+  const base = globalThis.fetch.bind(globalThis);
+  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!wanted.has(url) || checked.has(url) || (await caches.match(url).catch(() => undefined))) return base(input, init);
+    const res = await base(input, init);
+    if (!res.ok || !res.body) return res;
+    checked.add(url);
+    const [mine, theirs] = res.body.tee();
+    const head = { status: res.status, statusText: res.statusText, headers: res.headers };
+    caches
+      .open(ON_DEMAND_CACHE)
+      .then((c) => c.put(url, new Response(mine, head)))
+      .catch(() => checked.delete(url)); // not stored: keepForOffline() tries again later
+    return new Response(theirs, head);
+  };
+}
+
 /** The on-demand files this context (page or worker) has fetched so far, from its resource timing entries. */
 export function usedOnDemandAssets(): string[] {
   if (typeof performance === 'undefined' || typeof performance.getEntriesByType !== 'function') return [];
