@@ -3,7 +3,11 @@
 // WASM, with the reason), checks it against the cache's reference vectors, loads the reranker on
 // the embedder's device, and turns a WebGPU failure during inference into ENGINE_WEBGPU_LOST.
 // Every model call goes through its one queue: concurrent WebGPU sessions fail ("Session already started").
+// The runtime is started as soon as the device is known, with a one-node session, so its binary's
+// download and compilation overlap with the tokenizer, the model file and the taxonomy instead of
+// waiting for the model's bytes (timed as the 'runtime' phase).
 import { env } from '@huggingface/transformers';
+import { InferenceSession } from 'onnxruntime-web/webgpu';
 import ortAsyncifyMjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import ortAsyncifyWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
@@ -19,6 +23,9 @@ import type { ActiveCache } from '../src/db/cacheManager.ts';
 import { configureTransformers, loadEmbedder, loadReranker, loadTokenizer, type FileProgress, type LoadedEmbedder, type LoadedReranker, type RuntimeOptions } from '../src/runtime/transformersModels.ts';
 import { ENGINE_WEBGPU_LOST, type EngineConfig } from './engineApi.ts';
 import type { StatusReporter } from './engineStatus.ts';
+
+/** A one-node ONNX graph (Identity on a float[1]): creating a session of it starts onnxruntime-web's WASM module. */
+const WARM_UP_MODEL = 'CAg6OgoQCgF4EgF5IghJZGVudGl0eRIEd2FybVoPCgF4EgoKCAgBEgQKAggBYg8KAXkSCgoICAESBAoCCAFCBAoAEA0=';
 
 const NO_ADAPTER: GpuProbe = { adapter: false, hasShaderF16: false, isFallbackAdapter: false };
 
@@ -53,6 +60,8 @@ export class ModelSession {
   loading?: Promise<void>;
   /** Which onnxruntime-web binary this worker runs: set by its first model load, fixed after it. */
   private ortRuntime?: 'webgpu' | 'wasm';
+  /** The runtime's warm-up (warmUpRuntime), started once per worker. */
+  private runtimeWarm?: Promise<void>;
 
   constructor(private readonly deps: ModelSessionDeps) {}
 
@@ -101,6 +110,7 @@ export class ModelSession {
       choice = { backend: 'wasm', dtype: spec.dtype.wasm, reason: 'this engine started its ONNX runtime without WebGPU; reload the page to use WebGPU' };
     }
     this.startOrtRuntime(choice.backend);
+    this.warmUpRuntime(choice.backend);
     let reason = choice.reason;
     if (choice.backend === 'webgpu') {
       try {
@@ -138,6 +148,33 @@ export class ModelSession {
     // service worker's cache on a returning visit, so Chromium can reuse the compiled code.
     env.useWasmCache = false;
     configureTransformers({ modelHost: this.deps.config.modelHost, wasmPaths, numThreads: this.s.threads });
+  }
+
+  /**
+   * Starts onnxruntime-web now (its binary's fetch, compilation and instantiation; on WebGPU the
+   * device too), not when the model's session is created: transformers.js first reads the model
+   * file (34 MB for bge-small-en, from Cache Storage or the network), and only then would the
+   * 14-27 MB binary start to download and compile. The warm-up session uses the backend the model
+   * will use (two backends initialising at once fail: "multiple calls to 'initWasm()'"), and every
+   * later session creation waits for it (the WebGPU build refuses two at once: "another WebGPU EP
+   * inference session is being created"), so the model's files still load meanwhile. A failure here
+   * is not reported: the model's own session meets it and says it with the model's name.
+   */
+  private warmUpRuntime(backend: 'webgpu' | 'wasm'): void {
+    if (this.runtimeWarm) return;
+    const bytes = Uint8Array.from(atob(WARM_UP_MODEL), (c) => c.charCodeAt(0));
+    const create = InferenceSession.create.bind(InferenceSession) as (...args: unknown[]) => Promise<InferenceSession>;
+    const warm = (this.runtimeWarm = this.deps.status
+      .time('runtime', async () => {
+        const session = await create(bytes, { executionProviders: [backend] });
+        await session.release();
+      })
+      .catch(() => {}));
+    // transformers.js calls InferenceSession.create on the same (shared) class.
+    (InferenceSession as unknown as { create: (...args: unknown[]) => Promise<InferenceSession> }).create = async (...args: unknown[]) => {
+      await warm;
+      return create(...args);
+    };
   }
 
   private async loadOn(choice: DeviceChoice, fallbackReason?: string, tokenizer?: RuntimeOptions['tokenizer']): Promise<LoadedEmbedder> {
