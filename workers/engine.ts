@@ -35,6 +35,8 @@ export class Engine implements EngineApi {
   private caches!: CacheLifecycle;
   private extraction!: Extraction;
   private batchJobs?: BatchJobs;
+  /** Start-up's self-check, run after "ready" (init); model calls wait for it. */
+  private selfChecking?: Promise<void>;
   /** Where concept search runs; made with the worker so its helper workers start before init. */
   private readonly conceptSearch = new ConceptSearchBackends(() => this.reporter?.emit());
 
@@ -107,9 +109,15 @@ export class Engine implements EngineApi {
     reporter.emit(true);
 
     await Promise.all([cacheLoad, models]);
-    await time('selfCheck', () => this.session.runSelfCheck(this.caches.active));
     this.s.timings.ready = Math.round(performance.now() - t0);
     reporter.emit(true);
+    // The self-check (the model against the cache's reference vectors) runs after "ready" is
+    // reported, not before: it embeds a few texts (0.2-0.5 s with bge-small-en on WASM) and passes
+    // on every start but a broken WebGPU driver's. extract() and embed() wait for it, so no result
+    // is computed before it; a mismatch still turns semantic matching off with the reason, or
+    // moves WebGPU to WASM, as before.
+    this.selfChecking = time('selfCheck', () => this.session.runSelfCheck(this.caches.active));
+    await this.selfChecking;
     // The page has its own label index for instant results; this one (merged into dense results)
     // is built after start-up so it does not delay it. extract() waits for it if it comes first.
     this.extraction.useLexicalIndex(time('lexicalIndex', async () => buildLexicalIndex(taxonomy)));
@@ -131,11 +139,21 @@ export class Engine implements EngineApi {
   // ---- models and extraction ----
 
   async extract(text: string, request?: ExtractRequest, onProgress?: ExtractionProgress): Promise<ExtractionResult> {
+    await this.afterSelfCheck();
     return this.extraction.extract(text, request, onProgress);
   }
 
   async embed(texts: string[]): Promise<Float32Array> {
+    await this.afterSelfCheck();
     return this.session.embed(texts);
+  }
+
+  /**
+   * Start-up's self-check runs after "ready": a model call waits for it, since it may replace the
+   * embedder (WebGPU -> WASM) or turn semantic matching off (extraction then gives label matches only).
+   */
+  private async afterSelfCheck(): Promise<void> {
+    await this.selfChecking?.catch(() => {});
   }
 
   async rerank(query: string, passages: string[]): Promise<Float32Array> {
