@@ -58,10 +58,11 @@ let started = false;
 export function bootstrap(): void {
   if (started) return;
   started = true;
+  // The engine worker first: semantic matching waits for its model, which needs nothing of the page.
+  startEngine();
   startLanguages();
   startExtraction();
   startCompare();
   void loadTaxonomy();
-  startEngine();
   startPwa();
 }
