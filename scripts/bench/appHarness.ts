@@ -3,9 +3,9 @@
 // project's vite.config.ts (cross-origin isolation headers, PWA), and the generated test models on a
 // model host of our own. Private build and ports, so a concurrent `npm test` (dist-e2e on 4173/4174)
 // is never disturbed; building takes seconds, so it is rebuilt on every run and always current.
-// `baselineRev` builds the app of an older git revision instead (a temporary git worktree sharing
-// node_modules and the generated public/ assets), so a change is measured before and after in one
-// run on the same machine state (npm run bench -- --baseline REV). The preview server counts the
+// `rev` builds the app of a git revision instead (a temporary git worktree sharing node_modules
+// and the generated public/ assets), so a change is measured before and after in one run on the
+// same machine state (npm run bench -- --baseline REV [--revision REV]). The preview server counts the
 // bytes it sends per path (after its gzip), so the bench can report what a first visit transfers.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
@@ -26,6 +26,8 @@ export interface AppServers {
   buildMs: number;
   /** The git revision built, or 'working tree'. */
   revision: string;
+  /** The before-build of a --baseline comparison. */
+  baseline?: boolean;
   /** Bytes the preview server sent per path since the last reset (as sent: gzip for text, not for wasm). */
   sent: SentBytes;
   close(): Promise<void>;
@@ -35,12 +37,15 @@ export interface AppServers {
 export class SentBytes {
   private readonly byPath = new Map<string, number>();
   private readonly gzCache = new Map<string, number>();
+  /** Date.now() of the last bytes sent: the bench waits for a quiet server before it reads the totals. */
+  lastAt = 0;
   constructor(private readonly outDir: string) {}
   reset(): void {
     this.byPath.clear();
   }
   add(path: string, n: number): void {
     this.byPath.set(path, (this.byPath.get(path) ?? 0) + n);
+    this.lastAt = Date.now();
   }
   /** Paths and bytes as sent, largest first; `skip` leaves out paths (e.g. the embedding assets). */
   entries(skip: (path: string) => boolean = () => false): [string, number][] {
@@ -88,6 +93,8 @@ function countingPlugin(sent: SentBytes): Plugin {
           if (typeof a[0] !== 'function') sent.add(path, size(a[0]));
           return end(...a);
         };
+        // BENCH_LOG_REQUESTS=1: one line per response (who fetched what twice, and whether it was a revalidation).
+        if (process.env.BENCH_LOG_REQUESTS) res.on('finish', () => console.log(`[app server] ${req.method} ${path} ${req.headers['if-none-match'] ? 'conditional ' : ''}-> ${res.statusCode} (${req.headers['sec-fetch-dest'] ?? '?'}, ${req.headers['service-worker'] ?? ''})`));
         next();
       });
     },
@@ -125,7 +132,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROO
   }
 }
 
-export async function startApp(log: (line: string) => void, baselineRev?: string): Promise<AppServers> {
+export async function startApp(log: (line: string) => void, rev?: string): Promise<AppServers> {
   const dir = mkdtempSync(join(tmpdir(), 'esco-bench-app-'));
   const outDir = join(dir, 'dist');
   let root = ROOT;
@@ -140,8 +147,8 @@ export async function startApp(log: (line: string) => void, baselineRev?: string
   try {
     log('app: preparing assets (taxonomy, test models, shipped test cache) ...');
     run(process.execPath, ['--import', 'tsx', 'scripts/prepare-assets.ts', '--test-models']);
-    if (baselineRev) root = baselineTree(dir, baselineRev);
-    log(`app: building the e2e app${baselineRev ? ` of ${baselineRev}` : ''} into ${outDir} ...`);
+    if (rev) root = baselineTree(dir, rev);
+    log(`app: building the e2e app${rev ? ` of ${rev}` : ''} into ${outDir} ...`);
     run(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--mode', 'e2e', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
       VITE_MODEL_HOST: modelHostUrl,
     }, root);
@@ -173,7 +180,7 @@ export async function startApp(log: (line: string) => void, baselineRev?: string
     url: url.endsWith('/') ? url : `${url}/`,
     modelHost: modelHostUrl,
     buildMs,
-    revision: baselineRev ?? 'working tree',
+    revision: rev ?? 'working tree',
     sent,
     close: async () => {
       await server.close();
