@@ -10,10 +10,10 @@
 // occupations with label matching + title search (rankTitle, src/core/multilingualLexical.ts) over the
 // English labels and the label pack of the file's language (aut_de -> de, bel_fr -> fr, ...; the
 // language comes from the file name, and the detector's accuracy on the titles is printed beside), and
-// with the hybrid ranking (src/core/occupationRanking.ts): the same fused by reciprocal rank with an
-// embedding model's cosine of the title to each occupation (the preset's query embedder and its
-// occupation matrix, as the app ships it; a preset whose files or matrix are missing is reported and
-// skipped). Prints MRR and accuracy@1/@5 per file and ranker. `--key all` prints the three word keys
+// with the hybrid ranking (src/core/occupationRanking.ts): the same fused (by score, or by reciprocal
+// rank) with an embedding model's cosine of the title (gender markers removed, as in an ad's title
+// text) to each occupation (the preset's query embedder and its occupation matrix, as the app ships
+// it; a preset whose files or matrix are missing is reported and skipped). Prints MRR and accuracy@1/@5 per file and ranker. `--key all` prints the three word keys
 // (folded words, light normaliser, Snowball stemmer) to measure what normalisation adds.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -22,6 +22,7 @@ import Papa from 'papaparse';
 import { attachLabelPack, validateLabelPack, type LocalizedLabels } from '../src/core/labelPacks.ts';
 import { detectLanguage } from '../src/core/languageDetect.ts';
 import { findAdTitle } from '../src/core/adTitle.ts';
+import { stripGenderMarkers } from '../src/core/genderForms.ts';
 import { chooseLanguage, detectText } from '../src/core/languageMatching.ts';
 import { appConfig } from '../src/core/appConfig.ts';
 import { buildLanguageMatcher, type LanguageMatcher } from '../src/core/multilingualLexical.ts';
@@ -170,7 +171,8 @@ async function main() {
     const labels = loadPack(taxonomy, language);
     const models = new Map<string, ModelHit[][]>();
     for (const p of presets) {
-      const hits = await modelHits(p, taxonomy, rows.map((r) => r.text), 100);
+      // the model reads the title without gender markers, as the app's title text is (adTitle.ts)
+      const hits = await modelHits(p, taxonomy, rows.map((r) => stripGenderMarkers(r.text)), 100);
       if (hits) models.set(p, hits);
     }
     for (const mode of modes) {

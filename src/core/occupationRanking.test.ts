@@ -101,7 +101,10 @@ describe('rankTitleOccupations', () => {
     expect(labelWordsName('Enthousiaste en zorgzame pedagogisch medewerker voor onze peutergroep', 'pedagogisch medewerker kinderopvang')).toBe(true);
     // one shared word of a two-word label is not enough from a phrase (the title's own words count as before)
     expect(labelWordsName('Assistente', 'assistente sociale', true)).toBe(false);
-    expect(labelWordsName('Assistente', 'assistente sociale')).toBe(true);
+    // nor from a one-word title: a specialisation of the word is a guess ("Doctor" is no "tree doctor")
+    expect(labelWordsName('Assistente', 'assistente sociale')).toBe(false);
+    expect(labelWordsName('Doctor', 'tree doctor')).toBe(false);
+    expect(labelWordsName('Nurse/Paramedic', 'paramedic')).toBe(true);
     expect(labelWordsName('zorgzame pedagogisch medewerker', 'pedagogisch medewerker', true)).toBe(true);
   });
 

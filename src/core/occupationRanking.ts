@@ -230,7 +230,8 @@ export const MIN_WORD_OVERLAP = 1.5;
 /**
  * Whether a title (or a part, or a phrase) and a label share words enough to say the title names the
  * label's occupation:
- * - title share + label share >= MIN_WORD_OVERLAP ("bus driver" in "Child Care Bus Driver");
+ * - title share + label share >= MIN_WORD_OVERLAP ("bus driver" in "Child Care Bus Driver"), where
+ *   one word in common is the whole label (a one-word title names no specialisation of it);
  * - or two or more of the label's words, and at least two thirds of them, are in the title: two words
  *   in common are rarely chance ("pedagogisch medewerker" of "pedagogisch medewerker kinderopvang" in
  *   "Enthousiaste en zorgzame pedagogisch medewerker voor onze peutergroep").
@@ -240,6 +241,8 @@ export const MIN_WORD_OVERLAP = 1.5;
 export function labelWordsName(title: string, label: string, phrase = false): boolean {
   const o = wordOverlap(title.replace(EXCEPT, ''), label);
   if (phrase) return o.label === 1 && o.title >= 0.5;
+  // one shared word is the whole label or nothing: "Doctor" is no "tree doctor", "Administrator" no "art administrator"
+  if (o.shared < 2 && o.label < 1) return false;
   return o.title + o.label >= MIN_WORD_OVERLAP || (o.shared >= 2 && o.label >= 2 / 3);
 }
 
