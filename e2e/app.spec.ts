@@ -281,10 +281,14 @@ test('after one visit with the model loaded, the app works offline', async ({ br
     // The reranker on explicitly (whatever the automatic setting decides), so its model is fetched on this visit too.
     // The automatic decision may tick the box between Playwright's read and its click (which then
     // unticks it, explicitly); once the choice is explicit nothing flips it, so retry until it holds.
+    // A box the automatic decision ticked first makes check() a no-op that leaves the choice
+    // automatic (semantic matching is reported ready before that decision): a click makes it explicit.
     const reranker = page.getByLabel('Rerank matches with the cross-encoder');
+    const automatic = page.getByRole('button', { name: 'Automatic' });
     await expect(async () => {
+      if (!(await automatic.isVisible())) await reranker.click();
       await reranker.check();
-      await expect(page.getByRole('button', { name: 'Automatic' })).toBeVisible({ timeout: 1_000 });
+      await expect(automatic).toBeVisible({ timeout: 1_000 });
       await expect(reranker).toBeChecked({ timeout: 1_000 });
     }).toPass({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Try a sample job ad' }).click();

@@ -3,9 +3,10 @@
 // WASM, with the reason), checks it against the cache's reference vectors, loads the reranker on
 // the embedder's device, and turns a WebGPU failure during inference into ENGINE_WEBGPU_LOST.
 // Every model call goes through its one queue: concurrent WebGPU sessions fail ("Session already started").
-// The runtime is started as soon as the device is known, with a one-node session, so its binary's
-// download and compilation overlap with the tokenizer, the model file and the taxonomy instead of
-// waiting for the model's bytes (timed as the 'runtime' phase).
+// Start-up: the runtime starts as soon as its binary is known (the last start's choice, remembered,
+// lets it start while the adapter is probed), with a one-node session, so its download and
+// compilation overlap with the tokenizer, the model file and the taxonomy instead of waiting for
+// the model's bytes (the 'gpuProbe' and 'runtime' phases of the model panel).
 import { env } from '@huggingface/transformers';
 import { InferenceSession } from 'onnxruntime-web/webgpu';
 import ortAsyncifyMjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
@@ -26,6 +27,27 @@ import type { StatusReporter } from './engineStatus.ts';
 
 /** A one-node ONNX graph (Identity on a float[1]): creating a session of it starts onnxruntime-web's WASM module. */
 const WARM_UP_MODEL = 'CAg6OgoQCgF4EgF5IghJZGVudGl0eRIEd2FybVoPCgF4EgoKCAgBEgQKAggBYg8KAXkSCgoICAESBAoCCAFCBAoAEA0=';
+
+/** Where the worker remembers which ONNX runtime binary the last start chose (Cache Storage: workers have no localStorage). */
+const RUNTIME_MEMORY = { cache: 'esco-engine-state', key: 'esco-engine-state/onnx-runtime' } as const;
+
+async function rememberedRuntime(): Promise<'webgpu' | 'wasm' | undefined> {
+  try {
+    const res = await (await caches.open(RUNTIME_MEMORY.cache)).match(new URL(RUNTIME_MEMORY.key, self.location.href).href);
+    const v = res ? await res.text() : '';
+    return v === 'webgpu' || v === 'wasm' ? v : undefined;
+  } catch {
+    return undefined; // no Cache Storage: the probe decides first, as before
+  }
+}
+
+function rememberRuntime(backend: 'webgpu' | 'wasm'): void {
+  if (typeof caches === 'undefined') return;
+  void caches
+    .open(RUNTIME_MEMORY.cache)
+    .then((c) => c.put(new URL(RUNTIME_MEMORY.key, self.location.href).href, new Response(backend)))
+    .catch(() => {});
+}
 
 const NO_ADAPTER: GpuProbe = { adapter: false, hasShaderF16: false, isFallbackAdapter: false };
 
@@ -101,13 +123,25 @@ export class ModelSession {
     // The tokenizer needs no device: it loads while the adapter is probed (250-600 ms in headless Chromium here).
     const tokenizer = loadTokenizer(spec, { modelHost: config.modelHost, onProgress: this.onProgress });
     tokenizer.catch(() => {}); // awaited by loadOn; a failure must not be reported as unhandled meanwhile
-    this.gpu = config.forceWasm || config.webgpuFailure ? NO_ADAPTER : await probeGpu();
+    const probes = !config.forceWasm && !config.webgpuFailure;
+    const probing = probes ? this.deps.status.time('gpuProbe', probeGpu) : Promise.resolve(NO_ADAPTER);
+    // The last visit's decision starts the runtime while the adapter is probed: the probe decides
+    // the device, the memory only which binary starts (either runs WASM; only the asyncify one runs
+    // WebGPU). Not when WebGPU is forced (tests, diagnosis): that asks for the WebGPU binary.
+    const remembered = probes && !config.forceWebGpu ? await rememberedRuntime() : undefined;
+    if (remembered) {
+      this.startOrtRuntime(remembered);
+      this.warmUpRuntime(remembered);
+    }
+    this.gpu = await probing;
     const lost = config.webgpuFailure;
     let choice: DeviceChoice = lost
       ? { backend: 'wasm', dtype: spec.dtype.wasm, reason: `WebGPU failed during inference (${lost}); WASM until you try WebGPU again` }
       : chooseDevice(spec, this.gpu, { forceWasm: config.forceWasm, forceWebGpu: config.forceWebGpu });
+    if (probes) rememberRuntime(choice.backend);
     if (choice.backend === 'webgpu' && this.ortRuntime === 'wasm') {
-      choice = { backend: 'wasm', dtype: spec.dtype.wasm, reason: 'this engine started its ONNX runtime without WebGPU; reload the page to use WebGPU' };
+      const why = remembered ? 'WebGPU was not available on the last visit, so this one started its ONNX runtime without it' : 'this engine started its ONNX runtime without WebGPU';
+      choice = { backend: 'wasm', dtype: spec.dtype.wasm, reason: `${why}; reload the page to use WebGPU` };
     }
     this.startOrtRuntime(choice.backend);
     this.warmUpRuntime(choice.backend);

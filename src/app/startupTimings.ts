@@ -21,7 +21,7 @@ function ms(v: number): string {
 
 /**
  * "Start-up: taxonomy 320 ms · labels 150 ms · model 900 ms · ..." from the page's and the worker's
- * timings (EngineStatus.timings: taxonomy, runtime, model, cache, selfCheck, ready), in start-up order;
+ * timings (EngineStatus.timings: taxonomy, gpuProbe, runtime, model, cache, selfCheck, ready), in start-up order;
  * phases not measured (yet) are left out, and null comes back when there is nothing to show.
  */
 export function formatStartupTimings(page: PageTimings, worker: Readonly<Record<string, number>> | undefined): string | null {
@@ -30,6 +30,7 @@ export function formatStartupTimings(page: PageTimings, worker: Readonly<Record<
     ['taxonomy', page.taxonomy],
     [page.labelsStored ? 'labels (stored)' : 'labels', page.labels],
     ['worker taxonomy', w.taxonomy],
+    ['GPU probe', w.gpuProbe],
     ['runtime', w.runtime],
     ['model', w.model],
     ['cache', w.cache],
