@@ -108,10 +108,11 @@ export function targetLines(f: Facts): string[] {
   const pairCause = ok(perPair) ? `each (segment, concept) pair costs ~${fmtSeconds(perPair / 1000)} through 24 layers on 2-core WASM q8, so ${Math.floor(30_000 / perPair)} of the ${f['estimate.adRerankShortlist.pairs']} pairs fit in 30 s` : '';
   check('Reranker, whole shortlist of a 500-word ad (bge-m3-shaped, WASM q8)', f['estimate.adRerankShortlist.browser.q8.ms'], 30_000, 'ms', false, pairCause);
   check('Reranker, first refined results', f['estimate.adRerankFirst.browser.q8.ms'], 5_000, 'ms', false, pairCause);
-  const startCause = 'model session creation (ORT WASM compile and graph load) and the self-check come before semantic-ready; see the model panel phases';
+  // Issue 22 moved the self-check after "ready" and the runtime's start before the model's bytes.
+  const startCause = "the ONNX runtime's compilation and the model's session creation come before semantic-ready, on cores shared with the page's and the worker's 12 MB taxonomy parse; see the model panel phases";
   check('Start-up, first visit (test models)', f['startup.first.ms'], 2_000, 'ms', false, startCause);
   check('Start-up, returning (test models)', f['startup.returning.ms'], 1_000, 'ms', false, startCause);
-  check('Start-up, first visit (bge-small-en)', f['startup.bgeSmall.first.ms'], 2_000, 'ms', false, startCause);
+  check('Start-up, first visit (bge-small-en; issue 22: 2,500 ms)', f['startup.bgeSmall.first.ms'], 2_500, 'ms', false, startCause);
   check('Start-up, returning (bge-small-en)', f['startup.bgeSmall.returning.ms'], 1_000, 'ms', false, startCause);
   check('Slider to re-rendered results (1,033-word ad)', f['interaction.slider.ms'], 16, 'ms', false, 'measured beside the rest of the run; a targeted run is in README');
   const bestOf = (keys: string[]) => Math.min(...keys.map((k) => f[k]).filter(ok));
