@@ -64,6 +64,7 @@ async function main() {
       'query-dtype': { type: 'string' },
       'int8-query': { type: 'string' },
       spans: { type: 'string' },
+      'document-fit': { type: 'string' },
       languages: { type: 'string' },
       'skills-labels': { type: 'string', default: SKILLS_CSV },
       limit: { type: 'string' },
@@ -164,6 +165,7 @@ async function main() {
       ...(values['occupation-fusion'] ? { occupationFusion: values['occupation-fusion'] as Fusion } : {}),
       ...(values['body-discount'] ? { occupationBodyDiscount: Number(values['body-discount']) } : {}),
       ...(values.threshold ? { skillThreshold: Number(values.threshold) } : {}),
+      ...(values['document-fit'] ? { documentFitWeight: Number(values['document-fit']) } : {}),
     },
   };
   const configs: EvalConfig[] = [pipeline];

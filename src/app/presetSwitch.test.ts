@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { defaultThresholds } from '../core/thresholds.ts';
 import { setPreset } from './actions.ts';
 import { activePresetId, BUILD_PRESET_ID, PICKABLE_PRESETS } from './config.ts';
-import { defaultSettings, useAppStore, type TextResult } from './store.ts';
+import { defaultSettings, mergeSettings, migrateSettings, useAppStore, type TextResult } from './store.ts';
 
 const lexical: TextResult = { text: 'Java', result: { textLength: 4, segments: [], notices: [], candidates: [], stage: 'lexical', timings: {} } as unknown as TextResult['result'] };
 const dense: TextResult = { ...lexical, result: { ...lexical.result, stage: 'embedding' } };
@@ -30,6 +30,18 @@ describe('model preset switching', () => {
     expect(s.settings.thresholds).toEqual(defaultThresholds('bge-small-en'));
     expect(s.lexical).toBe(lexical);
     expect(s.dense).toBeNull();
+  });
+
+  it('settings saved before the skill thresholds were recalibrated (version 1) keep everything but the thresholds', () => {
+    const saved = {
+      settings: { ...defaultSettings(), presetId: 'bge-small-en', modelHost: 'https://models.example.org/', thresholdsPreset: 'bge-small-en', thresholds: { ...defaultThresholds('bge-small-en'), skillThreshold: 0.86 } },
+    };
+    const merged = mergeSettings(migrateSettings(saved, 1), useAppStore.getState());
+    expect(merged.settings.thresholds).toEqual(defaultThresholds('bge-small-en'));
+    expect(merged.settings.presetId).toBe('bge-small-en');
+    expect(merged.settings.modelHost).toBe('https://models.example.org/');
+    // saved under the current version, a tuned threshold stays
+    expect(mergeSettings(migrateSettings(saved, 2), useAppStore.getState()).settings.thresholds.skillThreshold).toBe(0.86);
   });
 
   it('refuses while a regeneration runs, changing nothing', () => {

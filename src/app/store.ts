@@ -194,6 +194,40 @@ function coalescingLocalStorage(): Pick<Storage, 'getItem' | 'setItem' | 'remove
   };
 }
 
+/** The persisted slice of the store. */
+type PersistedSettings = { settings?: Partial<Settings> } | undefined;
+
+/**
+ * Settings saved by an older version. 2: the skill thresholds of the real presets were recalibrated
+ * with the document fit; a threshold saved under version 1 is on the old scale, so it goes (the rest
+ * is kept).
+ */
+export function migrateSettings(persisted: unknown, version: number): PersistedSettings {
+  const p = persisted as PersistedSettings;
+  if (version < 2 && p?.settings) {
+    const { thresholds: _old, thresholdsPreset: _for, ...kept } = p.settings;
+    return { ...p, settings: kept };
+  }
+  return p;
+}
+
+/**
+ * Fills fields added since the settings were saved, and drops thresholds tuned for another model
+ * preset (their score scale does not carry over).
+ */
+export function mergeSettings<S extends { settings: Settings }>(persisted: unknown, current: S): S {
+  const saved = (persisted as PersistedSettings)?.settings ?? {};
+  const defaults = defaultSettings(saved.presetId ?? null);
+  const samePreset = saved.thresholdsPreset === defaults.thresholdsPreset;
+  const settings: Settings = {
+    ...defaults,
+    ...saved,
+    thresholds: samePreset ? { ...defaults.thresholds, ...saved.thresholds } : defaults.thresholds,
+    thresholdsPreset: defaults.thresholdsPreset,
+  };
+  return { ...current, settings };
+}
+
 export const useAppStore = create<AppState>()(
   persist(
     (set) => ({
@@ -234,23 +268,11 @@ export const useAppStore = create<AppState>()(
     }),
     {
       name: SETTINGS_STORAGE_KEY,
-      version: 1,
+      version: 2,
+      migrate: migrateSettings,
       storage: createJSONStorage(coalescingLocalStorage),
       partialize: (s) => ({ settings: s.settings }),
-      // Fills fields added since the settings were saved, and drops thresholds tuned for another
-      // model preset (their score scale does not carry over).
-      merge: (persisted, current) => {
-        const saved = (persisted as { settings?: Partial<Settings> } | undefined)?.settings ?? {};
-        const defaults = defaultSettings(saved.presetId ?? null);
-        const samePreset = saved.thresholdsPreset === defaults.thresholdsPreset;
-        const settings: Settings = {
-          ...defaults,
-          ...saved,
-          thresholds: samePreset ? { ...defaults.thresholds, ...saved.thresholds } : defaults.thresholds,
-          thresholdsPreset: defaults.thresholdsPreset,
-        };
-        return { ...current, settings };
-      },
+      merge: mergeSettings,
     },
   ),
 );

@@ -9,7 +9,7 @@ import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_
 import { RERANK_BAND_BELOW, VERBATIM_LEXICAL } from './rerankShortlist.ts';
 import { validateTaxonomy, type ConceptKind, type Taxonomy } from './taxonomy.ts';
 import { HashingEmbedder, OverlapReranker } from './testing/standIns.ts';
-import { applyThresholds, defaultThresholds } from './thresholds.ts';
+import { applyThresholds, defaultThresholds, settingsScore } from './thresholds.ts';
 import { quantizeMatrix, topK, type ConceptMatrix } from './vectors.ts';
 
 const AD = [
@@ -211,6 +211,36 @@ describe('extraction pipeline', () => {
     const r = extractLexical(big, ctx);
     expect(r.notices.length).toBeGreaterThan(0);
     expect(r.segments.length).toBeLessThanOrEqual(2000);
+  });
+
+  it('gives the domain skills the model found their fit to the whole document, centred on the retrieved skills', async () => {
+    const r = await extract(AD, ctx);
+    const retrieved = r.candidates.filter((c) => c.kind === 'skill' && c.retrieval > 0);
+    expect(retrieved.length).toBeGreaterThan(10);
+    const domain = (c: Candidate) => ['sector-specific', 'occupation-specific'].includes(taxonomy.skills[c.index].reuseLevel);
+    for (const c of retrieved) expect(c.documentFit !== undefined).toBe(domain(c));
+    const fits = retrieved.filter(domain).map((c) => c.documentFit!);
+    // centred: some above, some below the retrieved skills' mean
+    expect(Math.max(...fits)).toBeGreaterThan(0);
+    expect(Math.min(...fits)).toBeLessThan(0);
+    // the score moves by the weight times the fit, never past 1
+    const c = retrieved.find(domain)!;
+    const base = defaultThresholds('test');
+    expect(settingsScore(c, { ...base, documentFitWeight: 1 })).toBeCloseTo(Math.min(1, Math.max(c.retrieval + c.documentFit!, c.lexical)), 6);
+    expect(settingsScore(c, base)).toBeCloseTo(Math.max(c.retrieval, c.lexical), 6);
+    // without a document vector (documentTopK 0) there is no fit
+    expect((await extract(AD, ctx, { documentTopK: 0 })).candidates.some((x) => x.documentFit !== undefined)).toBe(false);
+  });
+
+  it('words that name a concept by its own name are not alternative-label evidence for a broader one', () => {
+    const text = 'Experience with SQL and SaaS.';
+    const r = extractLexical(text, ctx);
+    const lexical = (name: string) => find(r.candidates, 'skill', name)?.lexical ?? 0;
+    expect(lexical('SQL')).toBe(LEXICAL_SCORE.preferred);
+    // "SQL" is also listed under "database management systems": not evidence for it here
+    expect(lexical('database management systems')).toBe(0);
+    // no concept is named "SaaS": the alternative label counts
+    expect(lexical('service-oriented modelling')).toBe(LEXICAL_SCORE.alt);
   });
 
   it('counts a weak mention (an everyday word as an alt label) only when the model retrieves the concept for its passage', async () => {

@@ -15,7 +15,7 @@ import { bandAround, batchesOf, groupByQuery, rerankShortlist, type RerankCandid
 import { detectSections, sectionAt, type SkippedSection } from './sections.ts';
 import { segmentText, type Segment, type SegmentOptions } from './segment.ts';
 import type { ConceptKind, OccupationConcept, SkillConcept, Taxonomy } from './taxonomy.ts';
-import { topK, type ConceptMatrix, type SearchOptions, type TopKResult } from './vectors.ts';
+import { scoreAll, topK, type ConceptMatrix, type SearchOptions, type TopKResult } from './vectors.ts';
 
 export type Signal = 'lexical' | 'embedding' | 'reranker' | 'document';
 
@@ -59,6 +59,14 @@ export interface Candidate {
   document?: number;
   /** Cosine against the title line (occupations only; see ExtractOptions.titleLine). */
   title?: number;
+  /**
+   * Domain skills found by the model: how much closer the concept is to the whole document than the
+   * document's retrieved skills are on average (cosines). An ad about software makes "inspect
+   * pipelines" (oil) or "install containers" (shipping) fit less than "continuous integration".
+   * Absent for transversal and cross-sector skills ("solve problems", "show initiative"), which
+   * belong to no domain, so an ad's topic says nothing about them.
+   */
+  documentFit?: number;
   signals: Signal[];
   evidence: Evidence[];
   /** Offset of the earliest evidence span, for "order of appearance" sorting. */
@@ -284,8 +292,14 @@ function addLexical(ctx: ExtractionContext, text: string, segments: Segment[], m
     addSignal(c, 'lexical');
     c.evidence.push({ start: title.start, end: title.end, segmentIndex: segmentOf(segments, title.start), signal: 'lexical', score: LEXICAL_SCORE.preferred, label: `${title.label} (the ad's title: ${title.reason})` });
   }
-  for (const m of ctx.mentions ? ctx.mentions(text) : findMentions(ctx.lexical, text)) {
+  const mentions = ctx.mentions ? ctx.mentions(text) : findMentions(ctx.lexical, text);
+  const named = namedSpans(ctx.taxonomy, mentions);
+  for (const m of mentions) {
     if (skipped.length && sectionAt(skipped, m.start) >= 0) continue;
+    // The words name another concept of this kind by its own name ("SQL", "PowerShell"): an
+    // alternative label listing them under a broader concept ("database management systems",
+    // "computer programming") is not evidence for it; the model may still find it on its own.
+    if (!m.preferred && !namesConcept(ctx.taxonomy, m) && named.has(`${m.kind}:${m.start}:${m.end}`)) continue;
     const isGroup = m.kind === 'occupation' && ctx.taxonomy.occupations[m.index]?.isIscoGroup;
     const score = isGroup ? LEXICAL_SCORE.iscoGroup : m.preferred ? LEXICAL_SCORE.preferred : LEXICAL_SCORE.alt;
     const c = map.get(m.kind, m.index, m.start);
@@ -300,6 +314,18 @@ function addLexical(ctx: ExtractionContext, text: string, segments: Segment[], m
     addSignal(c, 'lexical');
     c.evidence.push({ start: m.start, end: m.end, segmentIndex: segmentOf(segments, m.start), signal: 'lexical', score, label: m.label });
   }
+}
+
+/** Whether a mention is its concept's name: the preferred label, or its head ("Java" of "Java (computer programming)"). */
+function namesConcept(taxonomy: Taxonomy, m: LexicalMatch): boolean {
+  if (m.preferred) return true;
+  const concept = m.kind === 'skill' ? taxonomy.skills[m.index] : taxonomy.occupations[m.index];
+  return Boolean(concept && concept.label.toLowerCase().startsWith(`${m.label.toLowerCase()} (`));
+}
+
+/** Spans (`kind:start:end`) where some concept is named by its own name. */
+function namedSpans(taxonomy: Taxonomy, mentions: readonly LexicalMatch[]): Set<string> {
+  return new Set(mentions.filter((m) => !m.weak && namesConcept(taxonomy, m)).map((m) => `${m.kind}:${m.start}:${m.end}`));
 }
 
 /** The most concepts retrieved for a passage that can support a weak mention in it. */
@@ -340,6 +366,25 @@ function documentChunks(segments: Segment[], chunkChars: number, max: number): s
   }
   if (current) chunks.push(current);
   return chunks;
+}
+
+/** Candidate.documentFit of the domain skills the model retrieved: their concept's cosine to the document, minus the mean of the retrieved skills'. */
+function setDocumentFit(candidates: Candidate[], taxonomy: Taxonomy, matrix: ConceptMatrix, docVector: Float32Array, owners?: Int32Array): void {
+  const retrieved = candidates.filter((c) => c.kind === 'skill' && c.retrieval > 0);
+  if (!retrieved.length) return;
+  const rows = scoreAll(matrix, docVector, 1);
+  let perConcept: Float32Array = rows;
+  if (owners) {
+    perConcept = new Float32Array(owners.reduce((m, o) => Math.max(m, o + 1), 0)).fill(-Infinity);
+    owners.forEach((o, r) => (perConcept[o] = Math.max(perConcept[o], rows[r])));
+  }
+  let sum = 0;
+  for (const c of retrieved) sum += perConcept[c.index];
+  const mean = sum / retrieved.length;
+  for (const c of retrieved) {
+    const level = taxonomy.skills[c.index]?.reuseLevel;
+    if (level === 'sector-specific' || level === 'occupation-specific') c.documentFit = perConcept[c.index] - mean;
+  }
 }
 
 function meanOfRows(rows: Float32Array, from: number, count: number, dims: number, weights: number[]): Float32Array {
@@ -563,6 +608,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
       c.document = doc.scores[j];
       addSignal(c, 'document');
     }
+    setDocumentFit(map.values(), ctx.taxonomy, matrices.skill, docVector, ctx.rowOwners?.skill);
   }
   supportWeakMentions(map.all());
   for (const r of rerankable) r.lexical = map.find(r.kind, r.index).lexical;

