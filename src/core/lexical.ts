@@ -150,6 +150,13 @@ export interface LexicalOptions {
    * (LexicalMatch.weak). Default: the taxonomy's own table (Taxonomy.wordFrequency), if it has one.
    */
   wordFrequency?: Readonly<Record<string, number>>;
+  /**
+   * Word frequencies of a second language that the heads of qualified labels are also judged in:
+   * a head is the ambiguous part of its label, and in other languages' packs it is often an English
+   * word ("Source" of "Source (Videospielerstellungssysteme)", rare in German, common in English
+   * and in German IT text). The language matchers pass English's.
+   */
+  headWordFrequency?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -590,7 +597,16 @@ export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = 
     const tk = tokenize(word, fold, scratch);
     if (tk.n === 1 && zipf > (zipfOfKey.get(tk.key[0]) ?? -Infinity)) zipfOfKey.set(tk.key[0], zipf);
   }
-  const isCommon = (key: string, flags: number): boolean => (zipfOfKey.get(key) ?? 0) >= commonWordZipf(!(flags & F_NAME) ? 'alternative' : flags & F_DERIVED ? 'head' : 'preferred');
+  const headZipfOfKey = new Map<string, number>();
+  for (const [word, zipf] of Object.entries(options.headWordFrequency ?? {})) {
+    const tk = tokenize(word, fold, scratch);
+    if (tk.n === 1 && zipf > (headZipfOfKey.get(tk.key[0]) ?? -Infinity)) headZipfOfKey.set(tk.key[0], zipf);
+  }
+  const isCommon = (key: string, flags: number): boolean => {
+    const head = Boolean(flags & F_NAME && flags & F_DERIVED);
+    const zipf = Math.max(zipfOfKey.get(key) ?? 0, head ? (headZipfOfKey.get(key) ?? 0) : 0);
+    return zipf >= commonWordZipf(!(flags & F_NAME) ? 'alternative' : head ? 'head' : 'preferred');
+  };
 
   const insert = (tk: Tokens, kind: ConceptKind, conceptIndex: number, label: string, flags: number): void => {
     if (index.insert(tk, kind, conceptIndex, label, flags)) {

@@ -210,6 +210,12 @@ describe('weak evidence in other languages (the built label packs, with their wo
     expect(found.Wundversorgung).toBe(false);
   });
 
+  it('judges the head of a qualified label in English too: "Source" of "Source (Videospielerstellungssysteme)" is weak, "Java" is not', async () => {
+    const found = await mentions('de', 'Wir entwickeln Open Source und programmieren in Java.');
+    expect(found.Source).toBe(true);
+    expect(found.Java).toBe(false);
+  });
+
   it("marks English labels that are everyday words of the text's language (false friends)", async () => {
     const found = await mentions('fr', 'Vous aimez transformer chaque visite. Vous maîtrisez JavaScript.');
     expect(found.transformer).toBe(true);

@@ -125,6 +125,7 @@ export async function buildLanguageMatcher(taxonomy: Taxonomy, labels: Localized
       // without descriptions in the language there is no common-word signal: these guards are off
       genericMinCount: 0,
       properNameMinCount: 0,
+      ...(taxonomy.wordFrequency ? { headWordFrequency: taxonomy.wordFrequency.zipf } : {}),
     });
   }
   let titles: TitleSearch | undefined;
