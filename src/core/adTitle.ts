@@ -17,15 +17,10 @@
 // Orwell", titlePhrases.ts) come with it, for a long title no label matches as a whole. Offsets
 // are exact offsets into the text (UTF-16, as String.slice). A text without a title (a CV, a
 // sentence, a text of one line) gives null. Pure and synchronous.
-import { titlePhrases, type TitlePhrase } from './titlePhrases.ts';
+import { titlePhrases, type TitlePhrase, type TitleSpan } from './titlePhrases.ts';
 
-export interface TitleSpan {
-  /** The words to rank: markers, brackets and tails removed, whitespace collapsed. */
-  text: string;
-  /** Offsets into the ad: ad.slice(start, end) is the original wording (inner markers included). */
-  start: number;
-  end: number;
-}
+export type { TitleSpan } from './titlePhrases.ts';
+
 
 export interface AdTitle extends TitleSpan {
   /** How the title was found. */

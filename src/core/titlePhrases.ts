@@ -16,7 +16,13 @@
 // keeps the whole title and weighs the phrases lower (occupationRanking.ts), and a label equal to a
 // phrase cut before an attribute ("Animateur" of "Animateur de groupes d’enfants": presenter in ESCO)
 // does not count as the title's own label. Pure.
-import type { TitleSpan } from './adTitle.ts';
+export interface TitleSpan {
+  /** The words to rank: markers, brackets and tails removed, whitespace collapsed. */
+  text: string;
+  /** Offsets into the ad: ad.slice(start, end) is the original wording (inner markers included). */
+  start: number;
+  end: number;
+}
 
 /** Lower case, no diacritics, punctuation to spaces (adTitle.ts foldTitleWords; not imported: adTitle.ts imports this module). */
 const foldTitleWords = (s: string): string =>
