@@ -9,6 +9,8 @@
 // appear or whose score changed.
 import { memo, useMemo } from 'react';
 import type { Candidate, Signal } from '../../core/pipeline.ts';
+import type { LocalizedLabels } from '../../core/labelPacks.ts';
+import type { Taxonomy } from '../../core/taxonomy.ts';
 import type { ShownCandidate } from '../../core/thresholds.ts';
 import { conceptKey, conceptOf, conceptTypeLine, shownLabel } from '../concepts.ts';
 import { languageName } from '../languagePlan.ts';
@@ -103,40 +105,40 @@ function ResultItemView({ candidate: c, score, context = NO_CONTEXT, variants = 
           ))}
         </span>
       </div>
-      {variants.length > 0 && (
-        <p className="result-context muted" data-testid="result-variants">
-          also:{' '}
-          {variants.map((x, i) => {
-            const variant = conceptOf(taxonomy, x.candidate.kind, x.candidate.index);
-            const label = shownLabel(taxonomy, labels, x.candidate.kind, x.candidate.index);
-            return (
-              <span key={x.candidate.index}>
-                {i > 0 && '; '}
-                <a href={variant?.uri} target="_blank" rel="noopener noreferrer" title={`A variant found on the same words, score ${formatScore(x.score)}`} lang={label.language}>
-                  {label.label}
-                </a>
-              </span>
-            );
-          })}
-        </p>
-      )}
-      {context.length > 0 && (
-        <p className="result-context muted" data-testid="result-context">
-          within:{' '}
-          {context.map((x, i) => {
-            const broader = conceptOf(taxonomy, x.candidate.kind, x.candidate.index);
-            const label = shownLabel(taxonomy, labels, x.candidate.kind, x.candidate.index);
-            return (
-              <span key={x.candidate.index}>
-                {i > 0 && '; '}
-                <a href={broader?.uri} target="_blank" rel="noopener noreferrer" title={`Broader skill found on the same evidence, score ${formatScore(x.score)}`} lang={label.language}>
-                  {label.label}
-                </a>
-              </span>
-            );
-          })}
-        </p>
-      )}
+      <FoldedLine testId="result-variants" lead="also" items={variants} why="A variant found on the same words" taxonomy={taxonomy} labels={labels} />
+      <FoldedLine testId="result-context" lead="within" items={context} why="Broader skill found on the same evidence" taxonomy={taxonomy} labels={labels} />
     </li>
+  );
+}
+
+interface FoldedLineProps {
+  testId: string;
+  lead: string;
+  items: readonly ShownCandidate[];
+  /** Why they are folded here (the link's tooltip, before its score). */
+  why: string;
+  taxonomy: Taxonomy;
+  labels: LocalizedLabels | null;
+}
+
+/** The skills folded into an entry, as a muted line of links ("also: ...", "within: ..."). */
+function FoldedLine({ testId, lead, items, why, taxonomy, labels }: FoldedLineProps) {
+  if (!items.length) return null;
+  return (
+    <p className="result-context muted" data-testid={testId}>
+      {lead}:{' '}
+      {items.map((x, i) => {
+        const concept = conceptOf(taxonomy, x.candidate.kind, x.candidate.index);
+        const label = shownLabel(taxonomy, labels, x.candidate.kind, x.candidate.index);
+        return (
+          <span key={x.candidate.index}>
+            {i > 0 && '; '}
+            <a href={concept?.uri} target="_blank" rel="noopener noreferrer" title={`${why}, score ${formatScore(x.score)}`} lang={label.language}>
+              {label.label}
+            </a>
+          </span>
+        );
+      })}
+    </p>
   );
 }
