@@ -91,6 +91,8 @@ function parseOptions(argv: string[]): Options {
       process.exit(0);
     } else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }
+  // Only the start-up section runs a second build: elsewhere the flag would be silently ignored.
+  if ((o.baseline || o.revision) && !o.sections.has('startup')) throw new Error('--baseline and --revision compare start-up only: add startup to --only');
   return o;
 }
 
