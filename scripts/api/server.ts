@@ -314,7 +314,10 @@ export async function startApi(o: ApiOptions): Promise<RunningApi> {
       const { result, language } = analysed;
       const ctx = thresholdContext(taxonomy);
       const cut = applyThresholds(result.candidates, settings, ctx);
-      const ranked = body.ranked ? applyThresholds(result.candidates, { ...settings, skillThreshold: -Infinity, occupationThreshold: -Infinity, maxSkills: Infinity, maxOccupations: Infinity }, ctx) : cut;
+      // Ranked: every candidate on its own row (no folding); a folded variant is shown as its entry is.
+      const ranked = body.ranked
+        ? applyThresholds(result.candidates, { ...settings, skillThreshold: -Infinity, occupationThreshold: -Infinity, maxSkills: Infinity, maxOccupations: Infinity }, { isIscoGroup: ctx.isIscoGroup })
+        : cut;
       const doc = buildExport({
         taxonomy,
         text: body.text,
@@ -329,7 +332,7 @@ export async function startApi(o: ApiOptions): Promise<RunningApi> {
         textLanguage: language.plan.language,
       });
       if (body.ranked) {
-        const shown = new Set([...cut.skills, ...cut.occupations].map((s) => s.candidate));
+        const shown = new Set([...cut.skills, ...cut.occupations].flatMap((s) => [s, ...(s.variants ?? [])]).map((s) => s.candidate));
         const mark = (list: ExportedResult[], from: typeof ranked.skills) => list.map((r, i) => ({ ...r, shown: shown.has(from[i].candidate) }));
         doc.skills = mark(doc.skills, ranked.skills);
         doc.occupations = mark(doc.occupations, ranked.occupations);

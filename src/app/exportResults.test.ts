@@ -56,6 +56,21 @@ const input: ExportInput = {
   occupations: [{ score: 0.8, candidate: cand({ kind: 'occupation', index: 0, retrieval: 0.5, document: 0.8, signals: ['embedding', 'document'] }) }],
 };
 
+describe('variants folded into an entry', () => {
+  it('are exported after their entry, marked with its URI, in JSON and CSV', () => {
+    const [java, odd] = input.skills;
+    const doc = buildExport({ ...input, skills: [{ ...java, variants: [odd] }] });
+    expect(doc.skills.map((s) => [s.uri, s.variantOf])).toEqual([
+      ['http://data.europa.eu/esco/skill/java', undefined],
+      ['http://data.europa.eu/esco/skill/odd', 'http://data.europa.eu/esco/skill/java'],
+    ]);
+    const csv = toCsv(doc).trim().split('\r\n');
+    expect(csv[0].endsWith(',variant_of')).toBe(true);
+    expect(csv[1].endsWith(',')).toBe(true);
+    expect(csv[csv.length - 2].endsWith(',http://data.europa.eu/esco/skill/java')).toBe(true);
+  });
+});
+
 describe('buildExport / toJson', () => {
   it('has URIs, labels, kinds, scores, evidence with offsets and text, hash, version, timestamp', () => {
     const doc = JSON.parse(toJson(buildExport(input)));

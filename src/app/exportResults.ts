@@ -40,6 +40,8 @@ export interface ExportedResult {
   iscoCode?: string;
   firstOffset: number;
   evidence: ExportedEvidence[];
+  /** A skill folded into another shown entry as its variant (skillVariants.ts): that entry's URI. */
+  variantOf?: string;
 }
 
 export interface ExportDocument {
@@ -129,7 +131,11 @@ export function buildExport(input: ExportInput): ExportDocument {
     textLength: input.text.length,
     textLanguage: input.textLanguage ?? null,
     displayLanguage: input.labels?.language ?? input.taxonomy.language,
-    skills: input.skills.map((s) => exportCandidate(input, s)),
+    // Variants folded into an entry are shown skills too: listed after it, marked with its URI.
+    skills: input.skills.flatMap((s) => {
+      const entry = exportCandidate(input, s);
+      return [entry, ...(s.variants ?? []).map((v) => ({ ...exportCandidate(input, v), variantOf: entry.uri }))];
+    }),
     occupations: input.occupations.map((s) => exportCandidate(input, s)),
   };
 }
@@ -157,6 +163,7 @@ export const CSV_COLUMNS = [
   'display_label',
   'display_language',
   'text_language',
+  'variant_of',
 ] as const;
 
 /**
@@ -195,6 +202,7 @@ export function toCsv(doc: ExportDocument): string {
       r.displayLabel,
       r.displayLanguage,
       doc.textLanguage,
+      r.variantOf ?? null,
     ];
     rows.push(fields.map(csvField).join(','));
   }
