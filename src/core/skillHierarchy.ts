@@ -5,7 +5,9 @@
 // (result entries, plain skill indices), so the results list and a skill-gap view share it.
 // Pure: reads the taxonomy asset only (`groups`, `broaderSkills`, `parents`, occupation `parent`).
 import type { ShownCandidate } from './thresholds.ts';
-import type { SkillConcept, Taxonomy } from './taxonomy.ts';
+import { broaderSkillClosure, type SkillConcept, type Taxonomy } from './taxonomy.ts';
+
+export { broaderSkillClosure } from './taxonomy.ts';
 
 /**
  * Levels of a group path: 0 is the pillar root ("skills", "knowledge", "transversal skills and
@@ -239,18 +241,6 @@ export function groupByIsco<T>(taxonomy: Taxonomy, items: readonly T[], occupati
   return orderBuckets(buckets, options.order ?? 'input');
 }
 
-/** Every broader skill of a skill, transitively (not the skill itself). */
-export function broaderSkillClosure(taxonomy: Taxonomy, skill: number): Set<number> {
-  const out = new Set<number>();
-  const stack = [...(taxonomy.skills[skill]?.broaderSkills ?? [])];
-  while (stack.length > 0) {
-    const b = stack.pop()!;
-    if (b === skill || out.has(b)) continue;
-    out.add(b);
-    stack.push(...(taxonomy.skills[b]?.broaderSkills ?? []));
-  }
-  return out;
-}
 
 /** A half-open text span [start, end); `strong`: a label found in the text (else a matched segment). */
 export interface TextSpan {

@@ -14,9 +14,11 @@ const LABELS = [
   'manage databases',
   'database',
   'write reports',
+  'manage staff',
+  'manage musical staff',
 ];
 const taxonomy = {
-  skills: LABELS.map((label, i) => ({ uri: `u:${i}`, label, altLabels: [], description: '', skillType: 'skill/competence', reuseLevel: '', groups: [], broaderSkills: [] })),
+  skills: LABELS.map((label, i) => ({ uri: `u:${i}`, label, altLabels: [], description: '', skillType: 'skill/competence', reuseLevel: '', groups: [], broaderSkills: i === 10 ? [9] : [] })),
   occupations: [],
   skillGroups: [],
 } as unknown as Taxonomy;
@@ -50,6 +52,7 @@ describe('areSkillVariants', () => {
     expect(v(0, 8)).toBe(false); // each has a content word the other lacks
     expect(v(3, 4)).toBe(false); // Java vs Python
     expect(v(3, 5)).toBe(false); // Java vs computer programming: the hierarchy's, not a variant
+    expect(v(9, 10)).toBe(false); // a skill and its broader one: the grouped views fold those ("within:")
   });
 });
 

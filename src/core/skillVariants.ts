@@ -8,7 +8,7 @@
 // skills merely found in the same clause. Broader/narrower pairs on one span are the grouped views'
 // (skillHierarchy.ts collapseBroader). Pure.
 import type { Candidate, Evidence } from './pipeline.ts';
-import type { Taxonomy } from './taxonomy.ts';
+import { broaderSkillClosure, type Taxonomy } from './taxonomy.ts';
 
 /** Words that carry no skill content in ESCO labels (English: every skill has an English label). */
 const FUNCTION_WORDS = new Set(
@@ -45,11 +45,16 @@ function coveredBy(variant: readonly Evidence[], entry: readonly Evidence[]): bo
   return variant.length > 0 && variant.every((v) => entry.some((e) => v.start < e.end && e.start < v.end));
 }
 
-/** Whether skill `b` is a variant of skill `a` (symmetric): the shorter label's content words are all in the other. */
+/**
+ * Whether skill `b` is a variant of skill `a` (symmetric): the shorter label's content words are all
+ * in the other, and neither is the other's broader skill (that pair is the grouped views': "manage
+ * musical staff" within "manage staff").
+ */
 export function areSkillVariants(taxonomy: Taxonomy, a: number, b: number): boolean {
   const sa = taxonomy.skills[a];
   const sb = taxonomy.skills[b];
   if (!sa || !sb) return false;
+  if (broaderSkillClosure(taxonomy, a).has(b) || broaderSkillClosure(taxonomy, b).has(a)) return false;
   const wa = contentWords(sa.label);
   const wb = contentWords(sb.label);
   const [small, large] = wa.size <= wb.size ? [wa, wb] : [wb, wa];

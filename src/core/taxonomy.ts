@@ -118,3 +118,16 @@ export function conceptsOf(taxonomy: Taxonomy, kind: ConceptKind): ReadonlyArray
 }
 
 export const TAXONOMY_ASSET_PATH = 'taxonomy/taxonomy.json';
+
+/** Every broader skill of a skill, transitively (not the skill itself). */
+export function broaderSkillClosure(taxonomy: Taxonomy, skill: number): Set<number> {
+  const out = new Set<number>();
+  const stack = [...(taxonomy.skills[skill]?.broaderSkills ?? [])];
+  while (stack.length > 0) {
+    const b = stack.pop()!;
+    if (b === skill || out.has(b)) continue;
+    out.add(b);
+    stack.push(...(taxonomy.skills[b]?.broaderSkills ?? []));
+  }
+  return out;
+}
