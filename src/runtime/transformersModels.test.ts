@@ -425,6 +425,16 @@ describe('over HTTP from the local model host', () => {
     expect(err).toMatchObject({ model: 'esco-test/no-such-model', file: 'tokenizer_config.json', reason: 'not-found', status: 404 });
   });
 
+  it('a retry of a model the host does not have is still reported as not found (transformers.js may not ask again)', async () => {
+    configureTransformers({ modelHost: host.url, cacheDir: freshCacheDir() });
+    const spec = { ...TEST_EMBEDDER, id: 'esco-test/still-no-such-model' };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const err = await loadEmbedder(spec, { backend: 'node', dtype: 'q8' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ModelLoadError);
+      expect(err).toMatchObject({ model: spec.id, reason: 'not-found', status: 404 });
+    }
+  });
+
   it('an unreachable host is a network failure naming the file', async () => {
     const closed = await startModelHost({ dir: DEFAULT_MODELS_DIR, port: 0 });
     const url = closed.url;

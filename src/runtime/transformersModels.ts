@@ -362,8 +362,11 @@ class LoadTracker {
       void evictCachedFile(model, this.revision, onnxFile);
       return new ModelLoadError({ model, file: onnxFile, reason: 'invalid', detail: `ONNX Runtime could not load it (${text})`, cause: e });
     }
-    // An HTTP failure that transformers.js turned into something unrelated (see `failures`).
-    const failed = failures.find((f) => f.seq >= this.firstFailureSeq && f.model === model);
+    // An HTTP failure that transformers.js turned into something unrelated (see `failures`): one of
+    // this load first; else the model's last one before it, since a retry can be answered from
+    // transformers.js' memory of a file it could not get, without asking the network again.
+    const failed =
+      failures.find((f) => f.seq >= this.firstFailureSeq && f.model === model) ?? [...failures].reverse().find((f) => f.model === model && /\bundefined\b/.test(text));
     if (failed) {
       return new ModelLoadError({
         model,
