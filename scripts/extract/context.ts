@@ -20,6 +20,7 @@ import { tokenStatesOf } from '../../src/runtime/tokenStates.ts';
 import { configureTransformers, loadEmbedder, loadReranker, type LoadedEmbedder, type LoadedReranker } from '../../src/runtime/transformersModels.ts';
 import { ROOT } from '../build-taxonomy.ts';
 import { loadShippedAsset, loadTaxonomyAsset, shippedAssetDir, TEST_MODELS_DIR } from '../precompute.ts';
+import { TAGGER_ASSET_DIR } from '../prepare-assets.ts';
 
 export interface ModelChoice {
   /** A preset id (bge-small-en, minilm, bge-m3, test) or 'none'. */
@@ -100,7 +101,7 @@ export function loadTaxonomyAndLexical(): { taxonomy: Taxonomy; lexical: Lexical
 
 /** The preset's span tagger as the app ships it (public/taggers/, made by prepare-assets), or null: clause-level candidates. */
 export function shippedTagger(presetId: string, spec: EmbedderSpec): SpanTagger | null {
-  const file = join(ROOT, 'public', 'taggers', `${presetId}.json`);
+  const file = join(TAGGER_ASSET_DIR, `${presetId}.json`);
   return existsSync(file) ? taggerFor(readFileSync(file, 'utf8'), spec) : null;
 }
 

@@ -2,14 +2,15 @@
 // newer one is pending), the thresholded lists, histograms and highlight runs. Each memo keeps its
 // last inputs by identity, so selectors return stable references and a slider move recomputes only
 // applyThresholds and what depends on it, on the main thread, without any worker call.
-import type { Candidate, Evidence } from '../core/pipeline.ts';
 import { collapseBroader, groupByHierarchy, groupByIsco, groupBySkillType, groupHeading, type Bucket, type CollapsedEntry, type TextSpan } from '../core/skillHierarchy.ts';
-import { applyThresholds, scoreHistogram, thresholdContext, type ScoreBasis, type ShownCandidate, type ThresholdResult, type ThresholdSettings } from '../core/thresholds.ts';
+import { applyThresholds, scoreHistogram, shownEvidence, thresholdContext, type ScoreBasis, type ShownCandidate, type ThresholdResult, type ThresholdSettings } from '../core/thresholds.ts';
 import type { ConceptKind, Taxonomy } from '../core/taxonomy.ts';
 import type { LocalizedLabels } from '../core/labelPacks.ts';
 import { conceptKey, shownLabel } from './concepts.ts';
 import { buildRuns, chunkRuns, type HighlightSpan, type RunChunk, type TextRun } from './highlight.ts';
 import type { AppState, ResultGrouping, SortBy, TextResult } from './store.ts';
+
+export { shownEvidence } from '../core/thresholds.ts';
 
 /** Keeps the last inputs by identity and returns the last result while they are the same. */
 export function memoize<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
@@ -106,30 +107,6 @@ export interface HighlightModel {
   chunks: RunChunk[];
   /** Labels per concept key, for the tooltips of highlighted spans. */
   labels: Map<string, string>;
-}
-
-function evidenceScore(e: Evidence, basis: ScoreBasis): number {
-  return basis === 'retrieval' || e.rerank === undefined ? e.score : e.rerank;
-}
-
-/**
- * The evidence of a shown candidate that is highlighted: every label mention (strong), and the
- * segments whose own embedding score passes the cut; a dense-only result with no such segment
- * shows its best one, so every entry can point at its evidence.
- */
-export function shownEvidence(c: Candidate, thresholds: ThresholdSettings): { start: number; end: number; strong: boolean }[] {
-  const cut = c.kind === 'skill' ? thresholds.skillThreshold : thresholds.occupationThreshold;
-  const out: { start: number; end: number; strong: boolean }[] = [];
-  let best: Evidence | null = null;
-  for (const e of c.evidence) {
-    if (e.signal === 'lexical') {
-      // an unsupported weak mention is not why the result is shown
-      if (!e.weak) out.push({ start: e.start, end: e.end, strong: true });
-    } else if (evidenceScore(e, thresholds.scoreBasis) >= cut) out.push({ start: e.start, end: e.end, strong: false });
-    else if (!best || evidenceScore(e, thresholds.scoreBasis) > evidenceScore(best, thresholds.scoreBasis)) best = e;
-  }
-  if (out.length === 0 && best) out.push({ start: best.start, end: best.end, strong: false });
-  return out;
 }
 
 /**

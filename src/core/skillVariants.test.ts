@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Candidate, Evidence } from './pipeline.ts';
-import { areSkillVariants, contentWords, countingEvidence, foldSkillVariants } from './skillVariants.ts';
+import { areSkillVariants, contentWords, foldSkillVariants } from './skillVariants.ts';
 import type { Taxonomy } from './taxonomy.ts';
-import { applyThresholds, applyThresholdsUncapped, defaultThresholds, thresholdContext } from './thresholds.ts';
+import { applyThresholds, applyThresholdsUncapped, defaultThresholds, shownEvidence, thresholdContext } from './thresholds.ts';
+
+/** The spans that show a candidate at a skill cut of `t` (thresholds.ts shownEvidence). */
+const at = (t: number) => (x: { candidate: Candidate }) => shownEvidence(x.candidate, { ...defaultThresholds('test'), skillThreshold: t });
 
 const LABELS = [
   'write technical documentation',
@@ -62,7 +65,7 @@ describe('foldSkillVariants', () => {
 
   it('folds a variant found on the same words into the higher-ranked entry, keeping order', () => {
     const list = [shown(cand(0, 0.9, [ev(0, 30, 0.9)])), shown(cand(3, 0.88, [ev(40, 44, 0.88)])), shown(cand(2, 0.87, [ev(5, 28, 0.87)]))];
-    const folded = foldSkillVariants(list, isVariant, 0.85);
+    const folded = foldSkillVariants(list, isVariant, at(0.85));
     expect(folded.map((f) => [f.entry.candidate.index, f.variants.map((x) => x.candidate.index)])).toEqual([
       [0, [2]],
       [3, []],
@@ -70,12 +73,12 @@ describe('foldSkillVariants', () => {
   });
   it('keeps a variant apart when it has evidence of its own elsewhere that passes the cut', () => {
     const list = [shown(cand(0, 0.9, [ev(0, 30, 0.9)])), shown(cand(2, 0.87, [ev(5, 28, 0.87), ev(60, 80, 0.86)]))];
-    expect(foldSkillVariants(list, isVariant, 0.85).map((f) => f.variants.length)).toEqual([0, 0]);
+    expect(foldSkillVariants(list, isVariant, at(0.85)).map((f) => f.variants.length)).toEqual([0, 0]);
     // Below the cut, that other span does not count: folded.
-    expect(foldSkillVariants(list, isVariant, 0.865).map((f) => f.variants.length)).toEqual([1]);
+    expect(foldSkillVariants(list, isVariant, at(0.865)).map((f) => f.variants.length)).toEqual([1]);
   });
   it('weak mentions do not count as evidence', () => {
-    expect(countingEvidence(cand(6, 0.9, [ev(0, 8, 0.95, 'lexical', true), ev(10, 20, 0.9)]), 0.85).map((e) => e.start)).toEqual([10]);
+    expect(at(0.85)({ candidate: cand(6, 0.9, [ev(0, 8, 0.95, 'lexical', true), ev(10, 20, 0.9)]) }).map((e) => e.start)).toEqual([10]);
   });
 });
 

