@@ -65,6 +65,7 @@ async function main() {
       'int8-query': { type: 'string' },
       spans: { type: 'string' },
       'document-fit': { type: 'string' },
+      'occupation-profile': { type: 'string' },
       languages: { type: 'string' },
       'skills-labels': { type: 'string', default: SKILLS_CSV },
       limit: { type: 'string' },
@@ -166,6 +167,7 @@ async function main() {
       ...(values['body-discount'] ? { occupationBodyDiscount: Number(values['body-discount']) } : {}),
       ...(values.threshold ? { skillThreshold: Number(values.threshold) } : {}),
       ...(values['document-fit'] ? { documentFitWeight: Number(values['document-fit']) } : {}),
+      ...(values['occupation-profile'] ? { occupationProfileWeight: Number(values['occupation-profile']) } : {}),
     },
   };
   const configs: EvalConfig[] = [pipeline];

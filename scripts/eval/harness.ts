@@ -35,6 +35,7 @@ import { loadTokenStateModel } from '../../src/runtime/tokenStates.ts';
 import { quantizeMatrix, type ConceptMatrix } from '../../src/core/vectors.ts';
 import { ROOT } from '../build-taxonomy.ts';
 import { EMBEDDINGS_DIR, loadShippedAsset } from '../precompute.ts';
+import { labelMatching } from '../extract/context.ts';
 import { conceptVectors, loadPresetEmbedder } from './embedCache.ts';
 import { CachingEmbedder } from './queryCache.ts';
 
@@ -229,7 +230,18 @@ export class EvalEnv {
     const app = appConfig(config.presetId);
     const { matrices, owners } = await this.conceptMatrices(config.presetId, config.concepts ?? app.conceptText.skill, config.occupationConcepts ?? config.concepts ?? app.conceptText.occupation);
     const spans = config.spans ?? existsSync(taggerFile(config.presetId));
-    const ctx: ExtractionContext = { taxonomy: this.taxonomy, lexical: this.lexical, matrices, embedder, rowOwners: owners, ...(spans ? { tagSpans: await this.spanTagger(config.presetId) } : {}) };
+    // The text's language as the app reads it: its label mentions (that language's and English) and its title's occupation.
+    const language = await labelMatching().forText(text);
+    const ctx: ExtractionContext = {
+      taxonomy: this.taxonomy,
+      lexical: this.lexical,
+      matrices,
+      embedder,
+      rowOwners: owners,
+      ...(spans ? { tagSpans: await this.spanTagger(config.presetId) } : {}),
+      ...(language.mentions ? { mentions: language.mentions } : {}),
+      ...(language.titleOccupation ? { titleOccupation: language.titleOccupation } : {}),
+    };
     return (await extract(text, ctx, { ...config.extract, ...extra })).candidates;
   }
 

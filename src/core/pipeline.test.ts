@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conceptText } from './conceptText.ts';
 import { buildLexicalIndex } from './lexical.ts';
-import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_SCORE, titleLineOf, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
+import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_SCORE, PROFILE_RANK, titleLineOf, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
 import { RERANK_BAND_BELOW, VERBATIM_LEXICAL } from './rerankShortlist.ts';
 import { validateTaxonomy, type ConceptKind, type Taxonomy } from './taxonomy.ts';
 import { HashingEmbedder, OverlapReranker } from './testing/standIns.ts';
@@ -230,6 +230,37 @@ describe('extraction pipeline', () => {
     expect(settingsScore(c, base)).toBeCloseTo(Math.max(c.retrieval, c.lexical), 6);
     // without a document vector (documentTopK 0) there is no fit
     expect((await extract(AD, ctx, { documentTopK: 0 })).candidates.some((x) => x.documentFit !== undefined)).toBe(false);
+  });
+
+  it("marks the skills retrieved for a body passage that ESCO lists for the document's occupations, and the weight moves only them", async () => {
+    const developer = taxonomy.occupations.findIndex((o) => o.label === 'software developer');
+    const titleEnd = AD.indexOf('\r');
+    const withTitle: ExtractionContext = { ...ctx, titleOccupation: () => ({ index: developer, start: 0, end: 18, label: 'software developer', reason: 'test' }) };
+    const r = await extract(AD, withTitle);
+    const nearest = r.candidates.filter((c) => c.kind === 'occupation' && c.document !== undefined).sort((a, b) => b.document! - a.document!)[0];
+    const anchors = [developer, nearest.index].map((o) => taxonomy.occupations[o]);
+    const profiled = r.candidates.filter((c) => c.profile);
+    expect(profiled.some((c) => c.profile!.occupation === developer && c.profile!.relation === 'essential')).toBe(true);
+    for (const c of profiled) {
+      expect(c.kind).toBe('skill');
+      const occ = taxonomy.occupations[c.profile!.occupation];
+      expect(anchors).toContain(occ);
+      expect(c.profile!.relation === 'essential' ? occ.essentialSkills : occ.optionalSkills).toContain(c.index);
+      // found near the top for a passage of the body, not the title line (which names the occupation)
+      expect(c.evidence.some((e) => e.signal === 'embedding' && e.rank! < PROFILE_RANK && e.start >= titleEnd)).toBe(true);
+    }
+    // a listed skill retrieved only on the title line, or only far down a passage's list, is not marked
+    const listed = new Set(anchors.flatMap((o) => [...o.essentialSkills, ...o.optionalSkills]));
+    const unmarked = r.candidates.filter((c) => c.kind === 'skill' && listed.has(c.index) && !c.profile && c.retrieval > 0);
+    for (const c of unmarked) expect(c.evidence.some((e) => e.signal === 'embedding' && e.rank! < PROFILE_RANK && e.start >= titleEnd)).toBe(false);
+    // the weight: the whole of it for an essential skill, half for an optional one, never past 1
+    const base = { ...defaultThresholds('test'), occupationProfileWeight: 0.1 };
+    for (const c of profiled) {
+      const move = c.profile!.relation === 'essential' ? 0.1 : 0.05;
+      expect(settingsScore(c, base)).toBeCloseTo(Math.max(Math.min(1, c.retrieval + move), c.lexical), 6);
+    }
+    // no occupation to go by (no title, no document ranking): nothing is marked
+    expect((await extract(AD, ctx, { documentTopK: 0 })).candidates.some((c) => c.profile)).toBe(false);
   });
 
   it('words that name a concept by its own name are not alternative-label evidence for a broader one', () => {

@@ -30,6 +30,8 @@ export interface Evidence {
   rerank?: number;
   /** Embedding evidence: the concept's rank among those retrieved for this passage (0 = first). */
   rank?: number;
+  /** Embedding evidence: the passage is a phrase the span tagger marked as a skill or knowledge. */
+  tagged?: true;
   /** The ESCO label that matched (lexical evidence). */
   label?: string;
   /**
@@ -67,10 +69,22 @@ export interface Candidate {
    * belong to no domain, so an ad's topic says nothing about them.
    */
   documentFit?: number;
+  /**
+   * Skills the model retrieved near the top for a passage of the body that ESCO lists as essential or
+   * optional for an occupation the document is about (its title's occupation, the whole document's
+   * nearest one): setOccupationProfile. Absent: no such relation.
+   */
+  profile?: OccupationProfileMatch;
   signals: Signal[];
   evidence: Evidence[];
   /** Offset of the earliest evidence span, for "order of appearance" sorting. */
   firstOffset: number;
+}
+
+/** A skill's relation to one of the document's occupations (ESCO's occupation-skill relations). */
+export interface OccupationProfileMatch {
+  occupation: number;
+  relation: 'essential' | 'optional';
 }
 
 export interface ExtractOptions {
@@ -283,10 +297,12 @@ function segmentOf(segments: Segment[], offset: number): number {
   return -1;
 }
 
-function addLexical(ctx: ExtractionContext, text: string, segments: Segment[], map: CandidateMap, skipped: readonly SkippedSection[]) {
+/** Adds the label mentions (and the title's occupation) to the map; returns that occupation's row, or -1. */
+function addLexical(ctx: ExtractionContext, text: string, segments: Segment[], map: CandidateMap, skipped: readonly SkippedSection[]): number {
   const titleLine = titleLineOf(text);
-  const title = ctx.titleOccupation?.(text);
-  if (title && !(skipped.length && sectionAt(skipped, title.start) >= 0)) {
+  let title = ctx.titleOccupation?.(text) ?? null;
+  if (title && skipped.length && sectionAt(skipped, title.start) >= 0) title = null;
+  if (title) {
     const c = map.get('occupation', title.index, title.start);
     c.lexical = Math.max(c.lexical, LEXICAL_SCORE.preferred);
     addSignal(c, 'lexical');
@@ -314,6 +330,7 @@ function addLexical(ctx: ExtractionContext, text: string, segments: Segment[], m
     addSignal(c, 'lexical');
     c.evidence.push({ start: m.start, end: m.end, segmentIndex: segmentOf(segments, m.start), signal: 'lexical', score, label: m.label });
   }
+  return title ? title.index : -1;
 }
 
 /** Whether a mention is its concept's name: the preferred label, or its head ("Java" of "Java (computer programming)"). */
@@ -387,6 +404,47 @@ function setDocumentFit(candidates: Candidate[], taxonomy: Taxonomy, matrix: Con
   }
 }
 
+/** The most concepts retrieved for a passage among which a skill counts as found there for setOccupationProfile. */
+export const PROFILE_RANK = 3;
+
+/**
+ * The occupations a document is about, for setOccupationProfile: the one its title names, and the one
+ * nearest to the whole document (both, when they differ: a title names the post, the body says
+ * what it involves).
+ */
+function documentOccupations(candidates: Candidate[], titleOccupation: number): number[] {
+  const out = titleOccupation >= 0 ? [titleOccupation] : [];
+  let nearest: Candidate | undefined;
+  for (const c of candidates) if (c.kind === 'occupation' && c.document !== undefined && (!nearest || c.document > nearest.document!)) nearest = c;
+  if (nearest && !out.includes(nearest.index)) out.push(nearest.index);
+  return out;
+}
+
+/**
+ * Candidate.profile: a skill among the PROFILE_RANK concepts retrieved first for a passage of the body
+ * (not the title line, which names the occupation rather than a duty) that ESCO lists as essential or
+ * optional for one of the document's occupations. ESCO's own occupation profiles are the prior: of
+ * the near-equal cosines of a short passage, the duty of this occupation is the likelier reading, in
+ * any language, since the relation is the taxonomy's and not the text's.
+ */
+function setOccupationProfile(candidates: Candidate[], taxonomy: Taxonomy, occupations: number[], title: { start: number; end: number } | null): void {
+  if (!occupations.length) return;
+  const relation = new Map<number, OccupationProfileMatch>();
+  for (const o of occupations) {
+    const occ = taxonomy.occupations[o];
+    if (!occ) continue;
+    for (const s of occ.optionalSkills) if (!relation.has(s)) relation.set(s, { occupation: o, relation: 'optional' });
+    for (const s of occ.essentialSkills) if (relation.get(s)?.relation !== 'essential') relation.set(s, { occupation: o, relation: 'essential' });
+  }
+  for (const c of candidates) {
+    if (c.kind !== 'skill') continue;
+    const r = relation.get(c.index);
+    if (!r) continue;
+    const inBody = c.evidence.some((e) => e.signal === 'embedding' && (e.rank ?? 0) < PROFILE_RANK && !(title && e.start < title.end && e.end > title.start));
+    if (inBody) c.profile = r;
+  }
+}
+
 function meanOfRows(rows: Float32Array, from: number, count: number, dims: number, weights: number[]): Float32Array {
   const out = new Float32Array(dims);
   for (let r = 0; r < count; r++) {
@@ -419,7 +477,7 @@ export function extractLexical(text: string, ctx: ExtractionContext, options: Pa
 }
 
 /** Segments and label mentions; the map is where the dense and rerank stages add to the same entries. */
-function lexicalStage(text: string, ctx: ExtractionContext, options: Partial<ExtractOptions>): { result: ExtractionResult; map: CandidateMap } {
+function lexicalStage(text: string, ctx: ExtractionContext, options: Partial<ExtractOptions>): { result: ExtractionResult; map: CandidateMap; titleOccupation: number } {
   const t0 = now();
   const seg = segmentText(text, options.segment ?? DEFAULT_EXTRACT_OPTIONS.segment);
   const analysed = seg.segments.length ? text.slice(0, seg.segments[seg.segments.length - 1].end) : '';
@@ -429,7 +487,7 @@ function lexicalStage(text: string, ctx: ExtractionContext, options: Partial<Ext
   for (const s of sections) s.analysed = analyseAll;
   const skipped = analyseAll ? [] : sections;
   const map = new CandidateMap();
-  addLexical(ctx, analysed, seg.segments, map, skipped);
+  const titleOccupation = addLexical(ctx, analysed, seg.segments, map, skipped);
   const result: ExtractionResult = {
     textLength: text.length,
     segments: seg.segments,
@@ -439,7 +497,7 @@ function lexicalStage(text: string, ctx: ExtractionContext, options: Partial<Ext
     stage: 'lexical',
     timings: { lexicalMs: now() - t0 },
   };
-  return { result, map };
+  return { result, map, titleOccupation };
 }
 
 /** Segments outside the skipped sections: the ones the model sees. */
@@ -455,6 +513,8 @@ interface Query {
   start: number;
   end: number;
   segmentIndex: number;
+  /** A span the tagger marked as a skill or knowledge phrase (ExtractionContext.tagSpans). */
+  tagged?: true;
 }
 
 /** Whole sentences that the segmenter cut into several pieces (ExtractOptions.queryGranularity). */
@@ -532,7 +592,7 @@ function foldRowOwners(wide: TopKResult, owners: Int32Array, count: number, k: n
  */
 export async function extract(text: string, ctx: ExtractionContext, options: Partial<ExtractOptions> = {}, onProgress?: ExtractionProgress): Promise<ExtractionResult> {
   const opts = { ...DEFAULT_EXTRACT_OPTIONS, ...options };
-  const { result, map } = lexicalStage(text, ctx, opts);
+  const { result, map, titleOccupation } = lexicalStage(text, ctx, opts);
   result.candidates = map.values();
   const { embedder, matrices } = ctx;
   const segments = analysedSegments(result);
@@ -547,7 +607,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
     for (const sp of await ctx.tagSpans(analysed)) {
       // spans outside the analysed segments (skipped sections, headings) are left out
       const seg = segments.find((x) => x.start <= sp.start && sp.end <= x.end);
-      if (seg && sp.end - sp.start >= 2) queries.push({ text: text.slice(sp.start, sp.end), start: sp.start, end: sp.end, segmentIndex: seg.index });
+      if (seg && sp.end - sp.start >= 2) queries.push({ text: text.slice(sp.start, sp.end), start: sp.start, end: sp.end, segmentIndex: seg.index, tagged: true });
     }
   }
   const title = opts.titleLine ? titleLineOf(text) : null;
@@ -578,7 +638,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
         const c = map.get(kind, index, q.start);
         c.retrieval = Math.max(c.retrieval, score);
         addSignal(c, 'embedding');
-        c.evidence.push({ start: q.start, end: q.end, segmentIndex: q.segmentIndex, signal: 'embedding', score, rank: j });
+        c.evidence.push({ start: q.start, end: q.end, segmentIndex: q.segmentIndex, signal: 'embedding', score, rank: j, ...(q.tagged ? { tagged: true as const } : {}) });
         const b = best.get(index);
         if (!b) best.set(index, { kind, index, retrieval: score, lexical: 0, query: s });
         else if (score > b.retrieval) {
@@ -610,6 +670,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
     }
     setDocumentFit(map.values(), ctx.taxonomy, matrices.skill, docVector, ctx.rowOwners?.skill);
   }
+  setOccupationProfile(map.values(), ctx.taxonomy, documentOccupations(map.values(), titleOccupation), titleLineOf(text));
   supportWeakMentions(map.all());
   for (const r of rerankable) r.lexical = map.find(r.kind, r.index).lexical;
   const focus = opts.rerankFocus;

@@ -39,6 +39,17 @@ export interface ThresholdSettings {
    * presets without a calibration on whole postings leave it out).
    */
   documentFitWeight?: number;
+  /**
+   * Skills the model found for a passage that ESCO lists for an occupation the document is about
+   * (Candidate.profile): their model score moves up by this (essential) or half of it (optional).
+   */
+  occupationProfileWeight?: number;
+}
+
+/** The score moves a skill's model score gets from the document around it (ThresholdSettings). */
+export interface SkillContextWeights {
+  documentFitWeight?: number;
+  occupationProfileWeight?: number;
 }
 
 /**
@@ -57,11 +68,11 @@ export const DEFAULT_THRESHOLDS: Record<string, ThresholdSettings> = {
   // about as many skills as before it (EVAL.md, "Figures of 2026-12-07"). At full weight the
   // proxies rose further, but reading real ads showed skills of the ad's field that the ad does not
   // ask for ("supervise medical residents" for a nurse).
-  'bge-small-en': { skillThreshold: 0.88, occupationThreshold: 0.82, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', documentFitWeight: 0.5 },
+  'bge-small-en': { skillThreshold: 0.88, occupationThreshold: 0.82, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', documentFitWeight: 0.5, occupationProfileWeight: 0.1 },
   minilm: { skillThreshold: 0.76, occupationThreshold: 0.71, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max' },
   // e5's cosines are compressed high (unrelated pairs reach 0.85-0.89), so its F1-best cuts, found the
   // same way (EVAL.md, "Threshold calibration"), sit higher.
-  'multilingual-e5-small': { skillThreshold: 0.94, occupationThreshold: 0.9, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', documentFitWeight: 0.5 },
+  'multilingual-e5-small': { skillThreshold: 0.94, occupationThreshold: 0.9, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', documentFitWeight: 0.5, occupationProfileWeight: 0.1 },
   test: { skillThreshold: 0.55, occupationThreshold: 0.5, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false },
 };
 
@@ -70,13 +81,13 @@ export function defaultThresholds(presetId: string): ThresholdSettings {
 }
 
 /** The score a candidate is cut and sorted on: its model score and its lexical score, fused. */
-export function candidateScore(c: Candidate, basis: ScoreBasis, fusion: Fusion = 'max', bodyDiscount = 0, documentFitWeight = 0): number {
+export function candidateScore(c: Candidate, basis: ScoreBasis, fusion: Fusion = 'max', bodyDiscount = 0, context: SkillContextWeights = {}): number {
   let model: number;
   const retrieval =
     c.kind === 'occupation' && bodyDiscount && (c.title !== undefined || c.document !== undefined)
       ? c.retrieval - bodyDiscount
       : // at most 1: a label found verbatim (1) is never outranked by a cosine
-        Math.min(1, c.retrieval + (c.documentFit !== undefined ? documentFitWeight * c.documentFit : 0));
+        Math.min(1, c.retrieval + skillContextMove(c, context));
   if (basis === 'retrieval') model = retrieval;
   else if (basis === 'rerank') model = c.rerank ?? 0;
   else model = c.rerank ?? retrieval;
@@ -87,10 +98,16 @@ export function candidateScore(c: Candidate, basis: ScoreBasis, fusion: Fusion =
   return Math.max(model, c.lexical);
 }
 
+function skillContextMove(c: Candidate, w: SkillContextWeights): number {
+  let move = c.documentFit !== undefined ? (w.documentFitWeight ?? 0) * c.documentFit : 0;
+  if (c.profile) move += (w.occupationProfileWeight ?? 0) * (c.profile.relation === 'essential' ? 1 : 0.5);
+  return move;
+}
+
 /** candidateScore with the fusion and discount the settings carry. */
 export function settingsScore(c: Candidate, settings: ThresholdSettings): number {
   const fusion = c.kind === 'occupation' ? (settings.occupationFusion ?? settings.fusion) : settings.fusion;
-  return candidateScore(c, settings.scoreBasis, fusion, settings.occupationBodyDiscount, settings.documentFitWeight);
+  return candidateScore(c, settings.scoreBasis, fusion, settings.occupationBodyDiscount, settings);
 }
 
 export interface ShownCandidate {

@@ -2,13 +2,14 @@
 // marked where the language has none) linked to its ESCO URI, type line, score as number and bar,
 // and badges for the signals that found it. In the grouped views an entry may carry broader skills
 // found on the same evidence, shown as a muted "within: ..." line; variants of the skill found on
-// the same words (skillVariants.ts) show as "also: ...". Hovering or focusing it
+// the same words (skillVariants.ts) show as "also: ...", and a skill ESCO lists for the text's
+// occupation says so ("essential skill of ..."). Hovering or focusing it
 // highlights its evidence in the text, and it lights up when one of its spans is hovered.
 // Memoised on the candidate object (stable across slider moves: only applyThresholds' wrapper
 // objects are new), the score and the context, so a slider move re-renders only entries that
 // appear or whose score changed.
 import { memo, useMemo } from 'react';
-import type { Candidate, Signal } from '../../core/pipeline.ts';
+import type { Candidate, OccupationProfileMatch, Signal } from '../../core/pipeline.ts';
 import type { LocalizedLabels } from '../../core/labelPacks.ts';
 import type { Taxonomy } from '../../core/taxonomy.ts';
 import type { ShownCandidate } from '../../core/thresholds.ts';
@@ -105,9 +106,24 @@ function ResultItemView({ candidate: c, score, context = NO_CONTEXT, variants = 
           ))}
         </span>
       </div>
+      {c.profile && <ProfileLine profile={c.profile} taxonomy={taxonomy} labels={labels} />}
       <FoldedLine testId="result-variants" lead="also" items={variants} why="A variant found on the same words" taxonomy={taxonomy} labels={labels} />
       <FoldedLine testId="result-context" lead="within" items={context} why="Broader skill found on the same evidence" taxonomy={taxonomy} labels={labels} />
     </li>
+  );
+}
+
+/** Why the document's occupation made this skill likelier: ESCO lists it for that occupation (Candidate.profile). */
+function ProfileLine({ profile, taxonomy, labels }: { profile: OccupationProfileMatch; taxonomy: Taxonomy; labels: LocalizedLabels | null }) {
+  const concept = conceptOf(taxonomy, 'occupation', profile.occupation);
+  const label = shownLabel(taxonomy, labels, 'occupation', profile.occupation);
+  return (
+    <p className="result-context muted" data-testid="result-profile">
+      {profile.relation} skill of{' '}
+      <a href={concept?.uri} target="_blank" rel="noopener noreferrer" title="ESCO's occupation profile, for an occupation this text is about" lang={label.language}>
+        {label.label}
+      </a>
+    </p>
   );
 }
 
