@@ -219,6 +219,20 @@ describe('weak evidence: labels that are everyday words', () => {
     expect(index.stats.weak).toBe(4);
   });
 
+  it('marks a one-word alternative label that several concepts share, and the one-word labels of concepts the caller names', () => {
+    const shared = taxonomyOf([
+      skill('manage workflow processes', ['workflows']), // 0
+      skill('develop working procedures', ['workflows']), // 1: the same word names two concepts
+      skill('workflow automation', ['flows']), // 2: its own word
+      skill('energy'), // 3: named by the caller
+      skill('workflows'), // 4: a preferred label names its concept, shared or not
+    ]);
+    const idx = buildLexicalIndex(shared, { genericMinCount: 0, stopLabels: [], weakOneWordConcepts: (kind, i) => kind === 'skill' && i === 3 });
+    const found = findMentions(idx, 'workflows, flows and energy');
+    const weakOfConcept = (i: number) => found.find((m) => m.index === i)?.weak;
+    expect([weakOfConcept(0), weakOfConcept(1), weakOfConcept(2), weakOfConcept(3), weakOfConcept(4)]).toEqual([true, true, false, true, false]);
+  });
+
   it('has no weak labels without a frequency table', () => {
     const plain = buildLexicalIndex(tax, { genericMinCount: 0 });
     expect(plain.stats.weak).toBe(0);

@@ -59,7 +59,11 @@
 //   ("nieuwe producten"). Preferred labels name their concept and stay strong ("communication",
 //   "English"); the head of a qualified label only when its word is not very common ("Java" strong,
 //   "Source" of "Source (digital game creation systems)" weak). Needs a frequency table (Taxonomy.wordFrequency, or a label
-//   pack's); without one nothing is weak. Languages use their own table, so the rule is the same in all.
+//   pack's). Languages use their own table, so the rule is the same in all.
+// - a one-word alternative label that several concepts of a kind share ("Arbeitsabläufe" of two German
+//   skills, "Lagerist" of three occupations): it names none of them on its own (no table needed).
+// - the one-word labels of concepts the caller names (LexicalOptions.weakOneWordConcepts): the
+//   language matchers pass those English names with a stoplisted everyday word ("Energie", "energy").
 // ISCO groups (isIscoGroup) are indexed like any occupation and flagged `iscoGroup: true`.
 // Not handled: letters glued to digits stay one word ("Python3" does not match "Python"), and
 // inflections other than plurals ("managing" vs "manage") are left to the dense matcher.
@@ -157,6 +161,12 @@ export interface LexicalOptions {
    * and in German IT text). The language matchers pass English's.
    */
   headWordFrequency?: Readonly<Record<string, number>>;
+  /**
+   * Concepts whose one-word labels are weak evidence whatever their frequency: the language matchers
+   * pass those that English names with a stoplisted everyday word ("energy": German "Energie" is as
+   * everyday a word as the English one).
+   */
+  weakOneWordConcepts?: (kind: ConceptKind, index: number) => boolean;
 }
 
 /**
@@ -701,6 +711,15 @@ export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = 
     for (const c of taxonomy.occupations) countIn(c.description);
   }
 
+  // A one-word alternative label that several concepts of a kind share ("Arbeitsabläufe" for "manage
+  // workflow processes" and "develop working procedures") names none of them on its own.
+  const conceptsOfWord = new Map<string, Set<number>>();
+  for (const w of oneWords) {
+    const k = `${w.kind}:${w.key}`;
+    let set = conceptsOfWord.get(k);
+    if (!set) conceptsOfWord.set(k, (set = new Set()));
+    set.add(w.index);
+  }
   for (const w of oneWords) {
     const uses = lowerUses.get(w.key) ?? 0;
     let flags = w.flags;
@@ -712,7 +731,8 @@ export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = 
     }
     // ISCO labels are capitalised as sentences, so their capital says nothing about a proper name
     if (!(flags & (F_ACRONYM | F_ISCO)) && properMin > 0 && startsUpper(w.label) && uses >= properMin) flags |= F_PROPER;
-    if (!(flags & F_ACRONYM) && isCommon(w.key, flags)) {
+    const shared = !(flags & F_NAME) && conceptsOfWord.get(`${w.kind}:${w.key}`)!.size > 1;
+    if ((!(flags & F_ACRONYM) && isCommon(w.key, flags)) || shared || options.weakOneWordConcepts?.(w.kind, w.index)) {
       flags |= F_WEAK;
     }
     insert(tokenize(w.label, fold, scratch), w.kind, w.index, w.label, flags);

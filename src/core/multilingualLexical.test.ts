@@ -210,6 +210,12 @@ describe('weak evidence in other languages (the built label packs, with their wo
     expect(found.Wundversorgung).toBe(false);
   });
 
+  it('marks the one-word labels of concepts English names with a stoplisted everyday word ("Energie" of "energy")', async () => {
+    const found = await mentions('de', 'Gefördert vom Bundesministerium für Wirtschaft und Energie. Erfahrung mit Wundversorgung.');
+    expect(found.Energie).toBe(true);
+    expect(found.Wundversorgung).toBe(false);
+  });
+
   it('judges the head of a qualified label in English too: "Source" of "Source (Videospielerstellungssysteme)" is weak, "Java" is not', async () => {
     const found = await mentions('de', 'Wir entwickeln Open Source und programmieren in Java.');
     expect(found.Source).toBe(true);

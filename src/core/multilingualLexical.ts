@@ -6,7 +6,7 @@
 // as in English: word boundaries, diacritic/case folding, longest match, exact offsets into the text.
 // Mixed text ("Erfahrung mit Java und Kubernetes") is matched by both indexes; overlapping mentions
 // are resolved longest-first across the two, the text's language winning a tie.
-import { buildLexicalIndex, findMentions, foldWord, type LexicalIndex, type LexicalMatch } from './lexical.ts';
+import { buildLexicalIndex, DEFAULT_STOP_LABELS, findMentions, foldWord, type LexicalIndex, type LexicalMatch } from './lexical.ts';
 import { STORED_MIN_ZIPF } from './wordFrequency.ts';
 import { genderEndingAt, labelVariants } from './genderForms.ts';
 import type { LocalizedLabels, PackEntry } from './labelPacks.ts';
@@ -118,6 +118,11 @@ export async function buildLanguageMatcher(taxonomy: Taxonomy, labels: Localized
   const nativeKey = labels ? await wordKeyFor(labels.language, mode) : undefined;
   const englishKey = await wordKeyFor(taxonomy.language, mode);
   if (labels) {
+    // concepts English names with an everyday word it never matches (DEFAULT_STOP_LABELS: "energy", "history")
+    const stop = new Set(DEFAULT_STOP_LABELS);
+    const everydayNamed = new Set<string>();
+    taxonomy.skills.forEach((c, i) => stop.has(c.label.toLowerCase()) && everydayNamed.add(`skill:${i}`));
+    taxonomy.occupations.forEach((c, i) => stop.has(c.label.toLowerCase()) && everydayNamed.add(`occupation:${i}`));
     native = buildLexicalIndex(localizedTaxonomy(taxonomy, labels), {
       ...(nativeKey ? { wordKey: nativeKey } : { foldPlurals: false }),
       stopLabels: [],
@@ -126,6 +131,7 @@ export async function buildLanguageMatcher(taxonomy: Taxonomy, labels: Localized
       genericMinCount: 0,
       properNameMinCount: 0,
       ...(taxonomy.wordFrequency ? { headWordFrequency: taxonomy.wordFrequency.zipf } : {}),
+      weakOneWordConcepts: (kind, index) => everydayNamed.has(`${kind}:${index}`),
     });
   }
   let titles: TitleSearch | undefined;
