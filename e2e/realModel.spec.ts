@@ -3,9 +3,14 @@
 // as a user would, on WASM (q8) and on WebGPU (the SwiftShader adapter, fp32). A pasted job ad gives
 // real skills with evidence, including one that no ESCO label matches lexically (a paraphrase), and
 // switching presets keeps every cache stored and each model on its own cache.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, expect, test, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../scripts/browser.ts';
 import { ENGINE_TIMEOUT, pasteText, pickPreset, screenshot, waitDenseReady, waitFinal } from './appHelpers.ts';
+
+/** Real job ads (read at test time, never copied into the repository). */
+const ADS_DIR = join(import.meta.dirname, '..', '..', 'shared', 'eval', 'ads');
 
 const PARAPHRASE = "You will look after our customers' accounts and answer their questions.";
 const AD = [
@@ -174,4 +179,33 @@ test('multilingual-e5-small on WASM: a German ad gets a semantic match with its 
   const marks = (await page.getByTestId('document').locator('mark.active').allTextContents()).map((t) => t.trim());
   expect(marks.some((t) => t.length > 5 && GERMAN_AD.includes(t) && /dokumentieren die Pflege/.test(t))).toBe(true);
   await screenshot(page, 'real-04-e5-german');
+});
+
+// A real Spanish ad (../shared/eval/ads/es-2.txt, an assistant waiter): Spanish has no ESCO skill labels,
+// so its skills come from the model alone, and the duties ESCO lists for the occupation its title names
+// are the likelier reading of the near-equal cosines (pipeline.ts setOccupationProfile).
+test("multilingual-e5-small on WASM: a Spanish ad's duties of its title's occupation are shown and say so", async ({ page, context }) => {
+  test.setTimeout(300_000);
+  const ad = readFileSync(join(ADS_DIR, 'es-2.txt'), 'utf8');
+  await page.goto('/?backend=wasm');
+  await pickPreset(page, /multilingual-e5 small/);
+  await waitDenseReady(page);
+  await pasteText(context, page, ad);
+  await expect(page.getByTestId('detected-language')).toContainText('Spanish');
+  await waitFinal(page);
+  await expect(page.getByTestId('occupation-results').getByRole('link', { name: 'camarero/camarera', exact: true })).toBeVisible();
+  const profiled = page.getByTestId('skill-results').locator('li.result', { has: page.getByTestId('result-profile') });
+  await expect.poll(() => profiled.count()).toBeGreaterThanOrEqual(3);
+  const lines = await profiled.getByTestId('result-profile').allTextContents();
+  for (const line of lines) expect(line).toMatch(/^(essential|optional) skill of camarero\/camarera$/);
+  console.log(`es-2: ${(await profiled.locator('a.result-label').allTextContents()).join(' | ')}`);
+  // each one's evidence is a passage of the body, not the title line
+  const title = ad.split('\n')[0];
+  for (const item of await profiled.all()) {
+    await item.locator('a.result-label').hover();
+    const marks = (await page.getByTestId('document').locator('mark.active').allTextContents()).map((t) => t.trim()).filter(Boolean);
+    expect(marks.length).toBeGreaterThan(0);
+    for (const m of marks) expect(title.includes(m)).toBe(false);
+  }
+  await screenshot(page, 'real-05-e5-spanish-profile');
 });
