@@ -9,7 +9,7 @@ import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_
 import { RERANK_BAND_BELOW, VERBATIM_LEXICAL } from './rerankShortlist.ts';
 import { validateTaxonomy, type ConceptKind, type Taxonomy } from './taxonomy.ts';
 import { HashingEmbedder, OverlapReranker } from './testing/standIns.ts';
-import { applyThresholds, defaultThresholds, settingsScore } from './thresholds.ts';
+import { applyThresholds, defaultThresholds, MOVED_SCORE_CAP, settingsScore } from './thresholds.ts';
 import { quantizeMatrix, topK, type ConceptMatrix } from './vectors.ts';
 
 const AD = [
@@ -226,7 +226,7 @@ describe('extraction pipeline', () => {
     // the score moves by the weight times the fit, never past 1
     const c = retrieved.find(domain)!;
     const base = defaultThresholds('test');
-    expect(settingsScore(c, { ...base, documentFitWeight: 1 })).toBeCloseTo(Math.min(1, Math.max(c.retrieval + c.documentFit!, c.lexical)), 6);
+    expect(settingsScore(c, { ...base, documentFitWeight: 1 })).toBeCloseTo(Math.max(c.documentFit! > 0 ? Math.min(MOVED_SCORE_CAP, c.retrieval + c.documentFit!) : c.retrieval + c.documentFit!, c.lexical), 6);
     expect(settingsScore(c, base)).toBeCloseTo(Math.max(c.retrieval, c.lexical), 6);
     // without a document vector (documentTopK 0) there is no fit
     expect((await extract(AD, ctx, { documentTopK: 0 })).candidates.some((x) => x.documentFit !== undefined)).toBe(false);
@@ -257,7 +257,8 @@ describe('extraction pipeline', () => {
     const base = { ...defaultThresholds('test'), occupationProfileWeight: 0.1 };
     for (const c of profiled) {
       const move = c.profile!.relation === 'essential' ? 0.1 : 0.05;
-      expect(settingsScore(c, base)).toBeCloseTo(Math.max(Math.min(1, c.retrieval + move), c.lexical), 6);
+      // a prior, not evidence: never up to a verbatim preferred label's 1
+      expect(settingsScore(c, base)).toBeCloseTo(Math.max(Math.min(MOVED_SCORE_CAP, c.retrieval + move), c.lexical), 6);
     }
     // no occupation to go by (no title, no document ranking): nothing is marked
     expect((await extract(AD, ctx, { documentTopK: 0 })).candidates.some((c) => c.profile)).toBe(false);

@@ -86,8 +86,7 @@ export function candidateScore(c: Candidate, basis: ScoreBasis, fusion: Fusion =
   const retrieval =
     c.kind === 'occupation' && bodyDiscount && (c.title !== undefined || c.document !== undefined)
       ? c.retrieval - bodyDiscount
-      : // at most 1: a label found verbatim (1) is never outranked by a cosine
-        Math.min(1, c.retrieval + skillContextMove(c, context));
+      : contextMoved(c.retrieval, skillContextMove(c, context));
   if (basis === 'retrieval') model = retrieval;
   else if (basis === 'rerank') model = c.rerank ?? 0;
   else model = c.rerank ?? retrieval;
@@ -96,6 +95,17 @@ export function candidateScore(c: Candidate, basis: ScoreBasis, fusion: Fusion =
   if (fusion === 'dense') return Math.max(0, model);
   if (fusion === 'confirm' && c.lexical > 0) return c.lexical - CONFIRM_SPAN * (1 - Math.min(1, Math.max(0, model)));
   return Math.max(model, c.lexical);
+}
+
+/**
+ * A cosine moved up by the document around it stops at MOVED_SCORE_CAP: the move is a prior, not
+ * evidence, so it never ties a preferred label found verbatim (1). It never lowers a cosine above it.
+ */
+export const MOVED_SCORE_CAP = 0.99;
+
+function contextMoved(retrieval: number, move: number): number {
+  if (move <= 0) return Math.min(1, retrieval + move);
+  return Math.max(Math.min(1, retrieval), Math.min(MOVED_SCORE_CAP, retrieval + move));
 }
 
 function skillContextMove(c: Candidate, w: SkillContextWeights): number {
