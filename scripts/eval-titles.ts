@@ -1,10 +1,11 @@
 // `npm run eval:titles -- [--model none,bge-small-en,multilingual-e5-small] [--fusion score|rrf] [--rrf-k 2] [--model-weight 2]
 //   [--key none|light|stem|all] [--english on|off] [--compound on|off] [--lexical on|off] [--fuzzy 0.2]
 //   [--gram-weight 0.5] [--data a.csv,b.csv]`
-// `npm run eval:titles -- --ads ../shared/eval/ads`: for each .txt ad of the folder, the title the app
-//   finds (adTitle.ts) and the occupation it shows for it (titleOccupation, label matching + title
-//   search in the detected language and English, as languageMatching.ts titleOccupationOf does), with
-//   the ranking's next two; unlabelled ads, for reading by hand.
+// `npm run eval:titles -- --ads ../shared/eval/ads [--model multilingual-e5-small|none]`: for each .txt
+//   ad of the folder, the title the app finds (adTitle.ts) and the occupation it shows for it (label
+//   matching + title search in the detected language and English, then where no label names it the
+//   preset's model fused with them: titleModel.ts modelTitleOccupation, as the app and the CLI do),
+//   with the lexical ranking's first three; unlabelled ads, for reading by hand.
 // Occupation ranking of job titles: for each title of the MELO validation files
 // (../shared/eval/melo/*.csv, `text,uri`, one gold URI each, ISCO groups included) it ranks ESCO
 // occupations with label matching + title search (rankTitle, src/core/multilingualLexical.ts) over the
@@ -13,7 +14,10 @@
 // with the hybrid ranking (src/core/occupationRanking.ts): the same fused (by score, or by reciprocal
 // rank) with an embedding model's cosine of the title (gender markers removed, as in an ad's title
 // text) to each occupation (the preset's query embedder and its occupation matrix, as the app ships
-// it; a preset whose files or matrix are missing is reported and skipped). Prints MRR and accuracy@1/@5 per file and ranker. `--key all` prints the three word keys
+// it; a preset whose files or matrix are missing is reported and skipped). Prints MRR and accuracy@1/@5 per file and ranker,
+// and the occupation the app would show for the title ("shown": share of titles shown one, "shown
+// acc": accuracy of those): lexical, the label path (an exact label, label words); with a preset, that
+// path then the model's where no label names it (titleModel.ts titleOccupationWithHits, its bar). `--key all` prints the three word keys
 // (folded words, light normaliser, Snowball stemmer) to measure what normalisation adds.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -28,6 +32,7 @@ import { appConfig } from '../src/core/appConfig.ts';
 import { buildLanguageMatcher, type LanguageMatcher } from '../src/core/multilingualLexical.ts';
 import { findPreset } from '../src/core/models.ts';
 import { rankTitleOccupations, titleModelWeight, titleOccupation, TITLE_FUSION, type ModelHit, type TitleRankingOptions } from '../src/core/occupationRanking.ts';
+import { modelTitleOccupation, titleModelTexts, titleOccupationWithHits, TITLE_MODEL_DEPTH, type TitleModel } from '../src/core/titleModel.ts';
 import { conceptTopK } from '../src/core/pipeline.ts';
 import type { TitleHit } from '../src/core/titleSearch.ts';
 import { validateTaxonomy, type Taxonomy } from '../src/core/taxonomy.ts';
@@ -48,6 +53,13 @@ export interface TitleMetrics {
   acc5: number;
   /** Share of titles whose detected language is the file's language. */
   detected: number;
+  /**
+   * The occupation the app shows for the title (the title's occupation, titleModel.ts
+   * titleOccupationWithHits: the label path, then with the model where the ranker has one): share of
+   * titles shown one, and the accuracy of those shown.
+   */
+  shown: number;
+  shownAcc: number;
 }
 
 /** The file's language from its name: "aut_de.csv" -> "de", "usa_en.dev.csv" -> "en". */
@@ -77,13 +89,15 @@ export function evaluateTitles(
   taxonomy: Taxonomy,
   language: string,
   file: string,
-  options: { ranker?: string; model?: ModelHit[][]; ranking?: TitleRankingOptions } = {},
+  options: { ranker?: string; model?: ModelHit[][]; ranking?: TitleRankingOptions; shownModel?: { presetId: string; hits: ModelHit[][][] } } = {},
 ): TitleMetrics {
   const uriIndex = new Map(taxonomy.occupations.map((o, i) => [o.uri, i]));
   let rr = 0;
   let a1 = 0;
   let a5 = 0;
   let det = 0;
+  let shown = 0;
+  let shownOk = 0;
   rows.forEach((row, i) => {
     const gold = uriIndex.get(row.uri);
     const ranked = rankTitleOccupations(matcher, row.text, { limit: 100, ...options.ranking, ...(options.model ? { model: options.model[i] } : {}) });
@@ -92,9 +106,17 @@ export function evaluateTitles(
     if (pos === 0) a1++;
     if (pos >= 0 && pos < 5) a5++;
     if (detectLanguage(row.text).language === language) det++;
+    const { modelWeight: _w, model: _m, ...lexicalOptions } = options.ranking ?? {};
+    const s = options.shownModel
+      ? titleOccupationWithHits(matcher, row.text, options.shownModel.presetId, options.shownModel.hits[i], { ranking: lexicalOptions })
+      : titleOccupation(matcher, row.text, lexicalOptions);
+    if (s) {
+      shown++;
+      if (s.best.index === gold) shownOk++;
+    }
   });
   const n = rows.length;
-  return { file: basename(file), language, ranker: options.ranker ?? 'lexical', n, mrr: rr / n, acc1: a1 / n, acc5: a5 / n, detected: det / n };
+  return { file: basename(file), language, ranker: options.ranker ?? 'lexical', n, mrr: rr / n, acc1: a1 / n, acc5: a5 / n, detected: det / n, shown: shown / n, shownAcc: shown ? shownOk / shown : 0 };
 }
 
 /**
@@ -152,7 +174,11 @@ async function main() {
     },
   });
   const taxonomy = validateTaxonomy(JSON.parse(readFileSync(TAXONOMY_FILE, 'utf8')));
-  if (values.ads) return showAdTitles(taxonomy, values.ads);
+  if (values.ads) {
+    // the ads' titles with the model the app offers offline unless --model names one ('none': labels only)
+    const model = values.model === 'none,bge-small-en,multilingual-e5-small' ? 'multilingual-e5-small' : values.model!.split(',')[0];
+    return showAdTitles(taxonomy, values.ads, model === 'none' ? undefined : model);
+  }
   const files = values.data ? values.data.split(',') : DEFAULT_TITLE_FILES;
   const modes: KeyMode[] = values.key === 'all' ? ['none', 'light', 'stem'] : [values.key as KeyMode];
   for (const m of modes) if (!['none', 'light', 'stem'].includes(m)) throw new Error(`--key must be none, light, stem or all (got ${m})`);
@@ -164,16 +190,30 @@ async function main() {
     ...(values['model-weight'] !== undefined ? { modelWeight: Number(values['model-weight']) } : {}),
   };
   console.log(`occupation title ranking: label matching + title search (english ${values.english}, compound heads ${values.compound}, label matcher ${values.lexical}, fuzzy ${values.fuzzy}), alone and fused with ${presets.join(', ') || 'no model'} (fusion ${ranking.fusion ?? TITLE_FUSION}, model weight ${ranking.modelWeight ?? "the preset's (titleModelWeight)"}${ranking.fusion === 'rrf' ? `, RRF k ${ranking.rrfK ?? 'default'}` : ''})`);
-  console.log(['file', 'lang', 'key', 'ranker', 'n', 'MRR', 'acc@1', 'acc@5', 'detected', 'build ms'].map((s, i) => s.padEnd(i === 3 ? 34 : 10)).join(''));
+  console.log(['file', 'lang', 'key', 'ranker', 'n', 'MRR', 'acc@1', 'acc@5', 'detected', 'build ms', 'shown', 'shown acc'].map((s, i) => s.padEnd(i === 3 ? 34 : 10)).join(''));
   for (const file of files) {
     const language = languageOfFile(file);
     const rows = Papa.parse<{ text: string; uri: string }>(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true }).data;
     const labels = loadPack(taxonomy, language);
     const models = new Map<string, ModelHit[][]>();
+    const shownModels = new Map<string, ModelHit[][][]>();
+    // what the model reads of each title (titleModel.ts): the title without gender markers, as the
+    // app's title text is (adTitle.ts), then its phrases
+    const texts = rows.map((r) => titleModelTexts(r.text, language));
     for (const p of presets) {
-      // the model reads the title without gender markers, as the app's title text is (adTitle.ts)
-      const hits = await modelHits(p, taxonomy, rows.map((r) => stripGenderMarkers(r.text)), 100);
-      if (hits) models.set(p, hits);
+      const flat = await modelHits(p, taxonomy, texts.flat(), 100);
+      if (!flat) continue;
+      const per: ModelHit[][][] = [];
+      const whole: ModelHit[][] = [];
+      let at = 0;
+      texts.forEach((t, i) => {
+        per.push(flat.slice(at, at + t.length).map((h) => h.slice(0, TITLE_MODEL_DEPTH)));
+        // the MRR ranking reads the whole title's hits (the first text), as before
+        whole.push(t[0] === stripGenderMarkers(rows[i].text) ? flat[at] : []);
+        at += t.length;
+      });
+      models.set(p, whole);
+      shownModels.set(p, per);
     }
     for (const mode of modes) {
       const t0 = performance.now();
@@ -195,10 +235,11 @@ async function main() {
           : evaluateTitles(matcher, rows, taxonomy, language, file, {
               ranker: run.ranker,
               model: run.model,
+              ...(run.model ? { shownModel: { presetId: run.ranker.replace('lexical+', ''), hits: shownModels.get(run.ranker.replace('lexical+', ''))! } } : {}),
               // the preset's own weight (titleModelWeight) unless --model-weight says otherwise
               ranking: { ...(run.model && (ranking.fusion ?? TITLE_FUSION) === 'score' ? { modelWeight: titleModelWeight(run.ranker.replace('lexical+', '')) } : {}), ...ranking, lexicalCache },
             });
-        console.log([r.file, r.language, mode, r.ranker, String(r.n), r.mrr.toFixed(3), r.acc1.toFixed(3), r.acc5.toFixed(3), r.detected.toFixed(2), ms.toFixed(0)].map((s, i) => s.padEnd(i === 3 ? 34 : 10)).join(''));
+        console.log([r.file, r.language, mode, r.ranker, String(r.n), r.mrr.toFixed(3), r.acc1.toFixed(3), r.acc5.toFixed(3), r.detected.toFixed(2), ms.toFixed(0), 'alone' in run ? '' : r.shown.toFixed(3), 'alone' in run ? '' : r.shownAcc.toFixed(3)].map((s, i) => s.padEnd(i === 3 ? 34 : 10)).join(''));
       }
     }
   }
@@ -217,11 +258,14 @@ function evaluateModelAlone(model: ModelHit[][], rows: { text: string; uri: stri
     if (pos >= 0 && pos < 5) a5++;
   });
   const n = rows.length;
-  return { file: basename(file), language, ranker, n, mrr: rr / n, acc1: a1 / n, acc5: a5 / n, detected: NaN };
+  return { file: basename(file), language, ranker, n, mrr: rr / n, acc1: a1 / n, acc5: a5 / n, detected: NaN, shown: NaN, shownAcc: NaN };
 }
 
-/** Prints, per ad of a folder, its title and the occupation shown for it (the app's lexical path). */
-async function showAdTitles(taxonomy: Taxonomy, dir: string): Promise<void> {
+/** Prints, per ad of a folder, its title and the occupation shown for it (the app's: labels, then the preset's model where they name none). */
+async function showAdTitles(taxonomy: Taxonomy, dir: string, presetId?: string): Promise<void> {
+  const model: TitleModel | undefined = presetId
+    ? { presetId, nearest: async (texts, depth) => (await modelHits(presetId, taxonomy, texts, depth)) ?? texts.map(() => []) }
+    : undefined;
   const matchers = new Map<string, LanguageMatcher>();
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.txt')).sort()) {
     const text = readFileSync(join(dir, f), 'utf8');
@@ -232,9 +276,9 @@ async function showAdTitles(taxonomy: Taxonomy, dir: string): Promise<void> {
       matchers.set(language, matcher);
     }
     const title = findAdTitle(text, { language: matcher.language });
-    const r = title ? titleOccupation(matcher, title) : null;
+    const r = title ? await modelTitleOccupation(matcher, text, model) : null;
     const ranking = title ? rankTitleOccupations(matcher, title, { limit: 3 }) : [];
-    const shown = r ? `${r.best.label} [${taxonomy.occupations[r.best.index].label}] (${r.reason}; from "${r.best.evidence.text}")` : 'none';
+    const shown = r ? `${r.label} [${taxonomy.occupations[r.index].label}] (${r.reason}; from "${text.slice(r.start, r.end)}")` : 'none';
     const next = ranking.map((o) => taxonomy.occupations[o.index].label).join(' | ');
     console.log(`${f} (${language}): ${title ? `"${title.text}"` : 'no title'} -> ${shown}${title ? `\n    ranking: ${next}` : ''}`);
   }

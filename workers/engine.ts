@@ -156,6 +156,11 @@ export class Engine implements EngineApi {
     await this.selfChecking?.catch(() => {});
   }
 
+  async nearestOccupations(texts: string[], k: number): Promise<{ index: number; score: number }[][]> {
+    await this.afterSelfCheck();
+    return this.extraction.nearestOccupations(texts, k);
+  }
+
   async rerank(query: string, passages: string[]): Promise<Float32Array> {
     return this.extraction.rerank(query, passages);
   }

@@ -188,6 +188,12 @@ export interface EngineApi {
   extract(text: string, options?: ExtractRequest, onProgress?: ExtractionProgress): Promise<ExtractionResult>;
   embed(texts: string[]): Promise<Float32Array>;
   rerank(query: string, passages: string[]): Promise<Float32Array>;
+  /**
+   * The embedding model's `k` nearest occupations of each text embedded as a query (the active
+   * cache's occupation matrix), best first: the page's title ranking reads the ad's title with it
+   * (src/core/titleModel.ts). Empty lists while semantic matching is not ready.
+   */
+  nearestOccupations(texts: string[], k: number): Promise<{ index: number; score: number }[][]>;
   setRerankerEnabled(enabled: boolean | 'auto'): Promise<void>;
   /** Retries loading the models after a failure (e.g. host was down). */
   retryModels(): Promise<void>;

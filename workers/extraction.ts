@@ -1,6 +1,6 @@
 // Extraction in the engine worker: runs the pipeline (src/core/pipeline.ts) over the active cache
 // with the page's label mentions, sends partial results while the reranker refines them, and owns
-// the reranker policy: on, off, or automatic (loaded after start-up, timed on this device, used
+// the reranker policy (and answers the page's title ranking with the model's nearest occupations): on, off, or automatic (loaded after start-up, timed on this device, used
 // when a full shortlist fits the budget, else offered by the page as "Refine with the reranker").
 import { buildLexicalIndex, type LexicalIndex, type LexicalMatch } from '../src/core/lexical.ts';
 import type { ModelPreset } from '../src/core/models.ts';
@@ -8,7 +8,9 @@ import { SELF_CHECK_TEXTS } from '../src/core/embeddingManifest.ts';
 import { errorText as errorMessage } from '../src/core/errors.ts';
 import { queryEmbedder } from '../src/core/models.ts';
 import { extract, rerankPassage, type ExtractionProgress, type ExtractionResult, type ExtractOptions, type TitleMatch } from '../src/core/pipeline.ts';
+import type { ModelHit } from '../src/core/occupationRanking.ts';
 import { automaticReranker } from '../src/core/rerankShortlist.ts';
+import { titleModelOf } from '../src/core/titleModel.ts';
 import { documentTagger, taggerFor, type SpanTagger } from '../src/core/spanTagger.ts';
 import type { Taxonomy } from '../src/core/taxonomy.ts';
 import { defaultThresholds } from '../src/core/thresholds.ts';
@@ -97,6 +99,21 @@ export class Extraction {
     const result = await this.deps.session.onWebGpu(() => this.run(text, taxonomy, lexical, dense ? cache : undefined, reranker, withFocus, given, title, tagger, progress));
     if (this.deps.search.hasHelpers) this.deps.status.emit(); // the model panel's search counters
     return result;
+  }
+
+  /** The model's nearest occupations of title texts (EngineApi.nearestOccupations); empty lists before semantic matching is ready. */
+  async nearestOccupations(texts: string[], k: number): Promise<ModelHit[][]> {
+    const cache = this.deps.cache();
+    if (!this.s.denseReady || !this.deps.session.embedder || !cache) return texts.map(() => []);
+    const { session, preset } = this.deps;
+    const search = this.deps.search.search();
+    const model = titleModelOf(
+      preset.id,
+      queryEmbedder({ dims: preset.embedder.dims, embed: (t) => session.embed(t) }, preset.embedder),
+      cache.matrices.occupation,
+      search ? (q, count, depth) => search('occupation', q, count, depth) : undefined,
+    );
+    return session.onWebGpu(() => model.nearest(texts, k));
   }
 
   private run(

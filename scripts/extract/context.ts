@@ -4,7 +4,8 @@
 // models) or a hub-layout host. `none` is label matching only. Contexts are cached per process so
 // tests and benchmarks that run the CLI in-process load each model once. Label matching runs in the
 // text's language plus English, as in the app (src/core/languageMatching.ts; the label packs are
-// read from public/taxonomy/); the extract CLI and the HTTP service (scripts/serve-api.ts) use it.
+// read from public/taxonomy/), and the title's occupation is looked for with the preset's model where no
+// label names it (src/core/titleModel.ts); the extract CLI and the HTTP service (scripts/serve-api.ts) use it.
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -16,6 +17,7 @@ import { findPreset, queryEmbedder, type Dtype, type EmbedderSpec, type Reranker
 import { extract, extractLexical, type ExtractionContext, type ExtractionResult, type ExtractOptions } from '../../src/core/pipeline.ts';
 import { documentTagger, taggerFor, type SpanTagger } from '../../src/core/spanTagger.ts';
 import type { Taxonomy } from '../../src/core/taxonomy.ts';
+import { titleModelOf, type TitleModel } from '../../src/core/titleModel.ts';
 import { tokenStatesOf } from '../../src/runtime/tokenStates.ts';
 import { configureTransformers, loadEmbedder, loadReranker, type LoadedEmbedder, type LoadedReranker } from '../../src/runtime/transformersModels.ts';
 import { ROOT } from '../build-taxonomy.ts';
@@ -126,10 +128,11 @@ async function load(choice: ModelChoice, options: Partial<ExtractOptions>): Prom
   const { taxonomy, lexical } = loadTaxonomyAndLexical();
   const matching = labelMatching();
   const fixed = choice.language && choice.language !== 'auto' ? choice.language : '';
-  const analyseWith = (run: (text: string, ctx: ExtractionContext, options: Partial<ExtractOptions>) => Promise<ExtractionResult> | ExtractionResult, ctx: ExtractionContext) =>
+  const analyseWith = (run: (text: string, ctx: ExtractionContext, options: Partial<ExtractOptions>) => Promise<ExtractionResult> | ExtractionResult, ctx: ExtractionContext, titleModel?: TitleModel) =>
     async (text: string, call: AnalyseCall = {}): Promise<AnalysedText> => {
       const want = call.language && call.language !== 'auto' ? call.language : fixed;
-      const language = await matching.forText(text, { language: want });
+      // the title's occupation with the model where no label names it (src/core/titleModel.ts), as in the app
+      const language = await matching.forText(text, { language: want, ...(titleModel ? { titleModel } : {}) });
       const withLanguage = { ...ctx, ...(language.mentions ? { mentions: language.mentions } : {}), ...(language.titleOccupation ? { titleOccupation: language.titleOccupation } : {}) };
       const result = await run(text, withLanguage, { ...options, ...call.options });
       return { result, language };
@@ -155,7 +158,7 @@ async function load(choice: ModelChoice, options: Partial<ExtractOptions>): Prom
   const states = tokenStatesOf(embedder);
   const ctx: ExtractionContext = { taxonomy, lexical, matrices, embedder: query, reranker, ...(tagger ? { tagSpans: documentTagger(tagger, (texts, o) => states.states(texts, o)) } : {}) };
   const source = local ? `folder ${local}` : (choice.host ?? 'the Hugging Face hub');
-  const analyseText = analyseWith(extract, ctx);
+  const analyseText = analyseWith(extract, ctx, titleModelOf(preset.id, query, matrices.occupation));
   return {
     presetId: preset.id,
     describe: `${spec.displayName} (${dtype})${tagger ? ' + span tagger' : ''}${reranker ? ` + ${rerankerSpec!.displayName}` : ''} from ${source}`,

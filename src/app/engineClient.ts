@@ -79,6 +79,9 @@ export class EngineClient {
   extract(text: string, options?: ExtractRequest, onProgress?: ExtractionProgress): Promise<ExtractionResult> {
     return this.invoke('extract', (r) => r.extract(text, options, onProgress ? Comlink.proxy(onProgress) : undefined));
   }
+  nearestOccupations(texts: string[], k: number): Promise<{ index: number; score: number }[][]> {
+    return this.invoke('nearestOccupations', (r) => r.nearestOccupations(texts, k));
+  }
   status(): Promise<EngineStatus> {
     return this.invoke('status', (r) => r.status());
   }

@@ -3,16 +3,19 @@
 // dense-ready, debounced while typing and at once on paste. A request counter drops responses
 // that arrive after a newer request was made. For text in another language the lexical stage uses
 // the mentions of that language plus English (languages.ts) on both sides: here, and in the worker,
-// which gets them with the request; the dense request waits for the language to be settled.
+// which gets them with the request; the dense request waits for the language to be settled. A title
+// no label names is read by the worker's model for the dense request (titleWithModel).
 // While the reranker refines a result the worker sends partial results: each replaces the shown one
 // (the request stays pending until the final one). refineCurrentText() asks for a refinement the
 // automatic setting did not run on this device (the "Refine with the reranker" button).
 import type { EngineStatus, ExtractRequest } from '../../workers/engineApi.ts';
 import { extractLexical } from '../core/pipeline.ts';
-import { IS_E2E } from './config.ts';
 import { EngineRestartedError, errorText } from './engineClient.ts';
 import { engine } from './engineService.ts';
-import { activeMentions, activeTitleOccupation, analyseCurrentText } from './languages.ts';
+import type { TitleMatch } from '../core/pipeline.ts';
+import { modelTitleOccupation, type TitleModel } from '../core/titleModel.ts';
+import { activePresetId, IS_E2E } from './config.ts';
+import { activeMentions, activeTitleMatcher, activeTitleOccupation, analyseCurrentText } from './languages.ts';
 import { useAppStore, type AppState } from './store.ts';
 
 export const TYPING_DEBOUNCE_MS = 300;
@@ -83,7 +86,8 @@ async function runDense(refine = false): Promise<void> {
     await analyseCurrentText();
     if (id !== requestId) return;
     const mentions = activeMentions(useAppStore.getState());
-    const titleOccupation = activeTitleOccupation(useAppStore.getState());
+    const titleOccupation = await titleWithModel(client, text);
+    if (id !== requestId) return;
     const { analyseAllSections, thresholds } = useAppStore.getState().settings;
     const request: ExtractRequest = {
       analyseAllSections,
@@ -91,7 +95,7 @@ async function runDense(refine = false): Promise<void> {
       rerankFocus: { skill: thresholds.skillThreshold, occupation: thresholds.occupationThreshold },
       ...(refine ? { refine } : {}),
       ...(mentions ? { mentions: mentions(text) } : {}),
-      ...(titleOccupation ? { titleOccupation: titleOccupation(text) } : {}),
+      ...(titleOccupation !== undefined ? { titleOccupation } : {}),
     };
     // Partials come over their own message port, so one can arrive after the final result: once
     // that is in, or a later partial was shown, a stale one is dropped.
@@ -112,6 +116,22 @@ async function runDense(refine = false): Promise<void> {
     const restarting = e instanceof EngineRestartedError;
     useAppStore.setState({ densePending: false, denseError: restarting ? null : `Semantic matching failed: ${errorText(e)}` });
   }
+}
+
+/**
+ * The occupation the text's title names for the dense request: the label path's (languages.ts), or
+ * where no label names it, the title ranking fused with the worker's model (src/core/titleModel.ts
+ * modelTitleOccupation; the worker embeds the title). Undefined while the title's matcher is not ready.
+ */
+async function titleWithModel(client: NonNullable<ReturnType<typeof engine>>, text: string): Promise<TitleMatch | null | undefined> {
+  const s = useAppStore.getState();
+  const matcher = activeTitleMatcher(s);
+  if (!matcher) return undefined;
+  const labels = activeTitleOccupation(s)!(text);
+  if (labels) return labels;
+  const model: TitleModel = { presetId: activePresetId(s.settings.presetId), nearest: (texts, k) => client.nearestOccupations(texts, k) };
+  // a model call that fails (the worker restarting) leaves the title to the labels
+  return modelTitleOccupation(matcher, text, model).catch(() => null);
 }
 
 /** Subscribes to the store; returns the unsubscribe function. */

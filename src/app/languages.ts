@@ -128,8 +128,13 @@ async function analyse(s: AppState, key: string): Promise<void> {
 
 /** The occupation the text's title names (with the matcher of its language, or English), once that matcher is ready. */
 export function activeTitleOccupation(s: AppState): ((text: string) => TitleMatch | null) | undefined {
-  const m = s.language.active ? matching.readyMatcher(s.language.active) : s.language.matchLanguage ? undefined : matching.readyEnglishMatcher();
+  const m = activeTitleMatcher(s);
   return m ? titleOccupationOf(m) : undefined;
+}
+
+/** The matcher that ranks the text's title (its language's, or English for English text), once ready. */
+export function activeTitleMatcher(s: AppState): LanguageMatcher | undefined {
+  return s.language.active ? matching.readyMatcher(s.language.active) : s.language.matchLanguage ? undefined : matching.readyEnglishMatcher();
 }
 
 /** The label mentions of the text's language plus English, when that language's matcher is ready. */

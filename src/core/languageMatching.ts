@@ -4,7 +4,8 @@
 // label-pack index), load that language's pack once, build its matcher (multilingualLexical.ts) once,
 // and hand the pipeline the mentions of that language plus English (ExtractionContext.mentions).
 // Pure: where the packs come from is the caller's LabelPackSource (the page fetches them, Node reads
-// public/taxonomy/). The ELD detector (about 1.6 MB of n-grams) is imported lazily, on the first text.
+// public/taxonomy/). With the caller's embedding model (forText's titleModel) the title's occupation
+// is also looked for with the model where no label names it (titleModel.ts). The ELD detector (about 1.6 MB of n-grams) is imported lazily, on the first text.
 import { findAdTitle } from './adTitle.ts';
 import { titleOccupation } from './occupationRanking.ts';
 import type { TitleMatch } from './pipeline.ts';
@@ -13,6 +14,7 @@ import type { LanguagePlan } from './languageDetect.ts';
 import type { LexicalIndex, LexicalMatch } from './lexical.ts';
 import { buildLanguageMatcher, findMentionsIn, type LanguageMatcher } from './multilingualLexical.ts';
 import type { Taxonomy } from './taxonomy.ts';
+import { modelTitleOccupation, type TitleModel } from './titleModel.ts';
 
 export const ENGLISH = 'en';
 
@@ -95,6 +97,15 @@ export interface TextLanguagePlan extends DetectedText {
   packs: LabelPackIndex['packs'] | null;
   /** Why the index could not be loaded (English is matched and shown then). */
   indexError?: unknown;
+}
+
+export interface ForTextOptions extends PlanOptions {
+  /**
+   * The preset's embedding model for the title (titleModel.ts): where no label names the title's
+   * occupation, the model's nearest occupation fused with the title search may (modelTitleOccupation).
+   * Absent: the label path only.
+   */
+  titleModel?: TitleModel;
 }
 
 export interface PlanOptions {
@@ -274,7 +285,7 @@ export class LabelMatching {
    * and the service; the page shows English results while they load). A pack that fails leaves
    * English matching and a notice.
    */
-  async forText(text: string, options: PlanOptions = {}): Promise<TextLabels> {
+  async forText(text: string, options: ForTextOptions = {}): Promise<TextLabels> {
     const plan = await this.plan(text, options);
     const notices: string[] = [];
     if (plan.error !== undefined) notices.push(`The language could not be detected (${errorText(plan.error)}); English labels are matched.`);
@@ -298,19 +309,29 @@ export class LabelMatching {
         failed(plan.displayLanguage, e);
       }
     }
-    let titles: TextLabels['titleOccupation'];
+    let titleMatcher: LanguageMatcher | undefined;
     if (matcherP) {
       try {
-        const matcher = await matcherP;
-        mentions = mentionsOf(matcher);
-        titles = titleOccupationOf(matcher);
+        titleMatcher = await matcherP;
+        mentions = mentionsOf(titleMatcher);
       } catch (e) {
         failed(plan.matchLanguage!, e);
       }
     }
-    if (!titles) titles = await this.englishMatcher().then(titleOccupationOf, () => undefined);
+    titleMatcher ??= await this.englishMatcher().catch(() => undefined);
+    let titles: TextLabels['titleOccupation'] = titleMatcher ? titleOccupationOf(titleMatcher) : undefined;
+    if (titleMatcher && options.titleModel) titles = withTitleModel(text, await modelTitleOccupation(titleMatcher, text, options.titleModel), titles!);
     return { plan, ...(labels ? { labels } : {}), ...(mentions ? { mentions } : {}), ...(titles ? { titleOccupation: titles } : {}), notices };
   }
+}
+
+/**
+ * ExtractionContext.titleOccupation for one text whose title occupation was found ahead (with the
+ * model, titleModel.ts modelTitleOccupation): that answer for the text or a prefix of it holding the
+ * title (the pipeline may analyse a prefix), the label path's for any other text.
+ */
+export function withTitleModel(text: string, match: TitleMatch | null, labels: (text: string) => TitleMatch | null): (text: string) => TitleMatch | null {
+  return (t: string) => (text.startsWith(t.trimEnd()) ? (match && match.end <= t.length ? match : null) : labels(t));
 }
 
 /**

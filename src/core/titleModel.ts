@@ -1,0 +1,173 @@
+// The ad's title read by the embedding model: when no ESCO label names the title's occupation (the
+// label path of occupationRanking.ts titleOccupation: an exact label, label words), the title and its
+// leading phrases (titlePhrases.ts) are embedded as queries against the preset's occupation matrix,
+// the model's nearest occupations are fused with the title search (rankTitleOccupations), and the
+// best one becomes the title's occupation when the fused ranking clearly supports it (modelSupports:
+// the model and the title search both rank it near the top and it leads the runner-up by a margin,
+// calibrated on MELO validation, `npm run eval:titles`: its "shown" columns). "Doctor/a", "Bezorger",
+// "Administrator*in" name their occupation in words no ESCO label of the language holds.
+// One function for the app's worker, the CLI and the eval: they own the embedder and pass it as a
+// TitleModel (titleModelOf). Pure TypeScript, no DOM.
+import { findAdTitle, type AdTitle } from './adTitle.ts';
+import { stripGenderMarkers } from './genderForms.ts';
+import type { Embedder } from './models.ts';
+import type { LanguageMatcher } from './multilingualLexical.ts';
+import { rankTitleOccupations, titleModelWeight, titleOccupation, type ModelHit, type TitleOccupation, type TitleOccupationResult, type TitleRankingOptions } from './occupationRanking.ts';
+import { titlePhrases } from './titlePhrases.ts';
+import { topK, type ConceptMatrix, type TopKResult } from './vectors.ts';
+
+/** The preset's embedding model as the title ranking reads it. */
+export interface TitleModel {
+  /** The preset (its fusion weight, titleModelWeight). */
+  presetId: string;
+  /** The model's nearest occupations of each text embedded as a query: `depth` hits each, best first, rows of taxonomy.occupations. */
+  nearest(texts: string[], depth: number): Promise<ModelHit[][]>;
+}
+
+/** Model hits read per text (the fusion rescales over them: rankTitleOccupations' default depth). */
+export const TITLE_MODEL_DEPTH = 50;
+/** A phrase's cosine counts this much less than the whole title's (the title says more than its phrase). */
+export const PHRASE_COSINE_DISCOUNT = 0.01;
+
+/**
+ * A TitleModel over a query embedder (the preset's query prefix applied: models.ts queryEmbedder) and
+ * the occupation matrix, searched by `search` where the caller has one (the worker's WGSL kernel),
+ * else by topK here. One row per occupation (as the app ships the matrix).
+ */
+export function titleModelOf(
+  presetId: string,
+  embedder: Embedder,
+  matrix: ConceptMatrix,
+  search?: (queries: Float32Array, count: number, k: number) => Promise<TopKResult>,
+): TitleModel {
+  return {
+    presetId,
+    async nearest(texts, depth) {
+      if (texts.length === 0) return [];
+      const vectors = await embedder.embed(texts);
+      const top = search ? await search(vectors, texts.length, depth) : topK(matrix, vectors, texts.length, depth);
+      return texts.map((_, q) => {
+        const hits: ModelHit[] = [];
+        for (let j = 0; j < top.k; j++) {
+          const index = top.indices[q * top.k + j];
+          if (index >= 0) hits.push({ index, score: top.scores[q * top.k + j] });
+        }
+        return hits;
+      });
+    },
+  };
+}
+
+/**
+ * What the model reads of a title: the title text (gender markers removed) first, then its phrases
+ * (the AdTitle's, or for a typed title its own in the matcher's language). Each text once.
+ */
+export function titleModelTexts(title: string | AdTitle, language?: string): string[] {
+  const whole = typeof title === 'string' ? { text: title, start: 0, end: title.length } : title;
+  const phrases = typeof title !== 'string' && 'parts' in title ? title.phrases ?? [] : titlePhrases(whole, language);
+  const texts = [whole.text, ...phrases.map((p) => p.text)].map((t) => stripGenderMarkers(t)).filter((t) => /\p{L}/u.test(t));
+  return [...new Set(texts)];
+}
+
+/** Each occupation's best cosine over the title (first) and its phrases (PHRASE_COSINE_DISCOUNT lower), best first. */
+export function mergeModelHits(perText: readonly (readonly ModelHit[])[]): ModelHit[] {
+  const best = new Map<number, number>();
+  perText.forEach((hits, t) => {
+    for (const h of hits) {
+      const s = h.score - (t > 0 ? PHRASE_COSINE_DISCOUNT : 0);
+      if (!(best.get(h.index)! >= s)) best.set(h.index, s);
+    }
+  });
+  return [...best].map(([index, score]) => ({ index, score })).sort((a, b) => b.score - a.score || a.index - b.index);
+}
+
+/**
+ * The bar of a model-based title occupation, calibrated on MELO validation (`npm run eval:titles`,
+ * the "shown" columns): the fused best is among the first `rank + 1` of both the title search and the
+ * model, and leads the runner-up by at least `margin` of the best fused score possible (1 + the
+ * model's weight: a share, so it means the same at any preset's weight). multilingual-e5-small, titles
+ * no label names: the best of the fused ranking is right for 0.19 of them; at this bar 0.43 of the
+ * 106 of 674 it accepts (the 'label words' path: 0.30), the share of titles shown an occupation rising
+ * from 0.68 to 0.73.
+ */
+export const TITLE_MODEL_BAR: TitleModelBar = { rank: 1, margin: 0.17 };
+export interface TitleModelBar {
+  /** Highest 0-based rank in either ranker. */
+  rank: number;
+  /** Lead over the runner-up, as a share of the best fused score possible (1 + model weight). */
+  margin: number;
+}
+
+/** Whether the fused ranking's best clearly names the title's occupation (TITLE_MODEL_BAR); `modelWeight`: the fusion's. */
+export function modelSupports(ranking: readonly TitleOccupation[], modelWeight: number, bar: TitleModelBar = TITLE_MODEL_BAR): boolean {
+  const [best, next] = ranking;
+  if (!best || best.modelRank === undefined || best.lexicalRank === undefined) return false;
+  if (Math.max(best.modelRank, best.lexicalRank) > bar.rank) return false;
+  return best.score - (next?.score ?? 0) >= bar.margin * (1 + modelWeight);
+}
+
+export interface ModelTitleOptions {
+  /** The bar (default TITLE_MODEL_BAR). */
+  bar?: TitleModelBar;
+  /** Fusion options over the preset's (rankTitleOccupations). */
+  ranking?: TitleRankingOptions;
+}
+
+export type ModelTitleResult = TitleOccupationResult | (Omit<TitleOccupationResult, 'reason'> & { reason: 'model' });
+
+/**
+ * The occupation a title names, the model helping where the labels do not: the label path first
+ * (titleOccupation without the model: an exact label or label words win as they are), then the
+ * ranking fused with the model's hits (already computed for the title's texts, titleModelTexts
+ * order): its best when both rankers put it first ('both rankers agree') or modelSupports it
+ * ('model'); else null. Sync, for callers that embedded the title ahead.
+ */
+export function titleOccupationWithHits(
+  matcher: LanguageMatcher,
+  title: string | AdTitle,
+  presetId: string,
+  hits: readonly (readonly ModelHit[])[] | undefined,
+  options: ModelTitleOptions = {},
+): ModelTitleResult | null {
+  const labels = titleOccupation(matcher, title, options.ranking);
+  if (labels || !hits?.length) return labels;
+  const fusion: TitleRankingOptions = { modelWeight: titleModelWeight(presetId), ...options.ranking, model: mergeModelHits(hits) };
+  const ranking = rankTitleOccupations(matcher, title, fusion);
+  const best = ranking[0];
+  if (!best) return null;
+  if (best.lexicalRank === 0 && best.modelRank === 0) return { best, reason: 'both rankers agree', ranking };
+  return modelSupports(ranking, fusion.modelWeight!, options.bar) ? { best, reason: 'model', ranking } : null;
+}
+
+/**
+ * The occupation an ad's title names (findAdTitle, in the matcher's language), with the model where
+ * the labels do not name it: the TitleMatch the pipeline takes (ExtractionContext.titleOccupation),
+ * or null when the text has no title or neither path names one. `reason` says which path: 'exact
+ * label', 'label words', or (toMatch) one that names the model: "first of the title search and of the model
+ * <preset>", "nearest occupation of the model <preset>, supported by the title search".
+ */
+export async function modelTitleOccupation(matcher: LanguageMatcher, text: string, model: TitleModel | undefined, options: ModelTitleOptions = {}): Promise<TitleMatchLike | null> {
+  const title = findAdTitle(text, { language: matcher.language });
+  if (!title) return null;
+  const labels = titleOccupation(matcher, title, options.ranking);
+  if (labels || !model) return labels ? toMatch(labels) : null;
+  const hits = await model.nearest(titleModelTexts(title, matcher.language), TITLE_MODEL_DEPTH);
+  const r = titleOccupationWithHits(matcher, title, model.presetId, hits, options);
+  return r ? toMatch(r, model.presetId) : null;
+}
+
+/** pipeline.ts TitleMatch (structurally; not imported so that this module stays below the pipeline). */
+export interface TitleMatchLike {
+  index: number;
+  start: number;
+  end: number;
+  label: string;
+  reason: string;
+}
+
+/** The TitleMatch of a result: the evidence span, the label shown, and why (a model-based one says so). */
+export function toMatch(r: ModelTitleResult, presetId?: string): TitleMatchLike {
+  const model = presetId ? `the model ${presetId}` : 'the model';
+  const reason = r.reason === 'model' ? `nearest occupation of ${model}, supported by the title search` : r.reason === 'both rankers agree' ? `first of the title search and of ${model}` : r.reason;
+  return { index: r.best.index, start: r.best.evidence.start, end: r.best.evidence.end, label: r.best.label, reason };
+}
