@@ -35,6 +35,7 @@ import { loadTokenStateModel } from '../../src/runtime/tokenStates.ts';
 import { quantizeMatrix, type ConceptMatrix } from '../../src/core/vectors.ts';
 import { ROOT } from '../build-taxonomy.ts';
 import { EMBEDDINGS_DIR, loadShippedAsset } from '../precompute.ts';
+import { titleModelOf } from '../../src/core/titleModel.ts';
 import { labelMatching } from '../extract/context.ts';
 import { conceptVectors, loadPresetEmbedder } from './embedCache.ts';
 import { CachingEmbedder } from './queryCache.ts';
@@ -231,7 +232,9 @@ export class EvalEnv {
     const { matrices, owners } = await this.conceptMatrices(config.presetId, config.concepts ?? app.conceptText.skill, config.occupationConcepts ?? config.concepts ?? app.conceptText.occupation);
     const spans = config.spans ?? existsSync(taggerFile(config.presetId));
     // The text's language as the app reads it: its label mentions (that language's and English) and its title's occupation.
-    const language = await labelMatching().forText(text);
+    // (the model ranks the title where no label names it: titleModelOf wants one matrix row per occupation)
+    const titleModel = owners.occupation ? undefined : titleModelOf(config.presetId, embedder, matrices.occupation);
+    const language = await labelMatching().forText(text, titleModel ? { titleModel } : {});
     const ctx: ExtractionContext = {
       taxonomy: this.taxonomy,
       lexical: this.lexical,
