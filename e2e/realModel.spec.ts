@@ -209,3 +209,23 @@ test("multilingual-e5-small on WASM: a Spanish ad's duties of its title's occupa
   }
   await screenshot(page, 'real-05-e5-spanish-profile');
 });
+
+// A title no ESCO label names (es-3, "Doctor/a": Spanish ESCO says "médico"): the model ranks the
+// occupations for it with the title search (src/core/titleModel.ts), and the page shows the result
+// as the title's occupation.
+test('multilingual-e5-small on WASM: a title no ESCO label names gets its occupation from the model', async ({ page, context }) => {
+  test.setTimeout(300_000);
+  const ad = readFileSync(join(ADS_DIR, 'es-3.txt'), 'utf8');
+  await page.goto('/?backend=wasm');
+  await pickPreset(page, /multilingual-e5 small/);
+  await waitDenseReady(page);
+  await pasteText(context, page, ad);
+  await waitFinal(page);
+  const item = page.getByTestId('occupation-results').locator('li.result', { has: page.getByRole('link', { name: 'médico especialista/médica especialista', exact: true }) });
+  await expect(item).toBeVisible();
+  await expect(item.getByTestId('label-en')).toHaveText('specialised doctor');
+  await expect(item.locator('.badge-lexical')).toBeVisible();
+  await item.getByRole('link').first().hover();
+  const marks = (await page.getByTestId('document').locator('mark.active').allTextContents()).map((t) => t.trim());
+  expect(marks).toContain('Doctor/a');
+});
