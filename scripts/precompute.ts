@@ -18,6 +18,8 @@ import { configureTransformers, loadEmbedder } from '../src/runtime/transformers
 import { ROOT, TAXONOMY_FILE } from './build-taxonomy.ts';
 
 export const EMBEDDINGS_DIR = join(ROOT, 'public', 'embeddings');
+/** Where the app finds a preset's span tagger (precached; prepare-assets.ts ensureShippedTagger writes it, src/core/spanTagger.ts reads it). */
+export const TAGGER_ASSET_DIR = join(ROOT, 'public', 'taggers');
 const WORK_DIR = join(ROOT, '.generated', 'precompute');
 export const DEFAULT_STORAGE: MatrixStorage = 'int8';
 

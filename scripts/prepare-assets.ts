@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Dtype, EmbedderSpec } from '../src/core/models.ts';
 import type { Taxonomy } from '../src/core/taxonomy.ts';
-import { buildLabelPackAssets, buildTaxonomyAsset, defaultLanguageSourceDirs, formatCoverage, locateLanguageSources, locateSources, ROOT, TAXONOMY_DIR, taxonomyIsUpToDate } from './build-taxonomy.ts';
+import { buildLabelPackAssets, buildTaxonomyAsset, defaultLanguageSourceDirs, formatCoverage, locateLanguageSources, locateSources, TAXONOMY_DIR, taxonomyIsUpToDate } from './build-taxonomy.ts';
 
 export async function prepareTaxonomy(): Promise<void> {
   const source = locateSources();
@@ -163,8 +163,6 @@ export async function prepareRealModels(presets: string[], o: { assets?: boolean
   }
 }
 
-/** Where the app finds a preset's span tagger (precached; src/core/spanTagger.ts reads it). */
-export const TAGGER_ASSET_DIR = join(ROOT, 'public', 'taggers');
 
 /**
  * The preset's span tagger in public/taggers/<preset>.json: trained on SkillSpan train when missing
@@ -173,6 +171,7 @@ export const TAGGER_ASSET_DIR = join(ROOT, 'public', 'taggers');
  * training data the preset ships no tagger and the app keeps clause-level candidates (it says so).
  */
 export async function ensureShippedTagger(presetId: string): Promise<string | null> {
+  const { TAGGER_ASSET_DIR } = await import('./precompute.ts');
   const { taggerUpToDate, ensureTagger, sha256File } = await import('./train-tagger.ts');
   const { SKILLSPAN_TRAIN, STATES_VERSION, TAGGERS_DIR } = await import('./eval/spans.ts');
   const { findPreset } = await import('../src/core/models.ts');

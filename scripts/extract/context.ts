@@ -21,8 +21,9 @@ import { titleModelOf, type TitleModel } from '../../src/core/titleModel.ts';
 import { tokenStatesOf } from '../../src/runtime/tokenStates.ts';
 import { configureTransformers, loadEmbedder, loadReranker, type LoadedEmbedder, type LoadedReranker } from '../../src/runtime/transformersModels.ts';
 import { ROOT } from '../build-taxonomy.ts';
-import { loadShippedAsset, loadTaxonomyAsset, shippedAssetDir, TEST_MODELS_DIR } from '../precompute.ts';
-import { TAGGER_ASSET_DIR } from '../prepare-assets.ts';
+// (never an import of prepare-assets.ts: it is an entry script with top-level await, and the eval
+// harness, which the tagger training imports, reads this module: a cycle would never settle)
+import { loadShippedAsset, loadTaxonomyAsset, shippedAssetDir, TAGGER_ASSET_DIR, TEST_MODELS_DIR } from '../precompute.ts';
 
 export interface ModelChoice {
   /** A preset id (bge-small-en, minilm, bge-m3, test) or 'none'. */

@@ -2,6 +2,8 @@
 // dense retrieval against the concept matrices, optional cross-encoder rerank) -> one aggregated
 // candidate per concept with every evidence span. Written against the small Embedder/Reranker
 // interfaces so the worker, the Node CLIs and tests run the same code with real or stand-in models.
+// A skill ESCO lists for the document's occupation (its title's, the whole document's nearest) is the
+// likelier reading of a passage's near-equal cosines (setOccupationProfile; thresholds.ts weighs it).
 // Sections that are not about the job (company blurb, benefits, legal text, how to apply; sections.ts)
 // produce no candidates unless analyseAllSections is set; the result lists them with the reason.
 // Quality choices here (query granularity, title line, multi-vector concepts) are measured by
@@ -30,8 +32,6 @@ export interface Evidence {
   rerank?: number;
   /** Embedding evidence: the concept's rank among those retrieved for this passage (0 = first). */
   rank?: number;
-  /** Embedding evidence: the passage is a phrase the span tagger marked as a skill or knowledge. */
-  tagged?: true;
   /** The ESCO label that matched (lexical evidence). */
   label?: string;
   /**
@@ -513,8 +513,6 @@ interface Query {
   start: number;
   end: number;
   segmentIndex: number;
-  /** A span the tagger marked as a skill or knowledge phrase (ExtractionContext.tagSpans). */
-  tagged?: true;
 }
 
 /** Whole sentences that the segmenter cut into several pieces (ExtractOptions.queryGranularity). */
@@ -607,7 +605,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
     for (const sp of await ctx.tagSpans(analysed)) {
       // spans outside the analysed segments (skipped sections, headings) are left out
       const seg = segments.find((x) => x.start <= sp.start && sp.end <= x.end);
-      if (seg && sp.end - sp.start >= 2) queries.push({ text: text.slice(sp.start, sp.end), start: sp.start, end: sp.end, segmentIndex: seg.index, tagged: true });
+      if (seg && sp.end - sp.start >= 2) queries.push({ text: text.slice(sp.start, sp.end), start: sp.start, end: sp.end, segmentIndex: seg.index });
     }
   }
   const title = opts.titleLine ? titleLineOf(text) : null;
@@ -638,7 +636,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
         const c = map.get(kind, index, q.start);
         c.retrieval = Math.max(c.retrieval, score);
         addSignal(c, 'embedding');
-        c.evidence.push({ start: q.start, end: q.end, segmentIndex: q.segmentIndex, signal: 'embedding', score, rank: j, ...(q.tagged ? { tagged: true as const } : {}) });
+        c.evidence.push({ start: q.start, end: q.end, segmentIndex: q.segmentIndex, signal: 'embedding', score, rank: j });
         const b = best.get(index);
         if (!b) best.set(index, { kind, index, retrieval: score, lexical: 0, query: s });
         else if (score > b.retrieval) {
