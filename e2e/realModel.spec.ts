@@ -5,7 +5,7 @@
 // switching presets keeps every cache stored and each model on its own cache.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, expect, test, type Page } from '@playwright/test';
+import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../scripts/browser.ts';
 import { ENGINE_TIMEOUT, pasteText, pickPreset, screenshot, waitDenseReady, waitFinal } from './appHelpers.ts';
 
@@ -181,18 +181,24 @@ test('multilingual-e5-small on WASM: a German ad gets a semantic match with its 
   await screenshot(page, 'real-04-e5-german');
 });
 
+/** multilingual-e5-small on WASM with a real ad of ADS_DIR pasted and analysed; returns the ad. */
+async function e5WithAd(page: Page, context: BrowserContext, file: string): Promise<string> {
+  const ad = readFileSync(join(ADS_DIR, file), 'utf8');
+  await page.goto('/?backend=wasm');
+  await pickPreset(page, /multilingual-e5 small/);
+  await waitDenseReady(page);
+  await pasteText(context, page, ad);
+  await waitFinal(page);
+  return ad;
+}
+
 // A real Spanish ad (../shared/eval/ads/es-2.txt, an assistant waiter): Spanish has no ESCO skill labels,
 // so its skills come from the model alone, and the duties ESCO lists for the occupation its title names
 // are the likelier reading of the near-equal cosines (pipeline.ts setOccupationProfile).
 test("multilingual-e5-small on WASM: a Spanish ad's duties of its title's occupation are shown and say so", async ({ page, context }) => {
   test.setTimeout(300_000);
-  const ad = readFileSync(join(ADS_DIR, 'es-2.txt'), 'utf8');
-  await page.goto('/?backend=wasm');
-  await pickPreset(page, /multilingual-e5 small/);
-  await waitDenseReady(page);
-  await pasteText(context, page, ad);
+  const ad = await e5WithAd(page, context, 'es-2.txt');
   await expect(page.getByTestId('detected-language')).toContainText('Spanish');
-  await waitFinal(page);
   await expect(page.getByTestId('occupation-results').getByRole('link', { name: 'camarero/camarera', exact: true })).toBeVisible();
   const profiled = page.getByTestId('skill-results').locator('li.result', { has: page.getByTestId('result-profile') });
   await expect.poll(() => profiled.count()).toBeGreaterThanOrEqual(3);
@@ -215,12 +221,7 @@ test("multilingual-e5-small on WASM: a Spanish ad's duties of its title's occupa
 // as the title's occupation.
 test('multilingual-e5-small on WASM: a title no ESCO label names gets its occupation from the model', async ({ page, context }) => {
   test.setTimeout(300_000);
-  const ad = readFileSync(join(ADS_DIR, 'es-3.txt'), 'utf8');
-  await page.goto('/?backend=wasm');
-  await pickPreset(page, /multilingual-e5 small/);
-  await waitDenseReady(page);
-  await pasteText(context, page, ad);
-  await waitFinal(page);
+  await e5WithAd(page, context, 'es-3.txt');
   const item = page.getByTestId('occupation-results').locator('li.result', { has: page.getByRole('link', { name: 'médico especialista/médica especialista', exact: true }) });
   await expect(item).toBeVisible();
   await expect(item.getByTestId('label-en')).toHaveText('specialised doctor');

@@ -32,7 +32,7 @@ import { appConfig } from '../src/core/appConfig.ts';
 import { buildLanguageMatcher, type LanguageMatcher } from '../src/core/multilingualLexical.ts';
 import { findPreset } from '../src/core/models.ts';
 import { rankTitleOccupations, titleModelWeight, titleOccupation, TITLE_FUSION, type ModelHit, type TitleRankingOptions } from '../src/core/occupationRanking.ts';
-import { modelTitleOccupation, titleModelTexts, titleOccupationWithHits, TITLE_MODEL_DEPTH, type TitleModel } from '../src/core/titleModel.ts';
+import { modelHitsOf, modelTitleOccupation, titleModelTexts, titleOccupationWithHits, TITLE_MODEL_DEPTH, type TitleModel } from '../src/core/titleModel.ts';
 import { conceptTopK } from '../src/core/pipeline.ts';
 import type { TitleHit } from '../src/core/titleSearch.ts';
 import { validateTaxonomy, type Taxonomy } from '../src/core/taxonomy.ts';
@@ -140,15 +140,7 @@ export async function modelHits(presetId: string, taxonomy: Taxonomy, titles: st
     const { matrices, owners } = await env.conceptMatrices(presetId, app.conceptText.skill, app.conceptText.occupation);
     const vectors = await embedder.embed(titles);
     env.saveCaches();
-    const top = conceptTopK(matrices.occupation, owners.occupation, vectors, titles.length, depth);
-    return titles.map((_, q) => {
-      const hits: ModelHit[] = [];
-      for (let j = 0; j < top.k; j++) {
-        const index = top.indices[q * top.k + j];
-        if (index >= 0) hits.push({ index, score: top.scores[q * top.k + j] });
-      }
-      return hits;
-    });
+    return modelHitsOf(conceptTopK(matrices.occupation, owners.occupation, vectors, titles.length, depth));
   } catch (e) {
     console.warn(`model ${presetId} not available (${e instanceof Error ? e.message : String(e)}): skipped`);
     return undefined;

@@ -46,16 +46,21 @@ export function titleModelOf(
       if (texts.length === 0) return [];
       const vectors = await embedder.embed(texts);
       const top = search ? await search(vectors, texts.length, depth) : topK(matrix, vectors, texts.length, depth);
-      return texts.map((_, q) => {
-        const hits: ModelHit[] = [];
-        for (let j = 0; j < top.k; j++) {
-          const index = top.indices[q * top.k + j];
-          if (index >= 0) hits.push({ index, score: top.scores[q * top.k + j] });
-        }
-        return hits;
-      });
+      return modelHitsOf(top);
     },
   };
+}
+
+/** A top-k result as each query's hits, best first. */
+export function modelHitsOf(top: TopKResult): ModelHit[][] {
+  return Array.from({ length: top.queries }, (_, q) => {
+    const hits: ModelHit[] = [];
+    for (let j = 0; j < top.k; j++) {
+      const index = top.indices[q * top.k + j];
+      if (index >= 0) hits.push({ index, score: top.scores[q * top.k + j] });
+    }
+    return hits;
+  });
 }
 
 /**
