@@ -1,7 +1,8 @@
 // Extraction in the engine worker: runs the pipeline (src/core/pipeline.ts) over the active cache
 // with the page's label mentions, sends partial results while the reranker refines them, and owns
-// the reranker policy (and answers the page's title ranking with the model's nearest occupations): on, off, or automatic (loaded after start-up, timed on this device, used
+// the reranker policy: on, off, or automatic (loaded after start-up, timed on this device, used
 // when a full shortlist fits the budget, else offered by the page as "Refine with the reranker").
+// It also gives the page's title ranking the model's nearest occupations (nearestOccupations).
 import { buildLexicalIndex, type LexicalIndex, type LexicalMatch } from '../src/core/lexical.ts';
 import type { ModelPreset } from '../src/core/models.ts';
 import { SELF_CHECK_TEXTS } from '../src/core/embeddingManifest.ts';
