@@ -14,7 +14,7 @@ import type { LanguagePlan } from './languageDetect.ts';
 import type { LexicalIndex, LexicalMatch } from './lexical.ts';
 import { buildLanguageMatcher, findMentionsIn, type LanguageMatcher } from './multilingualLexical.ts';
 import type { Taxonomy } from './taxonomy.ts';
-import { modelTitleOccupation, type TitleModel } from './titleModel.ts';
+import { modelTitleOccupation, toMatch, type TitleModel } from './titleModel.ts';
 
 export const ENGLISH = 'en';
 
@@ -350,7 +350,7 @@ export function titleOccupationOf(matcher: LanguageMatcher): (text: string) => T
       if (last?.key !== key) {
         const title = findAdTitle(text, { language: matcher.language });
         const r = title ? titleOccupation(matcher, title) : null;
-        last = { key, match: r ? { index: r.best.index, start: r.best.evidence.start, end: r.best.evidence.end, label: r.best.label, reason: r.reason } : null };
+        last = { key, match: r ? toMatch(r) : null };
       }
       return last.match;
     };

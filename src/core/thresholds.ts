@@ -46,11 +46,8 @@ export interface ThresholdSettings {
   occupationProfileWeight?: number;
 }
 
-/** The score moves a skill's model score gets from the document around it (ThresholdSettings). */
-export interface SkillContextWeights {
-  documentFitWeight?: number;
-  occupationProfileWeight?: number;
-}
+/** The score moves a skill's model score gets from the document around it. */
+export type SkillContextWeights = Pick<ThresholdSettings, 'documentFitWeight' | 'occupationProfileWeight'>;
 
 /**
  * Defaults, per preset (= embedding model), because cosine scales differ between models: bge-small-en
@@ -67,7 +64,8 @@ export const DEFAULT_THRESHOLDS: Record<string, ThresholdSettings> = {
   // Skills: the document fit at half weight, the cut where SkillSpan dev's whole postings show
   // about as many skills as before it (EVAL.md, "Figures of 2026-12-07"). At full weight the
   // proxies rose further, but reading real ads showed skills of the ad's field that the ad does not
-  // ask for ("supervise medical residents" for a nurse).
+  // ask for ("supervise medical residents" for a nurse). The occupation profile (Candidate.profile)
+  // at 0.1 for both real presets: EVAL.md, "Figures of 2026-12-07, second session".
   'bge-small-en': { skillThreshold: 0.88, occupationThreshold: 0.82, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', documentFitWeight: 0.5, occupationProfileWeight: 0.1 },
   minilm: { skillThreshold: 0.76, occupationThreshold: 0.71, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max' },
   // e5's cosines are compressed high (unrelated pairs reach 0.85-0.89), so its F1-best cuts, found the
