@@ -270,7 +270,11 @@ async function showAdTitles(taxonomy: Taxonomy, dir: string, presetId?: string):
     const title = findAdTitle(text, { language: matcher.language });
     const r = title ? await modelTitleOccupation(matcher, text, model) : null;
     const ranking = title ? rankTitleOccupations(matcher, title, { limit: 3 }) : [];
-    const shown = r ? `${r.label} [${taxonomy.occupations[r.index].label}] (${r.reason}; from "${text.slice(r.start, r.end)}")` : 'none';
+    const shown = !r
+      ? 'none'
+      : 'shortlist' in r
+        ? `none yet; the whole ad decides among: ${r.shortlist.map((o) => taxonomy.occupations[o.index].label).join(' | ')}`
+        : `${r.label} [${taxonomy.occupations[r.index].label}] (${r.reason}; from "${text.slice(r.start, r.end)}")`;
     const next = ranking.map((o) => taxonomy.occupations[o.index].label).join(' | ');
     console.log(`${f} (${language}): ${title ? `"${title.text}"` : 'no title'} -> ${shown}${title ? `\n    ranking: ${next}` : ''}`);
   }

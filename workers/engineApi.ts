@@ -1,6 +1,6 @@
 // The engine worker's typed API, shared by the worker (workers/engine.worker.ts) and the app's
 // comlink client (src/app/engineClient.ts). Types, plus the out-of-memory check both sides share.
-import type { ExtractionProgress, ExtractOptions, ExtractionResult, TitleMatch } from '../src/core/pipeline.ts';
+import type { ExtractionProgress, ExtractOptions, ExtractionResult, TitleReading } from '../src/core/pipeline.ts';
 import type { InputFile } from '../src/db/batchStore.ts';
 import type { CacheSource } from '../src/db/cacheStore.ts';
 import type { LexicalMatch } from '../src/core/lexical.ts';
@@ -17,7 +17,7 @@ export type EngineBackend = 'webgpu' | 'wasm';
  * `refine`: score the shortlist with the reranker even though the automatic setting left it off on
  * this device (the "Refine with the reranker" button); loads the reranker if needed.
  */
-export type ExtractRequest = Partial<ExtractOptions> & { mentions?: LexicalMatch[]; refine?: boolean; titleOccupation?: TitleMatch | null };
+export type ExtractRequest = Partial<ExtractOptions> & { mentions?: LexicalMatch[]; refine?: boolean; titleOccupation?: TitleReading };
 
 export interface EngineConfig {
   /** Model preset id from src/core/models.ts PRESETS ('bge-m3' by default; chosen by the user in the model panel). */

@@ -8,7 +8,7 @@ import type { ModelPreset } from '../src/core/models.ts';
 import { SELF_CHECK_TEXTS } from '../src/core/embeddingManifest.ts';
 import { errorText as errorMessage } from '../src/core/errors.ts';
 import { queryEmbedder } from '../src/core/models.ts';
-import { extract, rerankPassage, type ExtractionProgress, type ExtractionResult, type ExtractOptions, type TitleMatch } from '../src/core/pipeline.ts';
+import { extract, rerankPassage, titleReadingWithin, type ExtractionProgress, type ExtractionResult, type ExtractOptions, type TitleReading } from '../src/core/pipeline.ts';
 import type { ModelHit } from '../src/core/occupationRanking.ts';
 import { automaticReranker } from '../src/core/rerankShortlist.ts';
 import { titleModelOf } from '../src/core/titleModel.ts';
@@ -77,7 +77,7 @@ export class Extraction {
     // The page's mentions (text's language + English) replace the English-only label stage; the
     // pipeline may analyse a prefix of the text, so spans beyond it are dropped there.
     const { mentions, refine, titleOccupation, ...options } = request ?? {};
-    const title = titleOccupation ? (t: string) => (titleOccupation.end <= t.length ? titleOccupation : null) : undefined;
+    const title = titleOccupation ? (t: string) => titleReadingWithin(titleOccupation, t.length) : undefined;
     // Asked for after the embedding-stage result went out: semantic results never wait for the reranker.
     const reranker = dense ? () => (refine ? this.rerankerModel() : this.rerankerDecided()) : undefined;
     const given = mentions ? (t: string) => mentions.filter((m) => m.end <= t.length) : undefined;
@@ -125,7 +125,7 @@ export class Extraction {
     reranker: (() => Promise<LoadedReranker | undefined>) | undefined,
     options?: Partial<ExtractOptions>,
     mentions?: (text: string) => LexicalMatch[],
-    titleOccupation?: (text: string) => TitleMatch | null,
+    titleOccupation?: (text: string) => TitleReading,
     tagger?: SpanTagger,
     onProgress?: ExtractionProgress,
   ): Promise<ExtractionResult> {

@@ -12,7 +12,7 @@ import type { EngineStatus, ExtractRequest } from '../../workers/engineApi.ts';
 import { extractLexical } from '../core/pipeline.ts';
 import { EngineRestartedError, errorText } from './engineClient.ts';
 import { engine } from './engineService.ts';
-import type { TitleMatch } from '../core/pipeline.ts';
+import type { TitleReading } from '../core/pipeline.ts';
 import { modelTitleOccupation, type TitleModel } from '../core/titleModel.ts';
 import { activePresetId, IS_E2E } from './config.ts';
 import { activeMentions, activeTitleMatcher, activeTitleOccupation, analyseCurrentText } from './languages.ts';
@@ -121,9 +121,10 @@ async function runDense(refine = false): Promise<void> {
 /**
  * The occupation the text's title names for the dense request: the label path's (languages.ts), or
  * where no label names it, the title ranking fused with the worker's model (src/core/titleModel.ts
- * modelTitleOccupation; the worker embeds the title). Undefined while the title's matcher is not ready.
+ * modelTitleOccupation; the worker embeds the title), or the shortlist the whole ad decides among.
+ * Undefined while the title's matcher is not ready.
  */
-async function titleWithModel(client: NonNullable<ReturnType<typeof engine>>, text: string): Promise<TitleMatch | null | undefined> {
+async function titleWithModel(client: NonNullable<ReturnType<typeof engine>>, text: string): Promise<TitleReading | undefined> {
   const s = useAppStore.getState();
   const matcher = activeTitleMatcher(s);
   if (!matcher) return undefined;

@@ -8,7 +8,7 @@
 // is also looked for with the model where no label names it (titleModel.ts). The ELD detector (about 1.6 MB of n-grams) is imported lazily, on the first text.
 import { findAdTitle } from './adTitle.ts';
 import { titleOccupation } from './occupationRanking.ts';
-import type { TitleMatch } from './pipeline.ts';
+import { titleReadingWithin, type TitleMatch, type TitleReading } from './pipeline.ts';
 import { attachLabelPack, validateLabelPack, type LabelPackIndex, type LocalizedLabels } from './labelPacks.ts';
 import type { LanguagePlan } from './languageDetect.ts';
 import type { LexicalIndex, LexicalMatch } from './lexical.ts';
@@ -122,8 +122,8 @@ export interface TextLabels {
   labels?: LocalizedLabels;
   /** ExtractionContext.mentions for the text's language plus English; undefined: the English matcher as is. */
   mentions?: (text: string) => LexicalMatch[];
-  /** ExtractionContext.titleOccupation: the occupation the text's title names, with the same matcher. */
-  titleOccupation?: (text: string) => TitleMatch | null;
+  /** ExtractionContext.titleOccupation: the occupation the text's title names (or a shortlist), with the same matcher. */
+  titleOccupation?: (text: string) => TitleReading;
   /** Messages for the user (no pack, partial pack, a pack that failed, detection that failed). */
   notices: string[];
 }
@@ -319,8 +319,9 @@ export class LabelMatching {
       }
     }
     titleMatcher ??= await this.englishMatcher().catch(() => undefined);
-    let titles: TextLabels['titleOccupation'] = titleMatcher ? titleOccupationOf(titleMatcher) : undefined;
-    if (titleMatcher && options.titleModel) titles = withTitleModel(text, await modelTitleOccupation(titleMatcher, text, options.titleModel), titles!);
+    const labelTitles = titleMatcher ? titleOccupationOf(titleMatcher) : undefined;
+    let titles: TextLabels['titleOccupation'] = labelTitles;
+    if (titleMatcher && options.titleModel) titles = withTitleModel(text, await modelTitleOccupation(titleMatcher, text, options.titleModel), labelTitles!);
     return { plan, ...(labels ? { labels } : {}), ...(mentions ? { mentions } : {}), ...(titles ? { titleOccupation: titles } : {}), notices };
   }
 }
@@ -330,8 +331,8 @@ export class LabelMatching {
  * model, titleModel.ts modelTitleOccupation): that answer for the text or a prefix of it holding the
  * title (the pipeline may analyse a prefix), the label path's for any other text.
  */
-export function withTitleModel(text: string, match: TitleMatch | null, labels: (text: string) => TitleMatch | null): (text: string) => TitleMatch | null {
-  return (t: string) => (text.startsWith(t.trimEnd()) ? (match && match.end <= t.length ? match : null) : labels(t));
+export function withTitleModel(text: string, reading: TitleReading, labels: (text: string) => TitleMatch | null): (text: string) => TitleReading {
+  return (t: string) => (text.startsWith(t.trimEnd()) ? titleReadingWithin(reading, t.length) : labels(t));
 }
 
 /**

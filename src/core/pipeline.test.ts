@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conceptText } from './conceptText.ts';
 import { buildLexicalIndex } from './lexical.ts';
-import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_SCORE, PROFILE_RANK, titleLineOf, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
+import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_SCORE, PROFILE_RANK, TITLE_SHORTLIST_DOCUMENT_RANK, titleLineOf, titleReadingWithin, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
 import { RERANK_BAND_BELOW, VERBATIM_LEXICAL } from './rerankShortlist.ts';
 import { validateTaxonomy, type ConceptKind, type Taxonomy } from './taxonomy.ts';
 import { HashingEmbedder, OverlapReranker } from './testing/standIns.ts';
@@ -262,6 +262,36 @@ describe('extraction pipeline', () => {
     }
     // no occupation to go by (no title, no document ranking): nothing is marked
     expect((await extract(AD, ctx, { documentTopK: 0 })).candidates.some((c) => c.profile)).toBe(false);
+  });
+
+  it("takes a title's shortlisted occupation only when the whole document is also near it", async () => {
+    const titleEnd = AD.indexOf('\r');
+    const nearestOf = (r: ExtractionResult) => r.candidates.filter((c) => c.kind === 'occupation' && c.document !== undefined).sort((a, b) => b.document! - a.document!);
+    const documentRanking = nearestOf(await extract(AD, ctx)).map((c) => c.index);
+    const near = documentRanking[TITLE_SHORTLIST_DOCUMENT_RANK - 1];
+    const far = taxonomy.occupations.findIndex((o, i) => o.label === 'art administrator' && !documentRanking.slice(0, TITLE_SHORTLIST_DOCUMENT_RANK).includes(i));
+    const entry = (index: number) => ({ index, start: 0, end: titleEnd, label: taxonomy.occupations[index].label, reason: 'shortlisted' });
+    const titled = (r: ExtractionResult) => r.candidates.filter((c) => c.kind === 'occupation' && c.evidence.some((e) => e.label?.includes("the ad's title")));
+    // the first shortlisted that the document puts among its nearest is the title's occupation, a supported label match of the title
+    const r = await extract(AD, { ...ctx, titleOccupation: () => ({ shortlist: [entry(far), entry(near)] }) });
+    expect(titled(r).map((c) => c.index)).toEqual([near]);
+    const c = titled(r)[0];
+    expect(c.lexical).toBe(LEXICAL_SCORE.supported);
+    expect(c.evidence.find((e) => e.signal === 'lexical')).toMatchObject({ start: 0, end: titleEnd });
+    // one the document is not near is never taken, nor anything without a document ranking or in the instant label stage
+    expect(titled(await extract(AD, { ...ctx, titleOccupation: () => ({ shortlist: [entry(far)] }) }))).toEqual([]);
+    expect(titled(await extract(AD, { ...ctx, titleOccupation: () => ({ shortlist: [entry(near)] }) }, { documentTopK: 0 }))).toEqual([]);
+    expect(titled(extractLexical(AD, { ...ctx, titleOccupation: () => ({ shortlist: [entry(near)] }) }))).toEqual([]);
+  });
+
+  it('restricts a title reading to a prefix of the text', () => {
+    const a = { index: 1, start: 0, end: 10, label: 'a', reason: '' };
+    const b = { index: 2, start: 12, end: 20, label: 'b', reason: '' };
+    expect(titleReadingWithin(a, 10)).toBe(a);
+    expect(titleReadingWithin(a, 9)).toBeNull();
+    expect(titleReadingWithin({ shortlist: [a, b] }, 15)).toEqual({ shortlist: [a] });
+    expect(titleReadingWithin({ shortlist: [b] }, 15)).toBeNull();
+    expect(titleReadingWithin(null, 100)).toBeNull();
   });
 
   it('words that name a concept by its own name are not alternative-label evidence for a broader one', () => {

@@ -169,6 +169,34 @@ export interface TitleMatch {
   reason: string;
 }
 
+/**
+ * A title whose words name no occupation clearly ("Administrator*in", "Bezorger"): the occupations
+ * they may name, best first (titleModel.ts titleShortlist). The whole document decides: the first
+ * of them among its TITLE_SHORTLIST_DOCUMENT_RANK nearest occupations becomes the title's occupation.
+ */
+export interface TitleShortlist {
+  shortlist: TitleMatch[];
+}
+
+/** What the title says of the occupation: one it names, a shortlist for the document to decide, or nothing. */
+export type TitleReading = TitleMatch | TitleShortlist | null;
+
+/**
+ * How near the whole document must put a shortlisted title occupation (TitleShortlist): among its
+ * first 5 of 3,658 occupations. Two independent readings agreeing, the title's words and the whole
+ * ad's meaning, is evidence neither gives alone (e5 ads: "Bezorger" -> car and van delivery driver,
+ * "Administrator*in" -> ICT system administrator, while "Assistente del team" stays unnamed).
+ */
+export const TITLE_SHORTLIST_DOCUMENT_RANK = 5;
+
+/** A reading found for a whole text, for a prefix of `length` characters (the pipeline may analyse one): what lies inside it. */
+export function titleReadingWithin(reading: TitleReading, length: number): TitleReading {
+  if (!reading) return null;
+  if (!('shortlist' in reading)) return reading.end <= length ? reading : null;
+  const shortlist = reading.shortlist.filter((t) => t.end <= length);
+  return shortlist.length ? { shortlist } : null;
+}
+
 export interface ExtractionContext {
   taxonomy: Taxonomy;
   lexical: LexicalIndex;
@@ -200,9 +228,10 @@ export interface ExtractionContext {
   tagSpans?: (text: string) => Promise<{ start: number; end: number }[]>;
   /**
    * The occupation the text's title names (languageMatching.ts titleOccupationOf), the strongest
-   * occupation signal of an ad: shown as a label match of the title. Absent: no title ranking.
+   * occupation signal of an ad: shown as a label match of the title; or a shortlist the document
+   * decides among (TitleShortlist). Absent: no title ranking.
    */
-  titleOccupation?: (text: string) => TitleMatch | null;
+  titleOccupation?: (text: string) => TitleReading;
   /**
    * Top-k over `matrices[kind]` done elsewhere (the WGSL kernel on a GPU: workers/gpuConceptSearch.ts),
    * with topK's result shape and within the tolerance of e2e/webgpuSearch.spec.ts. Absent: topK here.
@@ -297,17 +326,27 @@ function segmentOf(segments: Segment[], offset: number): number {
   return -1;
 }
 
-/** Adds the label mentions (and the title's occupation) to the map; returns that occupation's row, or -1. */
-function addLexical(ctx: ExtractionContext, text: string, segments: Segment[], map: CandidateMap, skipped: readonly SkippedSection[]): number {
+/** The title's occupation as the lexical stage found it: its row (-1: none yet), or the shortlist the document decides among. */
+interface TitleFound {
+  row: number;
+  shortlist: TitleMatch[];
+}
+
+/** Adds the title's occupation to the map as a label match of the title, with `score`. */
+function addTitleMatch(map: CandidateMap, segments: Segment[], title: TitleMatch, score: number): void {
+  const c = map.get('occupation', title.index, title.start);
+  c.lexical = Math.max(c.lexical, score);
+  addSignal(c, 'lexical');
+  c.evidence.push({ start: title.start, end: title.end, segmentIndex: segmentOf(segments, title.start), signal: 'lexical', score, label: `${title.label} (the ad's title: ${title.reason})` });
+}
+
+/** Adds the label mentions (and the title's occupation) to the map. */
+function addLexical(ctx: ExtractionContext, text: string, segments: Segment[], map: CandidateMap, skipped: readonly SkippedSection[]): TitleFound {
   const titleLine = titleLineOf(text);
-  let title = ctx.titleOccupation?.(text) ?? null;
-  if (title && skipped.length && sectionAt(skipped, title.start) >= 0) title = null;
-  if (title) {
-    const c = map.get('occupation', title.index, title.start);
-    c.lexical = Math.max(c.lexical, LEXICAL_SCORE.preferred);
-    addSignal(c, 'lexical');
-    c.evidence.push({ start: title.start, end: title.end, segmentIndex: segmentOf(segments, title.start), signal: 'lexical', score: LEXICAL_SCORE.preferred, label: `${title.label} (the ad's title: ${title.reason})` });
-  }
+  const reading = ctx.titleOccupation?.(text) ?? null;
+  const inText = (t: TitleMatch) => !(skipped.length && sectionAt(skipped, t.start) >= 0);
+  const title = reading && !('shortlist' in reading) && inText(reading) ? reading : null;
+  if (title) addTitleMatch(map, segments, title, LEXICAL_SCORE.preferred);
   const mentions = ctx.mentions ? ctx.mentions(text) : findMentions(ctx.lexical, text);
   const named = namedSpans(ctx.taxonomy, mentions);
   for (const m of mentions) {
@@ -330,7 +369,20 @@ function addLexical(ctx: ExtractionContext, text: string, segments: Segment[], m
     addSignal(c, 'lexical');
     c.evidence.push({ start: m.start, end: m.end, segmentIndex: segmentOf(segments, m.start), signal: 'lexical', score, label: m.label });
   }
-  return title ? title.index : -1;
+  return { row: title ? title.index : -1, shortlist: reading && 'shortlist' in reading ? reading.shortlist.filter(inText) : [] };
+}
+
+/**
+ * The first of the title's shortlist that the whole document also puts among its
+ * TITLE_SHORTLIST_DOCUMENT_RANK nearest occupations (`documentRows`, nearest first), added as the
+ * title's occupation (a supported label match: below one the title names by a label); its row, or -1.
+ */
+function confirmTitleShortlist(map: CandidateMap, segments: Segment[], shortlist: readonly TitleMatch[], documentRows: readonly number[]): number {
+  const near = new Set(documentRows.slice(0, TITLE_SHORTLIST_DOCUMENT_RANK));
+  const confirmed = shortlist.find((t) => near.has(t.index));
+  if (!confirmed) return -1;
+  addTitleMatch(map, segments, confirmed, LEXICAL_SCORE.supported);
+  return confirmed.index;
 }
 
 /** Whether a mention is its concept's name: the preferred label, or its head ("Java" of "Java (computer programming)"). */
@@ -477,7 +529,7 @@ export function extractLexical(text: string, ctx: ExtractionContext, options: Pa
 }
 
 /** Segments and label mentions; the map is where the dense and rerank stages add to the same entries. */
-function lexicalStage(text: string, ctx: ExtractionContext, options: Partial<ExtractOptions>): { result: ExtractionResult; map: CandidateMap; titleOccupation: number } {
+function lexicalStage(text: string, ctx: ExtractionContext, options: Partial<ExtractOptions>): { result: ExtractionResult; map: CandidateMap; title: TitleFound } {
   const t0 = now();
   const seg = segmentText(text, options.segment ?? DEFAULT_EXTRACT_OPTIONS.segment);
   const analysed = seg.segments.length ? text.slice(0, seg.segments[seg.segments.length - 1].end) : '';
@@ -487,7 +539,7 @@ function lexicalStage(text: string, ctx: ExtractionContext, options: Partial<Ext
   for (const s of sections) s.analysed = analyseAll;
   const skipped = analyseAll ? [] : sections;
   const map = new CandidateMap();
-  const titleOccupation = addLexical(ctx, analysed, seg.segments, map, skipped);
+  const title = addLexical(ctx, analysed, seg.segments, map, skipped);
   const result: ExtractionResult = {
     textLength: text.length,
     segments: seg.segments,
@@ -497,7 +549,7 @@ function lexicalStage(text: string, ctx: ExtractionContext, options: Partial<Ext
     stage: 'lexical',
     timings: { lexicalMs: now() - t0 },
   };
-  return { result, map, titleOccupation };
+  return { result, map, title };
 }
 
 /** Segments outside the skipped sections: the ones the model sees. */
@@ -590,7 +642,8 @@ function foldRowOwners(wide: TopKResult, owners: Int32Array, count: number, k: n
  */
 export async function extract(text: string, ctx: ExtractionContext, options: Partial<ExtractOptions> = {}, onProgress?: ExtractionProgress): Promise<ExtractionResult> {
   const opts = { ...DEFAULT_EXTRACT_OPTIONS, ...options };
-  const { result, map, titleOccupation } = lexicalStage(text, ctx, opts);
+  const { result, map, title: titleFound } = lexicalStage(text, ctx, opts);
+  let titleOccupation = titleFound.row;
   result.candidates = map.values();
   const { embedder, matrices } = ctx;
   const segments = analysedSegments(result);
@@ -666,6 +719,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
       c.document = doc.scores[j];
       addSignal(c, 'document');
     }
+    if (titleOccupation < 0 && titleFound.shortlist.length) titleOccupation = confirmTitleShortlist(map, result.segments, titleFound.shortlist, Array.from(doc.indices));
     setDocumentFit(map.values(), ctx.taxonomy, matrices.skill, docVector, ctx.rowOwners?.skill);
   }
   setOccupationProfile(map.values(), ctx.taxonomy, documentOccupations(map.values(), titleOccupation), titleLineOf(text));

@@ -10,7 +10,7 @@ import { buildLexicalIndex, type LexicalIndex } from './lexical.ts';
 import { buildLanguageMatcher, type LanguageMatcher } from './multilingualLexical.ts';
 import type { TitleOccupation } from './occupationRanking.ts';
 import { HashingEmbedder } from './testing/standIns.ts';
-import { mergeModelHits, modelSupports, modelTitleOccupation, titleModelOf, titleModelTexts, titleOccupationWithHits, TITLE_MODEL_BAR, type TitleModel } from './titleModel.ts';
+import { mergeModelHits, modelSupports, modelTitleOccupation, titleModelOf, titleModelTexts, titleOccupationWithHits, TITLE_MODEL_BAR, TITLE_SHORTLIST_SIZE, type TitleMatchLike, type TitleModel, type TitleReadingLike } from './titleModel.ts';
 import { validateTaxonomy, type Taxonomy } from './taxonomy.ts';
 import { quantizeMatrix } from './vectors.ts';
 
@@ -21,6 +21,11 @@ let model: TitleModel;
 const pack = (language: string): LocalizedLabels =>
   attachLabelPack(tax, validateLabelPack(JSON.parse(readFileSync(`public/taxonomy/labels-${language}.json`, 'utf8')), tax));
 const label = (i: number) => tax.occupations[i].label;
+/** The reading as a named occupation (a shortlist or none fails the test). */
+function asMatch(r: TitleReadingLike): TitleMatchLike {
+  if (!r || 'shortlist' in r) throw new Error(`expected a named occupation, got ${JSON.stringify(r)}`);
+  return r;
+}
 
 beforeAll(async () => {
   tax = validateTaxonomy(JSON.parse(readFileSync('public/taxonomy/taxonomy.json', 'utf8')));
@@ -80,7 +85,7 @@ describe('modelTitleOccupation', () => {
   it('a label match wins as it is: the model is not asked', async () => {
     const ad = 'Elektricien (m/v/x)\n\nVoor onze klant zoeken wij een ervaren elektricien.\n';
     const calls = embedder.calls;
-    const r = (await modelTitleOccupation(nl, ad, model))!;
+    const r = asMatch(await modelTitleOccupation(nl, ad, model));
     expect(r.reason).toBe('exact label');
     expect(label(r.index)).toMatch(/electrician/);
     expect(ad.slice(r.start, r.end)).toBe('Elektricien');
@@ -92,7 +97,7 @@ describe('modelTitleOccupation', () => {
     const title = findAdTitle(ad, { language: 'es' })!;
     // the label path names none ("Doctor" is no "tree doctor")
     expect(titleOccupationWithHits(es, title, 'test', undefined)).toBeNull();
-    const r = (await modelTitleOccupation(es, ad, model))!;
+    const r = asMatch(await modelTitleOccupation(es, ad, model));
     expect(r).not.toBeNull();
     expect(label(r.index)).toBe('specialised doctor');
     expect(r.reason).toMatch(/model test/);
@@ -106,7 +111,16 @@ describe('modelTitleOccupation', () => {
     const hits = await model.nearest(titleModelTexts(title, 'de'), 50);
     const r = titleOccupationWithHits(de, title, 'test', hits);
     expect(r).toBeNull();
-    expect(await modelTitleOccupation(de, ad, model)).toBeNull();
+    // the app gets the shortlist the whole ad decides among: administrators the title's words name
+    const reading = await modelTitleOccupation(de, ad, model);
+    expect(reading && 'shortlist' in reading).toBe(true);
+    const shortlist = (reading as { shortlist: TitleMatchLike[] }).shortlist;
+    expect(shortlist.length).toBeGreaterThan(1);
+    expect(shortlist.length).toBeLessThanOrEqual(TITLE_SHORTLIST_SIZE);
+    for (const o of shortlist) {
+      expect(label(o.index)).toMatch(/administrator/i);
+      expect(ad.slice(o.start, o.end)).toMatch(/^Administrator/);
+    }
     // the same fused ranking with a bar that takes any best would name one: the bar decided
     expect(titleOccupationWithHits(de, title, 'test', hits, { bar: { rank: 100, margin: 0 } })).not.toBeNull();
   });

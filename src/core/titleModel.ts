@@ -134,32 +134,66 @@ export function titleOccupationWithHits(
   hits: readonly (readonly ModelHit[])[] | undefined,
   options: ModelTitleOptions = {},
 ): ModelTitleResult | null {
+  return fusedTitle(matcher, title, presetId, hits, options).result;
+}
+
+/** titleOccupationWithHits, and the fused ranking it read (empty where the label path decided or there are no hits). */
+function fusedTitle(
+  matcher: LanguageMatcher,
+  title: string | AdTitle,
+  presetId: string,
+  hits: readonly (readonly ModelHit[])[] | undefined,
+  options: ModelTitleOptions,
+): { result: ModelTitleResult | null; ranking: TitleOccupation[] } {
   const labels = titleOccupation(matcher, title, options.ranking);
-  if (labels || !hits?.length) return labels;
+  if (labels || !hits?.length) return { result: labels, ranking: [] };
   const fusion: TitleRankingOptions = { modelWeight: titleModelWeight(presetId), ...options.ranking, model: mergeModelHits(hits) };
   const ranking = rankTitleOccupations(matcher, title, fusion);
   const best = ranking[0];
-  if (!best) return null;
-  if (best.lexicalRank === 0 && best.modelRank === 0) return { best, reason: 'both rankers agree', ranking };
-  return modelSupports(ranking, fusion.modelWeight!, options.bar) ? { best, reason: 'model', ranking } : null;
+  if (!best) return { result: null, ranking };
+  if (best.lexicalRank === 0 && best.modelRank === 0) return { result: { best, reason: 'both rankers agree', ranking }, ranking };
+  return { result: modelSupports(ranking, fusion.modelWeight!, options.bar) ? { best, reason: 'model', ranking } : null, ranking };
+}
+
+/** The fused ranking's first occupations a title's shortlist reads (pipeline.ts TitleShortlist). */
+export const TITLE_SHORTLIST_SIZE = 10;
+
+/**
+ * A title that names no occupation clearly, as a shortlist for the document to decide among
+ * (pipeline.ts TitleShortlist): the fused ranking's first TITLE_SHORTLIST_SIZE that the title's
+ * words name (a lexical rank: the model alone does not shortlist), best first.
+ */
+export function titleShortlist(ranking: readonly TitleOccupation[], presetId?: string): TitleMatchLike[] {
+  const model = presetId ? `the model ${presetId}` : 'the model';
+  return ranking
+    .slice(0, TITLE_SHORTLIST_SIZE)
+    .filter((r) => r.lexicalRank !== undefined)
+    .map((r) => ({ index: r.index, start: r.evidence.start, end: r.evidence.end, label: r.label, reason: `one of the occupations its words name, and among those ${model} puts nearest to the whole ad` }));
 }
 
 /**
  * The occupation an ad's title names (findAdTitle, in the matcher's language), with the model where
- * the labels do not name it: the TitleMatch the pipeline takes (ExtractionContext.titleOccupation),
- * or null when the text has no title or neither path names one. `reason` says which path: 'exact
- * label', 'label words', or (toMatch) one that names the model: "first of the title search and of the model
- * <preset>", "nearest occupation of the model <preset>, supported by the title search".
+ * the labels do not name it: the TitleReading the pipeline takes (ExtractionContext.titleOccupation).
+ * A TitleMatch when one path names it: `reason` says which, 'exact label', 'label words', or (toMatch)
+ * one that names the model: "first of the title search and of the model <preset>", "nearest
+ * occupation of the model <preset>, supported by the title search". Else, with the model, the
+ * shortlist the document decides among (titleShortlist; none when it is empty); null when the text
+ * has no title or, without the model, no label names one.
  */
-export async function modelTitleOccupation(matcher: LanguageMatcher, text: string, model: TitleModel | undefined, options: ModelTitleOptions = {}): Promise<TitleMatchLike | null> {
+export async function modelTitleOccupation(matcher: LanguageMatcher, text: string, model: TitleModel | undefined, options: ModelTitleOptions = {}): Promise<TitleReadingLike> {
   const title = findAdTitle(text, { language: matcher.language });
   if (!title) return null;
   const labels = titleOccupation(matcher, title, options.ranking);
   if (labels || !model) return labels ? toMatch(labels) : null;
   const hits = await model.nearest(titleModelTexts(title, matcher.language), TITLE_MODEL_DEPTH);
-  const r = titleOccupationWithHits(matcher, title, model.presetId, hits, options);
-  return r ? toMatch(r, model.presetId) : null;
+  const { result, ranking } = fusedTitle(matcher, title, model.presetId, hits, options);
+  if (result) return toMatch(result, model.presetId);
+  const shortlist = titleShortlist(ranking, model.presetId);
+  return shortlist.length ? { shortlist } : null;
 }
+
+/** pipeline.ts TitleReading (structurally, as TitleMatchLike). */
+export type TitleReadingLike = TitleMatchLike | { shortlist: TitleMatchLike[] } | null;
 
 /** pipeline.ts TitleMatch (structurally; not imported so that this module stays below the pipeline). */
 export interface TitleMatchLike {
