@@ -39,8 +39,6 @@ export interface CacheLifecycleDeps {
   session: ModelSession;
   search: ConceptSearchBackends;
   taxonomy(): Taxonomy | undefined;
-  /** A new cache became active (regenerated, imported, another tab's): check the model against it again. */
-  recheck(): Promise<void>;
   /** e2e hook: a pause per regeneration chunk, so a test can act while a (fast test-model) job runs. */
   regenerationDelayMs(): number;
 }
@@ -62,6 +60,12 @@ export class CacheLifecycle {
 
   constructor(private readonly deps: CacheLifecycleDeps) {
     this.spec = deps.preset.embedder;
+  }
+
+  /** A new cache became active (regenerated, imported, another tab's): the self-check runs again against its reference vectors. */
+  private async recheck(): Promise<void> {
+    this.s.selfCheck = undefined;
+    await this.deps.session.runSelfCheck(this.active);
   }
 
   /** Reads the model's config.json from the host only for a preset whose weights may differ by host. */
@@ -210,7 +214,7 @@ export class CacheLifecycle {
         },
       });
       this.use(cache);
-      await this.deps.recheck();
+      await this.recheck();
       return this.regen({ state: 'done', message: 'the new cache is active' });
     } catch (err) {
       if (err instanceof RegenerationBusyError) {
@@ -275,7 +279,7 @@ export class CacheLifecycle {
       return;
     }
     await this.load();
-    await this.deps.recheck();
+    await this.recheck();
     this.regen({ state: 'done', message: 'regenerated in another tab; the new cache is active here too' });
   }
 
@@ -297,7 +301,7 @@ export class CacheLifecycle {
       this.emit();
     }
     this.use(cache);
-    await this.deps.recheck();
+    await this.recheck();
     this.emit();
     return this.s.cache;
   }

@@ -59,7 +59,6 @@ export class Engine implements EngineApi {
       session: this.session,
       search: this.conceptSearch,
       taxonomy: () => this.taxonomy,
-      recheck: () => this.recheck(),
       regenerationDelayMs: () => this.testRegenerationDelayMs,
     });
     this.extraction = new Extraction({
@@ -128,12 +127,6 @@ export class Engine implements EngineApi {
   /** Undefined until init() (the e2e suite polls for that). */
   async status(): Promise<EngineStatus> {
     return this.reporter?.s as EngineStatus;
-  }
-
-  /** After a new cache became active: the self-check runs again against its reference vectors. */
-  private async recheck(): Promise<void> {
-    this.s.selfCheck = undefined;
-    await this.session.runSelfCheck(this.caches.active);
   }
 
   // ---- models and extraction ----
