@@ -81,8 +81,10 @@ export class Engine implements EngineApi {
     const models = time('model', () => this.session.load());
     // Neither does the cache: it is keyed by the taxonomy's contentHash and checked against its row
     // counts, which the taxonomy's small build-info.json gives before the 12 MB asset is fetched and
-    // parsed (taxonomyInfo.ts). The full asset must agree with it (below).
-    const taxonomyLoad = time('taxonomy', () => fetchTaxonomy(config.taxonomyUrl));
+    // parsed (taxonomyInfo.ts). The full asset must agree with it (below). Its reading and parsing
+    // take this thread for 0.3-0.5 s: after the runtime has started, not before (its binary's fetch
+    // and compilation would wait for the thread).
+    const taxonomyLoad = this.session.runtimeStarted.then(() => time('taxonomy', () => fetchTaxonomy(config.taxonomyUrl)));
     taxonomyLoad.catch(() => {}); // awaited below; a failure must not be reported as unhandled meanwhile
     const meta = await time('taxonomyInfo', () => fetchTaxonomyInfo(config.taxonomyUrl));
     let cacheLoad: Promise<void> | undefined;

@@ -84,6 +84,12 @@ export class ModelSession {
   private ortRuntime?: 'webgpu' | 'wasm';
   /** The runtime's warm-up (warmUpRuntime), started once per worker. */
   private runtimeWarm?: Promise<void>;
+  private runtimeSettled!: () => void;
+  /**
+   * Settles when the runtime's warm-up has (its binary fetched, compiled, instantiated), or when the
+   * first load ended without one: the engine holds work that would take this thread meanwhile.
+   */
+  readonly runtimeStarted = new Promise<void>((resolve) => (this.runtimeSettled = resolve));
 
   constructor(private readonly deps: ModelSessionDeps) {}
 
@@ -92,7 +98,9 @@ export class ModelSession {
   }
 
   load(): Promise<void> {
-    return (this.loading = this.loadEmbedder());
+    this.loading = this.loadEmbedder();
+    void this.loading.finally(this.runtimeSettled);
+    return this.loading;
   }
 
   /** Download progress of every model file, for the model panel's bars. */
@@ -203,7 +211,8 @@ export class ModelSession {
         const session = await create(bytes, { executionProviders: [backend] });
         await session.release();
       })
-      .catch(() => {}));
+      .catch(() => {})
+      .finally(this.runtimeSettled));
     // transformers.js calls InferenceSession.create on the same (shared) class.
     (InferenceSession as unknown as { create: (...args: unknown[]) => Promise<InferenceSession> }).create = async (...args: unknown[]) => {
       await warm;
