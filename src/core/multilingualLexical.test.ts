@@ -222,6 +222,14 @@ describe('weak evidence in other languages (the built label packs, with their wo
     expect(found.Java).toBe(false);
   });
 
+  it('marks a one-word label found only through its stem ("France" for "Français"), not the word itself', async () => {
+    const found = await mentions('fr', 'Une entreprise présente dans toute la France. Vous parlez français.');
+    expect(found.France).toBe(true);
+    expect(found['français']).toBe(false);
+    // the label's word with an ending is the label
+    expect((await mentions('de', 'Erfahrung mit Datenbanken.')).Datenbanken).toBe(false);
+  });
+
   it("marks English labels that are everyday words of the text's language (false friends)", async () => {
     const found = await mentions('fr', 'Vous aimez transformer chaque visite. Vous maîtrisez JavaScript.');
     expect(found.transformer).toBe(true);

@@ -177,6 +177,7 @@ export function findMentionsIn(matcher: LanguageMatcher, text: string): Multilin
     // German writes nouns with a capital: a capitalised one-word label ("Arbeit") needs a capital in
     // the text, or a verb its stem equals ("arbeiten") would match it
     if (CAPITALISED_NOUNS.has(matcher.language)) native = native.filter((m) => !isCapitalisedWord(m.label) || isCapitalisedWord(text.slice(m.start, m.end)));
+    native = native.map((m) => (!m.weak && stemOnlyOneWord(m, text) ? { ...m, weak: true } : m));
     collect(native, matcher.language, true);
   }
   collect(englishMentions(matcher, text), matcher.taxonomy.language, false);
@@ -212,6 +213,21 @@ function englishMentions(matcher: LanguageMatcher, text: string): LexicalMatch[]
     const words = text.slice(m.start, m.end).match(/[\p{L}\p{N}]+/gu) ?? [];
     return words.length && words.every((w) => (zipf[foldWord(w)] ?? 0) >= STORED_MIN_ZIPF) ? { ...m, weak: true } : m;
   });
+}
+
+/**
+ * A one-word label found only through the language's stem, not as the label's word or that word
+ * with an ending ("Datenbanken" of "Datenbank"), but as another word of its root ("France" for
+ * "Français", "Ökosystems" for "Ökosysteme"): the stemmer joins words that name different things (a
+ * country and its language, a noun and a verb), so it is weak evidence, shown where the model
+ * retrieves the concept for its passage. Several words found by their stems are evidence as they
+ * are: the stems of a phrase seldom all agree by chance.
+ */
+function stemOnlyOneWord(m: LexicalMatch, text: string): boolean {
+  if (/[\s-]/.test(m.label.trim())) return false;
+  const found = foldWord(text.slice(m.start, m.end));
+  const label = foldWord(m.label);
+  return !found.startsWith(label) && !label.startsWith(found);
 }
 
 const CAPITALISED_NOUNS = new Set(['de', 'lb']);
