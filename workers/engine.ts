@@ -87,9 +87,8 @@ export class Engine implements EngineApi {
     const taxonomyLoad = this.session.runtimeStarted.then(() => time('taxonomy', () => fetchTaxonomy(config.taxonomyUrl)));
     taxonomyLoad.catch(() => {}); // awaited below; a failure must not be reported as unhandled meanwhile
     const meta = await time('taxonomyInfo', () => fetchTaxonomyInfo(config.taxonomyUrl));
-    // The cache's IndexedDB read and copy into shared memory also wait for the runtime (as the taxonomy).
     let cacheLoad: Promise<void> | undefined;
-    if (meta) cacheLoad = this.session.runtimeStarted.then(() => this.caches.start(meta, { skill: meta.counts.skills, occupation: meta.counts.occupations }));
+    if (meta) cacheLoad = this.caches.start(meta, { skill: meta.counts.skills, occupation: meta.counts.occupations });
     let taxonomy: Taxonomy;
     try {
       taxonomy = await taxonomyLoad;
