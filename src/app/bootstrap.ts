@@ -18,14 +18,8 @@ export async function loadTaxonomy(): Promise<void> {
   useAppStore.setState({ taxonomy: { phase: 'loading', data: null, lexical: null } });
   try {
     const url = assetUrl(TAXONOMY_ASSET_PATH);
-    const response = fetch(url);
-    response.catch(() => {}); // awaited below
-    // Reading and parsing the 12 MB asset takes this thread for 0.2-0.4 s, and until the engine
-    // worker runs, the messages the page sends it (init) wait for this thread: Chromium forwards
-    // them from here once the worker's script has run. So the body is read once the worker runs.
-    await engineStarted();
     const t0 = performance.now();
-    const res = await response;
+    const res = await fetch(url);
     if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
     const data = validateTaxonomy(await res.json());
     const t1 = performance.now();
@@ -39,23 +33,6 @@ export async function loadTaxonomy(): Promise<void> {
   } catch (e) {
     useAppStore.setState({ taxonomy: { phase: 'failed', data: null, lexical: null, error: errorText(e) } });
   }
-}
-
-/** Resolves when the engine worker has reported its first status (or failed to start), at most after `maxMs`. */
-function engineStarted(maxMs = 2000): Promise<void> {
-  const started = (s: ReturnType<typeof useAppStore.getState>): boolean => Boolean(s.status || s.engine.error);
-  return new Promise((resolve) => {
-    if (started(useAppStore.getState())) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      stop();
-      resolve();
-    };
-    const timer = setTimeout(done, maxMs);
-    const stop = useAppStore.subscribe((s) => {
-      if (started(s)) done();
-    });
-  });
 }
 
 /**
