@@ -255,6 +255,12 @@ export const PRESETS: Record<string, ModelPreset> = {
 export const DEFAULT_PRESET = 'bge-m3';
 export const DEFAULT_MODEL_HOST = 'https://huggingface.co/';
 
+/** Whether a preset's model reads text of `language` (an unknown preset is taken to read any). */
+export function presetReads(presetId: string, language: string): boolean {
+  const languages = PRESETS[presetId]?.languages;
+  return !languages || languages === 'multilingual' || languages.includes(language);
+}
+
 export function findPreset(id: string): ModelPreset {
   const preset = PRESETS[id];
   if (!preset) throw new Error(`unknown model preset "${id}" (known: ${Object.keys(PRESETS).join(', ')})`);

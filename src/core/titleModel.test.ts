@@ -14,6 +14,8 @@ import { mergeModelHits, modelSupports, modelTitleOccupation, titleModelOf, titl
 import { validateTaxonomy, type Taxonomy } from './taxonomy.ts';
 import { quantizeMatrix } from './vectors.ts';
 
+// The stand-in reads words of any language; it stands in for the multilingual preset, whose weight and languages the fusion takes.
+const E5 = 'multilingual-e5-small';
 let tax: Taxonomy;
 let english: LexicalIndex;
 let embedder: HashingEmbedder;
@@ -33,7 +35,7 @@ beforeAll(async () => {
   // the stand-in's "occupation matrix": each occupation's English preferred label, bag of words
   const rows = await new HashingEmbedder(256).embed(tax.occupations.map((o) => o.label));
   embedder = new HashingEmbedder(256);
-  model = titleModelOf('test', embedder, quantizeMatrix(rows, tax.occupations.length, 256, 'f16'));
+  model = titleModelOf(E5, embedder, quantizeMatrix(rows, tax.occupations.length, 256, 'f16'));
 });
 
 describe('titleModelTexts and mergeModelHits', () => {
@@ -96,11 +98,11 @@ describe('modelTitleOccupation', () => {
     const ad = 'Doctor/a\n\nBuscamos un doctor o doctora para nuestra clínica.\n';
     const title = findAdTitle(ad, { language: 'es' })!;
     // the label path names none ("Doctor" is no "tree doctor")
-    expect(titleOccupationWithHits(es, title, 'test', undefined)).toBeNull();
+    expect(titleOccupationWithHits(es, title, E5, undefined)).toBeNull();
     const r = asMatch(await modelTitleOccupation(es, ad, model));
     expect(r).not.toBeNull();
     expect(label(r.index)).toBe('specialised doctor');
-    expect(r.reason).toMatch(/model test/);
+    expect(r.reason).toMatch(/model multilingual-e5-small/);
     expect(ad.slice(r.start, r.end)).toBe('Doctor/a');
   });
 
@@ -109,7 +111,7 @@ describe('modelTitleOccupation', () => {
     const ad = 'Administrator*in\n\nWir suchen eine*n Administrator*in für unsere Server.\n';
     const title = findAdTitle(ad, { language: 'de' })!;
     const hits = await model.nearest(titleModelTexts(title, 'de'), 50);
-    const r = titleOccupationWithHits(de, title, 'test', hits);
+    const r = titleOccupationWithHits(de, title, E5, hits);
     expect(r).toBeNull();
     // the app gets the shortlist the whole ad decides among: administrators the title's words name
     const reading = await modelTitleOccupation(de, ad, model);
@@ -122,7 +124,18 @@ describe('modelTitleOccupation', () => {
       expect(ad.slice(o.start, o.end)).toMatch(/^Administrator/);
     }
     // the same fused ranking with a bar that takes any best would name one: the bar decided
-    expect(titleOccupationWithHits(de, title, 'test', hits, { bar: { rank: 100, margin: 0 } })).not.toBeNull();
+    expect(titleOccupationWithHits(de, title, E5, hits, { bar: { rank: 100, margin: 0 } })).not.toBeNull();
+  });
+
+  it('an English-only model is not asked for a title in another language', async () => {
+    const ad = 'Doctor/a\n\nBuscamos un doctor o doctora para nuestra clínica.\n';
+    const english: TitleModel = { presetId: 'bge-small-en', nearest: model.nearest };
+    const calls = embedder.calls;
+    expect(await modelTitleOccupation(es, ad, english)).toBeNull();
+    expect(embedder.calls).toBe(calls);
+    const hits = await model.nearest(titleModelTexts(findAdTitle(ad, { language: 'es' })!, 'es'), 50);
+    expect(titleOccupationWithHits(es, 'Doctor/a', 'bge-small-en', hits)).toBeNull();
+    expect(titleOccupationWithHits(es, 'Doctor/a', E5, hits)).not.toBeNull();
   });
 
   it('without a model, the label path alone', async () => {
