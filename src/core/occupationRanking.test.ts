@@ -108,6 +108,16 @@ describe('rankTitleOccupations', () => {
     expect(labelWordsName('zorgzame pedagogisch medewerker', 'pedagogisch medewerker', true)).toBe(true);
   });
 
+  it('matches words one to one, and reads a gendered pair as either form', () => {
+    // "Engineer" stands for "engineer", not for "engine" too
+    expect(wordOverlap('Backend Engineer', 'engine test engineer')).toEqual({ title: 0.5, label: 1 / 3, shared: 1 });
+    expect(labelWordsName('Backend Engineer', 'engine test engineer')).toBe(false);
+    // both forms of a pair are not two words in common: "Infirmier" is no "infirmier préleveur"
+    expect(labelWordsName('Infirmier', 'infirmier préleveur/infirmière préleveuse')).toBe(false);
+    expect(labelWordsName('Conducteur de grue à tour', 'conducteur de grue à tour/conductrice de grue à tour')).toBe(true);
+    expect(labelWordsName('Bibliothécaire', 'bibliothécaire')).toBe(true);
+  });
+
   it('reads hyphenated feminine endings as the word ("Animateur-trice")', () => {
     expect(stripHyphenEnding('Animateur-trice de groupes')).toBe('Animateur de groupes');
     expect(stripHyphenEnding('Employé-e polyvalent-e')).toBe('Employé polyvalent');

@@ -13,6 +13,7 @@
 // A title "names" an occupation (`confident`) when the best one is an exact label of the title or of
 // a part, or its label and the title share most words, or both rankers put it first.
 import type { AdTitle, TitleSpan } from './adTitle.ts';
+import { genderedPair } from './genderForms.ts';
 import { foldWord } from './lexical.ts';
 import { rankTitle, type LanguageMatcher } from './multilingualLexical.ts';
 import type { TitleHit } from './titleSearch.ts';
@@ -220,8 +221,17 @@ export function wordOverlap(title: string, label: string): { title: number; labe
   const t = contentWords(title);
   const l = contentWords(label);
   if (t.length === 0 || l.length === 0) return { title: 0, label: 0, shared: 0 };
-  const shared = l.filter((w) => t.some((x) => sameWord(w, x))).length;
-  return { title: t.filter((w) => l.some((x) => sameWord(w, x))).length / t.length, label: shared / l.length, shared };
+  // one to one: a title word stands for one label word ("Engineer" is not both "engine" and "engineer")
+  const used = new Set<number>();
+  let shared = 0;
+  for (const w of l) {
+    const i = t.findIndex((x, j) => !used.has(j) && sameWord(w, x));
+    if (i >= 0) {
+      used.add(i);
+      shared++;
+    }
+  }
+  return { title: used.size / t.length, label: shared / l.length, shared };
 }
 
 /** The rule of "label words": title and label share words enough (title share + label share >= 1.5, e.g. all of "bus driver" in "Child Care Bus Driver"). */
@@ -239,6 +249,11 @@ export const MIN_WORD_OVERLAP = 1.5;
  * be half label: "Assistente" of "Assistente del team" is no "assistente sociale".
  */
 export function labelWordsName(title: string, label: string, phrase = false): boolean {
+  // a gendered pair ("conducteur de grue/conductrice de grue") is read as either of its forms
+  return (genderedPair(label) ?? [label]).some((form) => formWordsName(title, form, phrase));
+}
+
+function formWordsName(title: string, label: string, phrase: boolean): boolean {
   const o = wordOverlap(title.replace(EXCEPT, ''), label);
   if (phrase) return o.label === 1 && o.title >= 0.5;
   // one shared word is the whole label or nothing: "Doctor" is no "tree doctor", "Administrator" no "art administrator"
