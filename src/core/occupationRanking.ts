@@ -253,6 +253,16 @@ export function labelWordsName(title: string, label: string, phrase = false): bo
   return (genderedPair(label) ?? [label]).some((form) => formWordsName(title, form, phrase));
 }
 
+/**
+ * A 'label words' result whose label has a word the title lacks ("mobile equipment engineer" for
+ * "Mobile Engineer", "digital games developer" for "Java Developer Digital Jenkins"): the missing
+ * word is often the specialisation, so it is a guess the model should confirm (titleModel.ts).
+ */
+export function partialLabelWords(r: TitleOccupationResult): boolean {
+  if (r.reason !== 'label words') return false;
+  return !(genderedPair(r.best.label) ?? [r.best.label]).some((form) => wordOverlap(r.best.evidence.text.replace(EXCEPT, ''), form).label === 1);
+}
+
 function formWordsName(title: string, label: string, phrase: boolean): boolean {
   const o = wordOverlap(title.replace(EXCEPT, ''), label);
   if (phrase) return o.label === 1 && o.title >= 0.5;

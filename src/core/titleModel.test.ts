@@ -8,9 +8,9 @@ import { attachLabelPack, validateLabelPack, type LocalizedLabels } from './labe
 import { withTitleModel } from './languageMatching.ts';
 import { buildLexicalIndex, type LexicalIndex } from './lexical.ts';
 import { buildLanguageMatcher, type LanguageMatcher } from './multilingualLexical.ts';
-import type { TitleOccupation } from './occupationRanking.ts';
+import { partialLabelWords, titleOccupation, type TitleOccupation } from './occupationRanking.ts';
 import { HashingEmbedder } from './testing/standIns.ts';
-import { mergeModelHits, modelSupports, modelTitleOccupation, titleModelOf, titleModelTexts, titleOccupationWithHits, TITLE_MODEL_BAR, TITLE_SHORTLIST_SIZE, type TitleMatchLike, type TitleModel, type TitleReadingLike } from './titleModel.ts';
+import { mergeModelHits, modelSupports, modelTitleOccupation, titleModelOf, titleModelTexts, titleOccupationWithHits, PARTIAL_LABEL_MODEL_RANK, TITLE_MODEL_BAR, TITLE_SHORTLIST_SIZE, type TitleMatchLike, type TitleModel, type TitleReadingLike } from './titleModel.ts';
 import { validateTaxonomy, type Taxonomy } from './taxonomy.ts';
 import { quantizeMatrix } from './vectors.ts';
 
@@ -136,6 +136,22 @@ describe('modelTitleOccupation', () => {
     const hits = await model.nearest(titleModelTexts(findAdTitle(ad, { language: 'es' })!, 'es'), 50);
     expect(titleOccupationWithHits(es, 'Doctor/a', 'bge-small-en', hits)).toBeNull();
     expect(titleOccupationWithHits(es, 'Doctor/a', E5, hits)).not.toBeNull();
+  });
+
+  it("a title that names only part of a label's words needs the model to put that occupation near the top", async () => {
+    const en = await buildLanguageMatcher(tax, undefined, { englishIndex: english });
+    const labels = titleOccupation(en, 'Mobile Engineer')!;
+    expect(labels.reason).toBe('label words'); // "mobile equipment engineer": "equipment" is not in the title
+    expect(partialLabelWords(labels)).toBe(true);
+    expect(partialLabelWords(titleOccupation(en, 'Child Care Bus Driver')!)).toBe(false); // all of "bus driver"
+    const other = tax.occupations.findIndex((o) => o.label === 'mobile application developer');
+    const near = [[{ index: labels.best.index, score: 0.9 }, { index: other, score: 0.89 }]];
+    expect(titleOccupationWithHits(en, 'Mobile Engineer', E5, near)?.best.index).toBe(labels.best.index);
+    // the model has it nowhere near: the label path's guess does not stand
+    const far = [[{ index: other, score: 0.9 }, ...Array.from({ length: PARTIAL_LABEL_MODEL_RANK }, (_, i) => ({ index: i, score: 0.8 }))]];
+    expect(titleOccupationWithHits(en, 'Mobile Engineer', E5, far)?.best.index).not.toBe(labels.best.index);
+    // without a model, or one that does not read the language, the label path answers as before
+    expect(titleOccupationWithHits(en, 'Mobile Engineer', E5, undefined)?.best.index).toBe(labels.best.index);
   });
 
   it('without a model, the label path alone', async () => {

@@ -12,7 +12,7 @@ import { findAdTitle, type AdTitle } from './adTitle.ts';
 import { stripGenderMarkers } from './genderForms.ts';
 import { presetReads, type Embedder } from './models.ts';
 import type { LanguageMatcher } from './multilingualLexical.ts';
-import { rankTitleOccupations, titleModelWeight, titleOccupation, type ModelHit, type TitleOccupation, type TitleOccupationResult, type TitleRankingOptions } from './occupationRanking.ts';
+import { partialLabelWords, rankTitleOccupations, titleModelWeight, titleOccupation, type ModelHit, type TitleOccupation, type TitleOccupationResult, type TitleRankingOptions } from './occupationRanking.ts';
 import { titlePhrases } from './titlePhrases.ts';
 import { topK, type ConceptMatrix, type TopKResult } from './vectors.ts';
 
@@ -148,14 +148,25 @@ function fusedTitle(
   const labels = titleOccupation(matcher, title, options.ranking);
   // an English-only model ranks a German title's occupations worse than the labels alone (MELO
   // aut_de MRR 0.54 -> 0.19 fused with bge-small-en): it is not asked
-  if (labels || !hits?.length || !presetReads(presetId, matcher.language)) return { result: labels, ranking: [] };
-  const fusion: TitleRankingOptions = { modelWeight: titleModelWeight(presetId), ...options.ranking, model: mergeModelHits(hits) };
+  if (!hits?.length || !presetReads(presetId, matcher.language) || (labels && !partialLabelWords(labels))) return { result: labels, ranking: [] };
+  const merged = mergeModelHits(hits);
+  if (labels) {
+    const rank = merged.findIndex((h) => h.index === labels.best.index);
+    if (rank >= 0 && rank < PARTIAL_LABEL_MODEL_RANK) return { result: labels, ranking: [] };
+  }
+  const fusion: TitleRankingOptions = { modelWeight: titleModelWeight(presetId), ...options.ranking, model: merged };
   const ranking = rankTitleOccupations(matcher, title, fusion);
   const best = ranking[0];
   if (!best) return { result: null, ranking };
   if (best.lexicalRank === 0 && best.modelRank === 0) return { result: { best, reason: 'both rankers agree', ranking }, ranking };
   return { result: modelSupports(ranking, fusion.modelWeight!, options.bar) ? { best, reason: 'model', ranking } : null, ranking };
 }
+
+/**
+ * How near the model must put the occupation of a title whose words name only part of its label
+ * (occupationRanking.ts partialLabelWords) for the label path's answer to stand; else the fused ranking decides.
+ */
+export const PARTIAL_LABEL_MODEL_RANK = 10;
 
 /** The fused ranking's first occupations a title's shortlist reads (pipeline.ts TitleShortlist). */
 export const TITLE_SHORTLIST_SIZE = 10;
@@ -186,7 +197,7 @@ export async function modelTitleOccupation(matcher: LanguageMatcher, text: strin
   const title = findAdTitle(text, { language: matcher.language });
   if (!title) return null;
   const labels = titleOccupation(matcher, title, options.ranking);
-  if (labels || !model || !presetReads(model.presetId, matcher.language)) return labels ? toMatch(labels) : null;
+  if ((labels && !partialLabelWords(labels)) || !model || !presetReads(model.presetId, matcher.language)) return labels ? toMatch(labels) : null;
   const hits = await model.nearest(titleModelTexts(title, matcher.language), TITLE_MODEL_DEPTH);
   const { result, ranking } = fusedTitle(matcher, title, model.presetId, hits, options);
   if (result) return toMatch(result, model.presetId);
