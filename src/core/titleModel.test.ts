@@ -10,7 +10,7 @@ import { buildLexicalIndex, type LexicalIndex } from './lexical.ts';
 import { buildLanguageMatcher, type LanguageMatcher } from './multilingualLexical.ts';
 import { partialLabelWords, titleOccupation, type TitleOccupation } from './occupationRanking.ts';
 import { HashingEmbedder } from './testing/standIns.ts';
-import { mergeModelHits, modelSupports, modelTitleOccupation, titleModelOf, titleModelTexts, titleOccupationWithHits, PARTIAL_LABEL_MODEL_RANK, TITLE_MODEL_BAR, TITLE_SHORTLIST_SIZE, type TitleMatchLike, type TitleModel, type TitleReadingLike } from './titleModel.ts';
+import { mergeModelHits, modelSupports, modelTitleOccupation, titleModelOf, titleModelTexts, titleOccupationWithHits, PARTIAL_LABEL_MODEL_RANK, TITLE_MODEL_BAR, TITLE_SHORTLIST_SIZE, TITLE_SHORTLIST_VALUE, titleShortlist, type TitleMatchLike, type TitleModel, type TitleReadingLike } from './titleModel.ts';
 import { validateTaxonomy, type Taxonomy } from './taxonomy.ts';
 import { quantizeMatrix } from './vectors.ts';
 
@@ -74,6 +74,17 @@ describe('modelSupports', () => {
   });
 });
 
+describe('titleShortlist', () => {
+  const occ = (index: number, lexicalRank: number | undefined, lexicalValue: number, modelRank?: number) =>
+    ({ index, score: 0, lexicalRank, lexicalValue, modelRank, label: `o${index}`, language: 'en', iscoGroup: false, exact: false, evidence: { text: 'T', start: 0, end: 1 } }) as TitleOccupation;
+  it("holds the occupations the title's words name about as well as the best, in the title search's order; not the model's alone", () => {
+    const fused = [occ(1, undefined, 0, 0), occ(2, 3, 0.9, 1), occ(3, 0, 1, 9), occ(4, 1, 0.5, 2), occ(5, 2, TITLE_SHORTLIST_VALUE, 40)];
+    expect(titleShortlist(fused).map((t) => t.index)).toEqual([3, 5, 2]);
+    expect(titleShortlist(Array.from({ length: 50 }, (_, i) => occ(i, i, 1)))).toHaveLength(TITLE_SHORTLIST_SIZE);
+    expect(titleShortlist([occ(1, undefined, 0, 0)])).toEqual([]);
+  });
+});
+
 describe('modelTitleOccupation', () => {
   let nl: LanguageMatcher;
   let es: LanguageMatcher;
@@ -120,7 +131,7 @@ describe('modelTitleOccupation', () => {
     expect(shortlist.length).toBeGreaterThan(1);
     expect(shortlist.length).toBeLessThanOrEqual(TITLE_SHORTLIST_SIZE);
     for (const o of shortlist) {
-      expect(label(o.index)).toMatch(/administrator/i);
+      expect(o.label).toMatch(/administrator/i); // the label its words matched ("web administrator" of webmaster)
       expect(ad.slice(o.start, o.end)).toMatch(/^Administrator/);
     }
     // the same fused ranking with a bar that takes any best would name one: the bar decided

@@ -154,7 +154,8 @@ function fusedTitle(
     const rank = merged.findIndex((h) => h.index === labels.best.index);
     if (rank >= 0 && rank < PARTIAL_LABEL_MODEL_RANK) return { result: labels, ranking: [] };
   }
-  const fusion: TitleRankingOptions = { modelWeight: titleModelWeight(presetId), ...options.ranking, model: merged };
+  // deep enough for a shortlist of the title's words (titleShortlist)
+  const fusion: TitleRankingOptions = { modelWeight: titleModelWeight(presetId), limit: 100, ...options.ranking, model: merged };
   const ranking = rankTitleOccupations(matcher, title, fusion);
   const best = ranking[0];
   if (!best) return { result: null, ranking };
@@ -168,19 +169,27 @@ function fusedTitle(
  */
 export const PARTIAL_LABEL_MODEL_RANK = 10;
 
-/** The fused ranking's first occupations a title's shortlist reads (pipeline.ts TitleShortlist). */
-export const TITLE_SHORTLIST_SIZE = 10;
+/** The most occupations a title's shortlist holds (pipeline.ts TitleShortlist). */
+export const TITLE_SHORTLIST_SIZE = 30;
+/** A shortlisted occupation's words match the title at least this share as well as the best's (lexicalValue). */
+export const TITLE_SHORTLIST_VALUE = 0.8;
 
 /**
  * A title that names no occupation clearly, as a shortlist for the document to decide among
- * (pipeline.ts TitleShortlist): the fused ranking's first TITLE_SHORTLIST_SIZE that the title's
- * words name (a lexical rank: the model alone does not shortlist), best first.
+ * (pipeline.ts TitleShortlist): the occupations whose labels the title's words match about as well
+ * as the best one's (TITLE_SHORTLIST_VALUE), in the title search's order, at most
+ * TITLE_SHORTLIST_SIZE: "Administrator*in" names some fifty "<x> administrator" equally, and the
+ * body tells which. The model's ranking does not shortlist: it would read the title and the whole ad
+ * with the same preferences (an embedding model's hub occupations), and the two must be independent.
  */
 export function titleShortlist(ranking: readonly TitleOccupation[], presetId?: string): TitleMatchLike[] {
   const model = presetId ? `the model ${presetId}` : 'the model';
-  return ranking
+  const named = ranking.filter((r) => r.lexicalRank !== undefined);
+  const best = Math.max(0, ...named.map((r) => r.lexicalValue));
+  return named
+    .filter((r) => best > 0 && r.lexicalValue >= TITLE_SHORTLIST_VALUE * best)
+    .sort((a, b) => a.lexicalRank! - b.lexicalRank! || b.lexicalValue - a.lexicalValue)
     .slice(0, TITLE_SHORTLIST_SIZE)
-    .filter((r) => r.lexicalRank !== undefined)
     .map((r) => ({ index: r.index, start: r.evidence.start, end: r.evidence.end, label: r.label, reason: `one of the occupations its words name, and among those ${model} puts nearest to the whole ad` }));
 }
 
