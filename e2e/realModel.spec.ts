@@ -237,3 +237,18 @@ test('multilingual-e5-small on WASM: a title no ESCO label names gets its occupa
   const marks = (await page.getByTestId('document').locator('mark.active').allTextContents()).map((t) => t.trim());
   expect(marks).toContain('Doctor/a');
 });
+
+// A title whose words name a family of occupations and none clearly (nl-2, "Bezorger": several ESCO
+// occupations are "...bezorger"): the whole ad decides among them (pipeline.ts TitleShortlist), and
+// the page shows the one it is also nearest to as the title's occupation.
+test('multilingual-e5-small on WASM: a title naming several occupations gets the one the whole ad is about', async ({ page, context }) => {
+  test.setTimeout(300_000);
+  await e5WithAd(page, context, 'nl-2.txt');
+  const item = page.getByTestId('occupation-results').locator('li.result', { has: page.getByTestId('label-en').getByText('car and van delivery driver', { exact: true }) });
+  await expect(item).toBeVisible();
+  await expect(item.locator('.badge-lexical')).toBeVisible();
+  await item.getByRole('link').first().hover();
+  const marks = (await page.getByTestId('document').locator('mark.active').allTextContents()).map((t) => t.trim());
+  expect(marks).toContain('Bezorger');
+  await screenshot(page, 'real-06-e5-title-shortlist');
+});

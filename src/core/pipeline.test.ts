@@ -272,9 +272,12 @@ describe('extraction pipeline', () => {
     const far = taxonomy.occupations.findIndex((o, i) => o.label === 'art administrator' && !documentRanking.slice(0, TITLE_SHORTLIST_DOCUMENT_RANK).includes(i));
     const entry = (index: number) => ({ index, start: 0, end: titleEnd, label: taxonomy.occupations[index].label, reason: 'shortlisted' });
     const titled = (r: ExtractionResult) => r.candidates.filter((c) => c.kind === 'occupation' && c.evidence.some((e) => e.label?.includes("the ad's title")));
-    // the first shortlisted that the document puts among its nearest is the title's occupation, a supported label match of the title
+    // a shortlisted occupation the document puts among its nearest is the title's occupation, a supported label match of the title
     const r = await extract(AD, { ...ctx, titleOccupation: () => ({ shortlist: [entry(far), entry(near)] }) });
     expect(titled(r).map((c) => c.index)).toEqual([near]);
+    // of two the document is near, the nearer, whatever the shortlist's order
+    const both = await extract(AD, { ...ctx, titleOccupation: () => ({ shortlist: [entry(near), entry(documentRanking[0])] }) });
+    expect(titled(both).map((c) => c.index)).toEqual([documentRanking[0]]);
     const c = titled(r)[0];
     expect(c.lexical).toBe(LEXICAL_SCORE.supported);
     expect(c.evidence.find((e) => e.signal === 'lexical')).toMatchObject({ start: 0, end: titleEnd });
