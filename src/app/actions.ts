@@ -5,7 +5,7 @@ import { PRESETS } from '../core/models.ts';
 import { activePresetId } from './config.ts';
 import { formatBytes } from './format.ts';
 import { downloadBlob, downloadText } from './download.ts';
-import { errorText } from './engineClient.ts';
+import { EngineRestartedError, errorText } from './engineClient.ts';
 import { appConfig } from '../core/appConfig.ts';
 import { engine, reconfigureEngine } from './engineService.ts';
 import { buildExport, exportFileName, toCsv, toJson } from './exportResults.ts';
@@ -163,6 +163,8 @@ export async function refreshStaleCaches(): Promise<void> {
   try {
     set({ staleCaches: await client.listStaleCaches() });
   } catch (e) {
+    // a preset switch restarts the engine under the call: the new engine's cache lists them again (CachePanel)
+    if (e instanceof EngineRestartedError) return;
     set({ cacheMessage: { kind: 'error', text: `Could not list stored caches: ${errorText(e)}` } });
   }
 }
