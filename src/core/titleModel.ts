@@ -4,8 +4,12 @@
 // the model's nearest occupations are fused with the title search (rankTitleOccupations), and the
 // best one becomes the title's occupation when the fused ranking clearly supports it (modelSupports:
 // the model and the title search both rank it near the top and it leads the runner-up by a margin,
-// calibrated on MELO validation, `npm run eval:titles`: its "shown" columns). "Doctor/a", "Bezorger",
-// "Administrator*in" name their occupation in words no ESCO label of the language holds.
+// calibrated on MELO validation, `npm run eval:titles`: its "shown" columns). "Doctor/a" names its
+// occupation in words no ESCO label of the language holds. Label words that leave a word of the label
+// out ("Mobile Engineer", "mobile equipment engineer") stand only where the model agrees. A title
+// whose words name a family ("Bezorger", "Administrator*in") gets no occupation here but a shortlist
+// the whole ad decides among (titleShortlist, pipeline.ts TitleShortlist). A preset whose model does
+// not read the title's language is not asked.
 // One function for the app's worker, the CLI and the eval: they own the embedder and pass it as a
 // TitleModel (titleModelOf). Pure TypeScript, no DOM.
 import { findAdTitle, type AdTitle } from './adTitle.ts';
