@@ -39,6 +39,8 @@ export interface CacheLifecycleDeps {
   session: ModelSession;
   search: ConceptSearchBackends;
   taxonomy(): Taxonomy | undefined;
+  /** The taxonomy once start-up has read it (undefined if it failed): it is read after the cache's hash is known. */
+  taxonomyLoaded(): Promise<Taxonomy | undefined>;
   /** e2e hook: a pause per regeneration chunk, so a test can act while a (fast test-model) job runs. */
   regenerationDelayMs(): number;
 }
@@ -311,7 +313,7 @@ export class CacheLifecycle {
     this.store ??= await this.openStore();
     // A cache that another preset uses on this taxonomy is kept for that preset, not stale.
     const current = new Map<string, string>();
-    const taxonomy = this.deps.taxonomy();
+    const taxonomy = await this.deps.taxonomyLoaded();
     if (taxonomy) for (const p of Object.values(PRESETS)) current.set(await modelHash(modelHashInputs(p.id === this.deps.preset.id ? this.spec : p.embedder, taxonomy)), p.id);
     return (await this.store.listStale(this.hash)).map((c) => ({
       hash: c.hash,

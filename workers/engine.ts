@@ -30,6 +30,7 @@ export class Engine implements EngineApi {
   testRerankDelayMsPerPair = 0;
   private preset!: ModelPreset;
   private taxonomy?: Taxonomy;
+  private taxonomyLoaded: Promise<Taxonomy | undefined> = Promise.resolve(undefined);
   private reporter?: StatusReporter;
   private session!: ModelSession;
   private caches!: CacheLifecycle;
@@ -59,6 +60,7 @@ export class Engine implements EngineApi {
       session: this.session,
       search: this.conceptSearch,
       taxonomy: () => this.taxonomy,
+      taxonomyLoaded: () => this.taxonomyLoaded,
       regenerationDelayMs: () => this.testRegenerationDelayMs,
     });
     this.extraction = new Extraction({
@@ -77,15 +79,14 @@ export class Engine implements EngineApi {
     reporter.emit();
     configureTransformers({ modelHost: config.modelHost, numThreads: this.s.threads });
 
-    // The model does not need the taxonomy: its download and compilation overlap with the taxonomy and cache.
     const models = time('model', () => this.session.load());
-    // Neither does the cache: it is keyed by the taxonomy's contentHash and checked against its row
-    // counts, which the taxonomy's small build-info.json gives before the 12 MB asset is fetched and
-    // parsed (taxonomyInfo.ts). The full asset must agree with it (below). Its reading and parsing
-    // take this thread for 0.3-0.5 s: after the runtime has started, not before (its binary's fetch
-    // and compilation would wait for the thread).
+    // Neither the model nor the cache needs the taxonomy: the cache is keyed by its contentHash and
+    // checked against its row counts, which the small build-info.json gives before the 12 MB asset is
+    // fetched and parsed (taxonomyInfo.ts); the full asset must agree (below). Reading and parsing it
+    // take this thread for 0.3-0.5 s: after the runtime has started (its binary's fetch and compilation
+    // would wait for the thread).
     const taxonomyLoad = this.session.runtimeStarted.then(() => time('taxonomy', () => fetchTaxonomy(config.taxonomyUrl)));
-    taxonomyLoad.catch(() => {}); // awaited below; a failure must not be reported as unhandled meanwhile
+    this.taxonomyLoaded = taxonomyLoad.catch(() => undefined); // also keeps a failure from being reported as unhandled
     const meta = await time('taxonomyInfo', () => fetchTaxonomyInfo(config.taxonomyUrl));
     let cacheLoad: Promise<void> | undefined;
     if (meta) cacheLoad = this.caches.start(meta, { skill: meta.counts.skills, occupation: meta.counts.occupations });
