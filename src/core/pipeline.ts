@@ -381,9 +381,10 @@ function addLexical(ctx: ExtractionContext, text: string, segments: Segment[], m
  * title's occupation (a supported label match: below one the title names by a label); its row, or -1.
  */
 function confirmTitleShortlist(map: CandidateMap, segments: Segment[], shortlist: readonly TitleMatch[], documentRows: readonly number[]): number {
-  const near = documentRows.slice(0, TITLE_SHORTLIST_DOCUMENT_RANK);
-  const rank = (t: TitleMatch) => (near.indexOf(t.index) < 0 ? Infinity : near.indexOf(t.index));
-  const confirmed = shortlist.filter((t) => rank(t) < Infinity).sort((a, b) => rank(a) - rank(b))[0];
+  const confirmed = documentRows
+    .slice(0, TITLE_SHORTLIST_DOCUMENT_RANK)
+    .map((row) => shortlist.find((t) => t.index === row))
+    .find((t) => t !== undefined);
   if (!confirmed) return -1;
   addTitleMatch(map, segments, confirmed, LEXICAL_SCORE.supported);
   return confirmed.index;

@@ -138,18 +138,21 @@ export function titleOccupationWithHits(
   hits: readonly (readonly ModelHit[])[] | undefined,
   options: ModelTitleOptions = {},
 ): ModelTitleResult | null {
-  return fusedTitle(matcher, title, presetId, hits, options).result;
+  return fusedTitle(matcher, title, titleOccupation(matcher, title, options.ranking), presetId, hits, options).result;
 }
 
-/** titleOccupationWithHits, and the fused ranking it read (empty where the label path decided or there are no hits). */
+/**
+ * titleOccupationWithHits given the label path's answer (`labels`), and the fused ranking it read
+ * (empty where the label path decided or there are no hits).
+ */
 function fusedTitle(
   matcher: LanguageMatcher,
   title: string | AdTitle,
+  labels: TitleOccupationResult | null,
   presetId: string,
   hits: readonly (readonly ModelHit[])[] | undefined,
   options: ModelTitleOptions,
 ): { result: ModelTitleResult | null; ranking: TitleOccupation[] } {
-  const labels = titleOccupation(matcher, title, options.ranking);
   // an English-only model ranks a German title's occupations worse than the labels alone (MELO
   // aut_de MRR 0.54 -> 0.19 fused with bge-small-en): it is not asked
   if (!hits?.length || !presetReads(presetId, matcher.language) || (labels && !partialLabelWords(labels))) return { result: labels, ranking: [] };
@@ -212,7 +215,7 @@ export async function modelTitleOccupation(matcher: LanguageMatcher, text: strin
   const labels = titleOccupation(matcher, title, options.ranking);
   if ((labels && !partialLabelWords(labels)) || !model || !presetReads(model.presetId, matcher.language)) return labels ? toMatch(labels) : null;
   const hits = await model.nearest(titleModelTexts(title, matcher.language), TITLE_MODEL_DEPTH);
-  const { result, ranking } = fusedTitle(matcher, title, model.presetId, hits, options);
+  const { result, ranking } = fusedTitle(matcher, title, labels, model.presetId, hits, options);
   if (result) return toMatch(result, model.presetId);
   const shortlist = titleShortlist(ranking, model.presetId);
   return shortlist.length ? { shortlist } : null;
