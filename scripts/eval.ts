@@ -26,7 +26,7 @@
 // cut ("upstream ranked", the fair reading for RP@k and MRR). --report runs the whole suite
 // (baseline, pipeline, ablations, calibration) and writes EVAL.md. --model none evaluates the
 // lexical matcher alone.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { reliabilityBands, type EvalMetrics, type OccupationMetrics } from '../src/core/evaluation.ts';
@@ -207,10 +207,11 @@ async function main() {
     console.log(`\noccupations\n${formatOccupationTable(rows)}`);
   }
   if (kinds.includes('ads')) {
-    // --data names the postings file for --kind ads (SkillSpan's JSON-lines format).
+    // --data names the postings file for --kind ads: SkillSpan's JSON lines, or CoNLL sentences
+    // (Kompetencer Danish, a cross-language check) grouped ten to a posting.
     const file = values.data ? resolve(values.data) : SKILLSPAN_DEV;
     if (!existsSync(file)) throw new Error(`${file}: no such file`);
-    const postings = loadPostings(file).slice(0, limit);
+    const postings = (file.endsWith('.conll') ? (await import('./eval/spans.ts')).conllPostings(readFileSync(file, 'utf8')) : loadPostings(file)).slice(0, limit);
     if (!postings.length) throw new Error(`${file}: no postings (expected SkillSpan JSON lines: idx, tokens, tags_skill, tags_knowledge, source)`);
     const rows = [];
     // "upstream ranked" is a reading for ranking metrics, not an output a user would see: not run here.

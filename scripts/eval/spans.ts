@@ -12,6 +12,7 @@ import { bioSpans, countMatches, loadTagger, spanF1, splitWords, tagSpans, type 
 import { configureTransformers } from '../../src/runtime/transformersModels.ts';
 import { loadTokenStateModel, type TokenStateModel } from '../../src/runtime/tokenStates.ts';
 import { scoreAll } from '../../src/core/vectors.ts';
+import { parseSkillSpan, type Posting } from '../../src/core/evaluation.ts';
 import { ROOT } from '../build-taxonomy.ts';
 import { DECORTE_DIR, SKILLS_CSV, uriByPreferredLabel, type EvalEnv } from './harness.ts';
 
@@ -90,6 +91,19 @@ export function parseConllSentences(text: string, source = 'da'): { sentences: S
   }
   flush();
   return { sentences, repaired };
+}
+
+/**
+ * CoNLL sentences (Kompetencer) as whole-posting stand-ins for `--kind ads`: the file keeps no posting
+ * boundaries, so every `perPosting` consecutive sentences make one document (one sentence a line, as
+ * SkillSpan postings are rebuilt), which gives the pipeline paragraphs rather than lone sentences.
+ */
+export function conllPostings(text: string, perPosting = 10): Posting[] {
+  const name = (codes: Uint8Array) => Array.from(codes, (c) => 'OBI'.charAt(c));
+  const lines = parseConllSentences(text).sentences.map((s, i) =>
+    JSON.stringify({ idx: Math.floor(i / perPosting), source: s.source, tokens: s.tokens, tags_skill: name(s.skill), tags_knowledge: name(s.knowledge) }),
+  );
+  return parseSkillSpan(lines.join('\n'));
 }
 
 export function loadSkillSpanFile(file: string): SpanSentence[] {

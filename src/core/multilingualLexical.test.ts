@@ -36,6 +36,16 @@ describe('skill objects of verb-phrase labels', () => {
     expect(skillObject('effectuer des soins des plaies', 'fr')).toBe('soins des plaies');
     expect(skillObject('Java', 'de')).toBeUndefined();
   });
+
+  it('drops the article and the preposition after a leading verb, and reads no object where the verb is not last', () => {
+    // "une" is the article, not "un" + "e pompe"
+    expect(skillObject('installer une pompe à chaleur', 'fr')).toBe('pompe à chaleur');
+    expect(skillObject('procéder à l’analyse des données', 'fr')).toBe('analyse des données');
+    expect(skillObject('zu Baumaterialien beraten', 'de')).toBe('zu Baumaterialien');
+    // the verb comes first, so "-en" of the last word is no infinitive
+    expect(skillObject('toezicht houden op het schoonmaken', 'nl')).toBeUndefined();
+    expect(skillObject('Büroausstattung aufstellen und einrichten', 'de')).toBeUndefined();
+  });
 });
 
 describe('German', () => {
@@ -208,6 +218,11 @@ describe('weak evidence in other languages (the built label packs, with their wo
     const found = await mentions('de', 'Sie arbeiten im Lager und bei der Wundversorgung.');
     expect(found.Lager).toBe(true);
     expect(found.Wundversorgung).toBe(false);
+  });
+
+  it('derives no object from a knowledge concept: Dutch "goede productiepraktijken" is a noun phrase, not "goede" + a verb', async () => {
+    const found = await mentions('nl', 'Een goede collega met kennis van goede productiepraktijken.');
+    expect(Object.keys(found)).toEqual(['goede productiepraktijken']);
   });
 
   it('marks the one-word labels of concepts English names with a stoplisted everyday word ("Energie" of "energy")', async () => {

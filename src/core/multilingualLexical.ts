@@ -58,18 +58,29 @@ function packLabels(e: PackEntry): { label: string; altLabels: string[] } {
 
 /** Languages whose skill labels end in the verb ("Wundversorgung durchführen") / start with it ("effectuer des soins"). */
 const VERB_LAST = new Set(['de', 'nl']);
+// The verb, then an article or contraction: longest first and ending at a space or an apostrophe, so
+// "une pompe" loses "une", not "un" ("e pompe").
 const VERB_FIRST: Readonly<Record<string, RegExp>> = {
-  fr: /^\p{Ll}+(?:er|ir|re)\s+(?:(?:les?|la|l'|des|du|de la|de l'|d'|un|une|aux?)\s*)?/u,
-  es: /^\p{Ll}+(?:ar|er|ir)\s+(?:(?:el|la|los|las|un|una|de|del)\s+)?/u,
-  it: /^\p{Ll}+(?:are|ere|ire)\s+(?:(?:il|lo|la|i|gli|le|un|una|di|del|della)\s+)?/u,
-  pt: /^\p{Ll}+(?:ar|er|ir)\s+(?:(?:o|a|os|as|um|uma|de|do|da)\s+)?/u,
+  fr: /^\p{Ll}+(?:er|ir|re)\s+(?:(?:de la|de l['’]|les|le|la|l['’]|des|du|d['’]|une|un|aux|au)(?:\s+|(?<=['’])))?/u,
+  es: /^\p{Ll}+(?:ar|er|ir)\s+(?:(?:los|las|el|la|una|un|del|de)\s+)?/u,
+  it: /^\p{Ll}+(?:are|ere|ire)\s+(?:(?:della|del|di|gli|il|lo|la|le|i|una|un)\s+)?/u,
+  pt: /^\p{Ll}+(?:ar|er|ir)\s+(?:(?:os|as|o|a|uma|um|do|da|de)\s+)?/u,
 };
+
+/** Prepositions that tie a verb to its object ("procéder à l'analyse") and are no stopword of the language. */
+const LEADING_PREPOSITIONS: Readonly<Record<string, readonly string[]>> = { fr: ['à'], es: ['a'], it: ['a'], pt: ['a'] };
 
 /**
  * ESCO skill labels in most languages are verb phrases ("Wundversorgung durchführen", "effectuer
  * des soins des plaies"); ads name the object ("Erfahrung in der Wundversorgung"). The object is
  * derived as an extra label, like the English matcher's "Head (qualifier)" heads, when it has at
- * least 4 letters; callers keep it only where it is unique to one concept.
+ * least 4 letters; callers keep it only where it is unique to one concept. A preposition that ties
+ * a leading verb to its object goes ("procéder à l'analyse" -> "analyse"); one before a trailing
+ * verb stays, since it carries part of the verb's sense ("über Sicherheitsstandards informieren"
+ * names no "Sicherheitsstandards" alone). A remainder that ends in a function word is no object
+ * but a misread label ("toezicht houden op het schoonmaken", "Büroausstattung aufstellen und
+ * einrichten": the verb is not last), and knowledge concepts are noun phrases with no verb to drop
+ * (Dutch "goede productiepraktijken" ends in "-en" like an infinitive): callers pass only skills.
  */
 export function skillObject(label: string, language: string): string | undefined {
   let obj: string | undefined;
@@ -81,7 +92,13 @@ export function skillObject(label: string, language: string): string | undefined
     const m = re?.exec(label);
     if (m && m[0].length < label.length) obj = label.slice(m[0].length);
   }
-  return obj && obj.replace(/[^\p{L}]/gu, '').length >= 4 ? obj : undefined;
+  if (!obj) return undefined;
+  const stop = new Set(STOPWORDS[language] ?? []);
+  const words = obj.split(/\s+/);
+  if (words.length > 1 && LEADING_PREPOSITIONS[language]?.includes(words[0].toLowerCase())) words.shift();
+  if (stop.has(words[words.length - 1].toLowerCase())) return undefined;
+  obj = words.join(' ').replace(/^(?:l|d)['’]/iu, '');
+  return obj.replace(/[^\p{L}]/gu, '').length >= 4 ? obj : undefined;
 }
 
 /** The taxonomy with the pack's labels in place of the English ones (empty where the pack has none). */
@@ -90,15 +107,16 @@ export function localizedTaxonomy(taxonomy: Taxonomy, labels: LocalizedLabels): 
   const own = new Set<string>();
   for (const e of [...labels.skills, ...labels.occupations]) if (e) for (const l of [e.label, ...(e.alt ?? [])]) own.add(l.toLowerCase());
   const derivedBy = new Map<string, number>();
-  labels.skills.forEach((e) => {
-    const o = e && skillObject(e.label, labels.language)?.toLowerCase();
+  const objectOf = (e: PackEntry | undefined, i: number) => (e && taxonomy.skills[i]?.skillType !== 'knowledge' ? skillObject(e.label, labels.language) : undefined);
+  labels.skills.forEach((e, i) => {
+    const o = objectOf(e, i)?.toLowerCase();
     if (o && !own.has(o)) derivedBy.set(o, (derivedBy.get(o) ?? 0) + 1);
   });
   const skills: SkillConcept[] = taxonomy.skills.map((c, i) => {
     const e = labels.skills[i];
     if (!e) return { ...c, description: '', label: '', altLabels: [] };
     const l = packLabels(e);
-    const o = skillObject(e.label, labels.language);
+    const o = objectOf(e, i);
     if (o && derivedBy.get(o.toLowerCase()) === 1) l.altLabels.push(o);
     return { ...c, description: '', ...l };
   });
