@@ -329,6 +329,21 @@ describe('extraction pipeline', () => {
     expect(mention?.weak).toBe(false);
   });
 
+  it('does not let a tagged phrase that is the weak word alone support it: its rank repeats the word', async () => {
+    const skill = (label: string, altLabels: string[] = []) => ({ ...taxonomy.skills[0], uri: `test:${label}`, label, altLabels });
+    const small: Taxonomy = { ...taxonomy, skills: [skill('voltage regulation', ['voltage']), skill('team spirit'), skill('cook pasta')], occupations: [] };
+    const texts = small.skills.map(conceptText);
+    const matrices = { skill: quantizeMatrix(await embedder.embed(texts), texts.length, embedder.dims, 'int8'), occupation: quantizeMatrix(new Float32Array(0), 0, embedder.dims, 'int8') };
+    const c2: ExtractionContext = { taxonomy: small, lexical: buildLexicalIndex(small, { wordFrequency: { voltage: 4.3 } }), matrices, embedder };
+    const text = 'A voltage of positive team spirit';
+    const word = { start: text.indexOf('voltage'), end: text.indexOf('voltage') + 'voltage'.length };
+    const r = await extract(text, { ...c2, tagSpans: async () => [word] }, { topK: 1 });
+    const c = r.candidates.find((x) => x.kind === 'skill' && x.index === 0);
+    // the phrase retrieved the concept first, yet the mention stays without a score
+    expect(c?.evidence.some((e) => e.signal === 'embedding' && e.rank === 0 && e.start === word.start && e.end === word.end)).toBe(true);
+    expect(c?.lexical).toBe(0);
+  });
+
   it('keeps sections that are not about the job from producing candidates, and analyses them on request', async () => {
     const ad = [AD, 'What we offer:', '- Health insurance and a pension plan', '- Free Python courses'].join('\n');
     const r = await extract(ad, ctx);

@@ -410,12 +410,13 @@ export const SUPPORT_RANK = 3;
  * concept is among the SUPPORT_RANK concepts retrieved first for a query whose span holds the mention.
  * Support is a rank, not a cosine, so it means the same for every model and language; a passage's
  * top 3 of 13,939 skills is about the passage, where its top 10 can follow one word of a long clause.
+ * The query must read more than a one-word mention (readsMore).
  */
-function supportWeakMentions(candidates: Candidate[]): void {
+function supportWeakMentions(candidates: Candidate[], text: string): void {
   for (const c of candidates) {
     for (const w of c.evidence) {
       if (!w.weak) continue;
-      if (!c.evidence.some((e) => e.signal === 'embedding' && (e.rank ?? 0) < SUPPORT_RANK && e.start <= w.start && w.end <= e.end)) continue;
+      if (!c.evidence.some((e) => e.signal === 'embedding' && (e.rank ?? 0) < SUPPORT_RANK && e.start <= w.start && w.end <= e.end && readsMore(text, e, w))) continue;
       // an occupation named by one word needs the whole text to be about it too (its document top-k)
       if (c.kind === 'occupation' && c.document === undefined) continue;
       // supported: it counts, and is shown as evidence like any label match
@@ -424,6 +425,18 @@ function supportWeakMentions(candidates: Candidate[]): void {
       addSignal(c, 'lexical');
     }
   }
+}
+
+/**
+ * Whether a query can support a weak mention inside it. A one-word mention ("Software", an everyday
+ * word that several skills share) needs a query with another word of two letters or more: a tagged
+ * phrase that is the word alone retrieves the concept for the same word the label matcher found, so
+ * its rank repeats the mention instead of reading what the word means here. A weak phrase of
+ * several words ("information technology") says more, and its own phrase is support enough.
+ */
+function readsMore(text: string, query: { start: number; end: number }, mention: { start: number; end: number }): boolean {
+  if (/\s/.test(text.slice(mention.start, mention.end).trim())) return true;
+  return /\p{L}{2}/u.test(text.slice(query.start, mention.start)) || /\p{L}{2}/u.test(text.slice(mention.end, query.end));
 }
 
 /** Splits the text into at most `max` chunks of about `chunkChars`, at segment boundaries. */
@@ -728,7 +741,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
     setDocumentFit(map.values(), ctx.taxonomy, matrices.skill, docVector, ctx.rowOwners?.skill);
   }
   setOccupationProfile(map.values(), ctx.taxonomy, documentOccupations(map.values(), titleOccupation), titleLineOf(text));
-  supportWeakMentions(map.all());
+  supportWeakMentions(map.all(), text);
   for (const r of rerankable) r.lexical = map.find(r.kind, r.index).lexical;
   const focus = opts.rerankFocus;
   const shortlist = rerankShortlist(rerankable, { skill: bandAround(focus.skill), occupation: bandAround(focus.occupation) }, opts.rerankLimit);
