@@ -298,11 +298,16 @@ export class EvalEnv {
     for (const p of postings) {
       const cands = await this.candidates(config, p.text);
       const shown = applyThresholds(cands, settings, thresholdContext(this.taxonomy)).skills;
-      const ev: ShownSkillEvidence[] = shown.map(({ candidate: c }) => {
-        // The spans that made it shown: label mentions, and segments whose own cosine clears the cut.
+      // The spans that made a skill shown: label mentions, and segments whose own cosine clears the cut.
+      const spansOf = (c: Candidate) => {
         const strong = c.evidence.filter((e) => (e.signal === 'lexical' && !e.weak) || (e.signal === 'embedding' && e.score >= settings.skillThreshold));
-        return { uri: this.taxonomy.skills[c.index].uri, spans: (strong.length ? strong : c.evidence).map((e) => ({ start: e.start, end: e.end })) };
-      });
+        return (strong.length ? strong : c.evidence).map((e) => ({ start: e.start, end: e.end }));
+      };
+      // One shown entry is one result, its folded variants (near-duplicates, listed with it) included.
+      const ev: ShownSkillEvidence[] = shown.map(({ candidate: c, variants }) => ({
+        uri: this.taxonomy.skills[c.index].uri,
+        spans: [c, ...(variants ?? []).map((v) => v.candidate)].flatMap(spansOf),
+      }));
       shownAll.push(ev);
       per.push(postingMetrics(p, ev));
     }

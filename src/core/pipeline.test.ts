@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conceptText } from './conceptText.ts';
 import { buildLexicalIndex } from './lexical.ts';
-import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_SCORE, PROFILE_RANK, TITLE_SHORTLIST_DOCUMENT_RANK, titleLineOf, titleReadingWithin, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
+import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_SCORE, PROFILE_RANK, SKILL_NEIGHBOURS, TITLE_SHORTLIST_DOCUMENT_RANK, titleLineOf, titleReadingWithin, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
 import { RERANK_BAND_BELOW, VERBATIM_LEXICAL } from './rerankShortlist.ts';
 import { validateTaxonomy, type ConceptKind, type Taxonomy } from './taxonomy.ts';
 import { HashingEmbedder, OverlapReranker } from './testing/standIns.ts';
 import { applyThresholds, defaultThresholds, MOVED_SCORE_CAP, settingsScore } from './thresholds.ts';
-import { quantizeMatrix, topK, type ConceptMatrix } from './vectors.ts';
+import { getRow, quantizeMatrix, topK, type ConceptMatrix } from './vectors.ts';
 
 const AD = [
   'Software Developer (m/f/d)',
@@ -407,12 +407,25 @@ describe('extraction pipeline', () => {
     const options = { rerankLimit: 0, titleLine: true, int8Query: 'i16' as const };
     const plain = await extract(AD, ctx, options);
     const viaSearch = await extract(AD, { ...ctx, search }, options);
-    // Segments (skill + occupation), the title line and the whole-document vector (occupations).
-    expect(calls.map((c) => c.kind).sort()).toEqual(['occupation', 'occupation', 'occupation', 'skill']);
+    // Segments (skill + occupation), the title line and the whole-document vector (occupations), and
+    // the skill candidates' nearest skills (their own concept vectors as queries).
+    expect(calls.map((c) => c.kind).sort()).toEqual(['occupation', 'occupation', 'occupation', 'skill', 'skill']);
     const retrieval = (r: ExtractionResult) => new Map(r.candidates.map((c) => [`${c.kind}:${c.index}`, c.retrieval]));
     const a = retrieval(plain);
     const b = retrieval(viaSearch);
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
     for (const [key, v] of a) if (v > 0) expect(b.get(key)).toBeCloseTo(v + 1e-3, 5);
+  });
+
+  it('lists each skill candidate\'s nearest skills by the concept vectors, itself left out', async () => {
+    const r = await extract(AD, ctx, { rerankLimit: 0 });
+    const skills = r.candidates.filter((c) => c.kind === 'skill' && (c.retrieval > 0 || c.lexical > 0));
+    expect(skills.length).toBeGreaterThan(0);
+    for (const c of skills.slice(0, 5)) {
+      const direct = topK(ctx.matrices!.skill, getRow(ctx.matrices!.skill, c.index), 1, SKILL_NEIGHBOURS + 1);
+      expect(c.neighbours).toEqual(Array.from(direct.indices).filter((i) => i !== c.index).slice(0, SKILL_NEIGHBOURS));
+    }
+    // the instant label stage has no vectors to compare
+    expect(extractLexical(AD, ctx).candidates.some((c) => c.neighbours)).toBe(false);
   });
 });

@@ -17,7 +17,7 @@ import { bandAround, batchesOf, groupByQuery, rerankShortlist, type RerankCandid
 import { detectSections, sectionAt, type SkippedSection } from './sections.ts';
 import { segmentText, type Segment, type SegmentOptions } from './segment.ts';
 import type { ConceptKind, OccupationConcept, SkillConcept, Taxonomy } from './taxonomy.ts';
-import { scoreAll, topK, type ConceptMatrix, type SearchOptions, type TopKResult } from './vectors.ts';
+import { getRow, scoreAll, topK, type ConceptMatrix, type SearchOptions, type TopKResult } from './vectors.ts';
 
 export type Signal = 'lexical' | 'embedding' | 'reranker' | 'document';
 
@@ -75,6 +75,12 @@ export interface Candidate {
    * nearest one): setOccupationProfile. Absent: no such relation.
    */
   profile?: OccupationProfileMatch;
+  /**
+   * Skills: the SKILL_NEIGHBOURS skills nearest to this one among the preset's concept vectors
+   * (setSkillNeighbours), so the shown list can fold near-duplicates found on the same words
+   * (skillVariants.ts). Absent: not computed (no matrices, or not among the candidates that could be shown).
+   */
+  neighbours?: number[];
   signals: Signal[];
   evidence: Evidence[];
   /** Offset of the earliest evidence span, for "order of appearance" sorting. */
@@ -515,6 +521,34 @@ function setOccupationProfile(candidates: Candidate[], taxonomy: Taxonomy, occup
   }
 }
 
+/** How many nearest skills a skill candidate lists (Candidate.neighbours). */
+export const SKILL_NEIGHBOURS = 3;
+/** The skill candidates, best first, that get their neighbours: more than a shown list holds (40). */
+export const NEIGHBOUR_CANDIDATES = 64;
+
+/**
+ * Candidate.neighbours of the best NEIGHBOUR_CANDIDATES skills (by their cosine or label score): one
+ * search with their own concept vectors as queries (about 20 ms for 64 on a CPU). Skipped where a skill
+ * has several rows (rowOwners), whose nearest rows would mostly be its own.
+ */
+async function setSkillNeighbours(ctx: ExtractionContext, candidates: Candidate[]): Promise<void> {
+  const matrix = ctx.matrices?.skill;
+  if (!matrix || ctx.rowOwners?.skill || !matrix.rows) return;
+  const best = candidates
+    .filter((c) => c.kind === 'skill' && (c.retrieval > 0 || c.lexical > 0))
+    .sort((a, b) => Math.max(b.retrieval, b.lexical) - Math.max(a.retrieval, a.lexical))
+    .slice(0, NEIGHBOUR_CANDIDATES);
+  if (!best.length) return;
+  const queries = new Float32Array(best.length * matrix.dims);
+  best.forEach((c, i) => queries.set(getRow(matrix, c.index), i * matrix.dims));
+  const k = Math.min(SKILL_NEIGHBOURS + 1, matrix.rows);
+  const hits = ctx.search ? await ctx.search('skill', queries, best.length, k) : topK(matrix, queries, best.length, k);
+  best.forEach((c, q) => {
+    const row = Array.from(hits.indices.subarray(q * hits.k, (q + 1) * hits.k));
+    c.neighbours = row.filter((i) => i >= 0 && i !== c.index).slice(0, SKILL_NEIGHBOURS);
+  });
+}
+
 function meanOfRows(rows: Float32Array, from: number, count: number, dims: number, weights: number[]): Float32Array {
   const out = new Float32Array(dims);
   for (let r = 0; r < count; r++) {
@@ -742,6 +776,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
   }
   setOccupationProfile(map.values(), ctx.taxonomy, documentOccupations(map.values(), titleOccupation), titleLineOf(text));
   supportWeakMentions(map.all(), text);
+  await setSkillNeighbours(ctx, map.values());
   for (const r of rerankable) r.lexical = map.find(r.kind, r.index).lexical;
   const focus = opts.rerankFocus;
   const shortlist = rerankShortlist(rerankable, { skill: bandAround(focus.skill), occupation: bandAround(focus.occupation) }, opts.rerankLimit);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Candidate, Evidence } from './pipeline.ts';
-import { areSkillVariants, contentWords, foldSkillVariants } from './skillVariants.ts';
+import { areFoldable, areSkillVariants, contentWords, foldSkillVariants, mutualNeighbours } from './skillVariants.ts';
 import type { Taxonomy } from './taxonomy.ts';
 import { applyThresholds, applyThresholdsUncapped, defaultThresholds, shownEvidence, thresholdContext } from './thresholds.ts';
 
@@ -59,8 +59,29 @@ describe('areSkillVariants', () => {
   });
 });
 
+describe('mutual nearest neighbours (the model\'s near-duplicates)', () => {
+  const near = (index: number, neighbours: number[]) => ({ ...cand(index, 0.9, [ev(0, 30, 0.9)]), neighbours });
+  it('holds only when each skill is among the other\'s nearest', () => {
+    // "write reports" and "manage databases" share no content word; the model says they are near-duplicates
+    expect(mutualNeighbours(near(8, [6, 1]), near(6, [8]))).toBe(true);
+    expect(areFoldable(taxonomy, near(8, [6, 1]), near(6, [8]))).toBe(true);
+    // one-sided: a hub near many skills folds none of them
+    expect(mutualNeighbours(near(8, [6]), near(6, [1, 2]))).toBe(false);
+    expect(mutualNeighbours(cand(8, 0.9, []), near(6, [8]))).toBe(false);
+    expect(areFoldable(taxonomy, near(8, [1]), near(6, [2]))).toBe(false);
+  });
+  it('never folds a skill into its broader one, neighbours or not', () => {
+    expect(areFoldable(taxonomy, near(9, [10]), near(10, [9]))).toBe(false);
+  });
+  it('folds a mutual neighbour found on the same words into the higher-ranked entry', () => {
+    const ctx = thresholdContext(taxonomy);
+    const r = applyThresholds([near(8, [6]), { ...near(6, [8]), retrieval: 0.85 }], { ...defaultThresholds('test'), skillThreshold: 0.5 }, ctx);
+    expect(r.skills.map((x) => [x.candidate.index, x.variants?.map((v) => v.candidate.index)])).toEqual([[8, [6]]]);
+  });
+});
+
 describe('foldSkillVariants', () => {
-  const isVariant = (a: number, b: number) => areSkillVariants(taxonomy, a, b);
+  const isVariant = (a: Candidate, b: Candidate) => areSkillVariants(taxonomy, a.index, b.index);
   const shown = (c: Candidate) => ({ candidate: c, score: c.retrieval });
 
   it('folds a variant found on the same words into the higher-ranked entry, keeping order', () => {

@@ -5,7 +5,8 @@
 // variant of it and all its evidence that counts lies on that skill's evidence (kept as a variant,
 // not dropped: the URIs stay available). Two skills are variants when the content words of the
 // shorter label are all among the other's, so "Java" and "Python" never fold, and neither do two
-// skills merely found in the same clause. Broader/narrower pairs on one span are the grouped views'
+// skills merely found in the same clause; or when the model puts each among the other's nearest
+// skills (mutualNeighbours: synonyms and spellings the label words miss). Broader/narrower pairs on one span are the grouped views'
 // (skillHierarchy.ts collapseBroader). Pure.
 import type { Candidate } from './pipeline.ts';
 import { broaderSkillClosure, type Taxonomy } from './taxonomy.ts';
@@ -43,16 +44,37 @@ function coveredBy(variant: readonly Span[], entry: readonly Span[]): boolean {
  * musical staff" within "manage staff").
  */
 export function areSkillVariants(taxonomy: Taxonomy, a: number, b: number): boolean {
-  const sa = taxonomy.skills[a];
-  const sb = taxonomy.skills[b];
-  if (!sa || !sb) return false;
-  if (broaderSkillClosure(taxonomy, a).has(b) || broaderSkillClosure(taxonomy, b).has(a)) return false;
-  const wa = contentWords(sa.label);
-  const wb = contentWords(sb.label);
+  if (!taxonomy.skills[a] || !taxonomy.skills[b] || broaderRelated(taxonomy, a, b)) return false;
+  return sameContentWords(taxonomy, a, b);
+}
+
+function broaderRelated(taxonomy: Taxonomy, a: number, b: number): boolean {
+  return broaderSkillClosure(taxonomy, a).has(b) || broaderSkillClosure(taxonomy, b).has(a);
+}
+
+function sameContentWords(taxonomy: Taxonomy, a: number, b: number): boolean {
+  const wa = contentWords(taxonomy.skills[a].label);
+  const wb = contentWords(taxonomy.skills[b].label);
   const [small, large] = wa.size <= wb.size ? [wa, wb] : [wb, wa];
   if (small.size === 0) return false;
   for (const w of small) if (!large.has(w)) return false;
   return true;
+}
+
+/**
+ * Whether two skills are each other's nearest (Candidate.neighbours, from the preset's concept
+ * vectors): the model's reading of near-duplicates whose labels share no words, or spell them
+ * otherwise ("sterilization techniques", "use technical equipment for sterilisation"). Mutual, so
+ * a hub skill near many others folds none of them on its own.
+ */
+export function mutualNeighbours(a: Pick<Candidate, 'index' | 'neighbours'>, b: Pick<Candidate, 'index' | 'neighbours'>): boolean {
+  return Boolean(a.neighbours?.includes(b.index) && b.neighbours?.includes(a.index));
+}
+
+/** areSkillVariants, or mutual nearest neighbours (the folding rule of shown lists; a broader/narrower pair never folds). */
+export function areFoldable(taxonomy: Taxonomy, a: Candidate, b: Candidate): boolean {
+  if (!taxonomy.skills[a.index] || !taxonomy.skills[b.index] || broaderRelated(taxonomy, a.index, b.index)) return false;
+  return sameContentWords(taxonomy, a.index, b.index) || mutualNeighbours(a, b);
 }
 
 export interface Folded<T> {
@@ -66,11 +88,11 @@ export interface Folded<T> {
  * all of its own (`spansOf`: the evidence that shows it, thresholds.ts shownEvidence). `list` is in
  * display order (best first); the result keeps that order.
  */
-export function foldSkillVariants<T extends { candidate: Candidate }>(list: readonly T[], isVariant: (a: number, b: number) => boolean, spansOf: (item: T) => readonly Span[]): Folded<T>[] {
+export function foldSkillVariants<T extends { candidate: Candidate }>(list: readonly T[], isVariant: (a: Candidate, b: Candidate) => boolean, spansOf: (item: T) => readonly Span[]): Folded<T>[] {
   const out: (Folded<T> & { spans: readonly Span[] })[] = [];
   for (const item of list) {
     const spans = spansOf(item);
-    const home = out.find((f) => coveredBy(spans, f.spans) && isVariant(f.entry.candidate.index, item.candidate.index));
+    const home = out.find((f) => coveredBy(spans, f.spans) && isVariant(f.entry.candidate, item.candidate));
     if (home) home.variants.push(item);
     else out.push({ entry: item, variants: [], spans });
   }

@@ -1,6 +1,6 @@
 // Thresholds: a pure, allocation-light function from extraction candidates and slider settings to
 // the results shown, cheap enough to run on every slider move without calling the worker.
-import { areSkillVariants, foldSkillVariants } from './skillVariants.ts';
+import { areFoldable, foldSkillVariants } from './skillVariants.ts';
 import type { Candidate, Evidence } from './pipeline.ts';
 import type { ConceptKind, Taxonomy } from './taxonomy.ts';
 
@@ -139,7 +139,7 @@ export interface ThresholdContext {
    * Shown lists fold a skill into a higher-ranked one it is a variant of, found on the same words
    * (skillVariants.ts); absent: every skill is its own entry (analyses such as the skill gap).
    */
-  isSkillVariant?: (a: number, b: number) => boolean;
+  isSkillVariant?: (a: Candidate, b: Candidate) => boolean;
 }
 
 export function applyThresholds(candidates: readonly Candidate[], settings: ThresholdSettings, ctx: ThresholdContext): ThresholdResult {
@@ -164,7 +164,7 @@ export function applyThresholds(candidates: readonly Candidate[], settings: Thre
 
 /** The ThresholdContext of a taxonomy, for shown lists (variants folded). */
 export function thresholdContext(taxonomy: Taxonomy): ThresholdContext {
-  return { isIscoGroup: (i) => taxonomy.occupations[i]?.isIscoGroup ?? false, isSkillVariant: (a, b) => areSkillVariants(taxonomy, a, b) };
+  return { isIscoGroup: (i) => taxonomy.occupations[i]?.isIscoGroup ?? false, isSkillVariant: (a, b) => areFoldable(taxonomy, a, b) };
 }
 
 /** The threshold cut without the display caps or folding: what analyses of a text (skill gap, CV match, inferred occupations) work on. */
