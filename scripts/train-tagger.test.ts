@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { headLogProbs, loadTagger, tagSpans, type SpanTaggerJson } from '../src/core/spanTagger.ts';
 import { mulberry32 } from '../src/core/random.ts';
-import { parseConllSentences, parseSkillSpanSentences, prepare, sentenceText, wordTags, wordTokenIndex, type StateMatrix } from './eval/spans.ts';
+import { conllPostings, parseConllSentences, parseSkillSpanSentences, prepare, sentenceText, wordTags, wordTokenIndex, type StateMatrix } from './eval/spans.ts';
 import { fitHeads, mergedTags } from './train-tagger.ts';
 
 describe('training data', () => {
@@ -21,6 +21,19 @@ describe('training data', () => {
     expect(repaired).toBe(1);
     expect(sentences.map((s) => s.tokens)).toEqual([['Krav:', 'Udd'], ['Kan', 'svejse']]);
     expect(Array.from(sentences[1].skill)).toEqual([1, 2]);
+  });
+
+  it('groups CoNLL sentences into whole-posting stand-ins, their spans kept on the right words', () => {
+    const sentence = (i: number) => `Kan${i}\tO\tO\nsvejse\tB\tO\nMIG\tI\tB\n`;
+    const postings = conllPostings(Array.from({ length: 12 }, (_, i) => sentence(i)).join('\t\t\n'), 10);
+    expect(postings.map((p) => p.text.split('\n').length)).toEqual([10, 2]);
+    expect(postings[1].text).toBe('Kan10 svejse MIG\nKan11 svejse MIG');
+    expect(postings[1].spans.map((sp) => [postings[1].text.slice(sp.start, sp.end), sp.type])).toEqual([
+      ['svejse MIG', 'skill'],
+      ['MIG', 'knowledge'],
+      ['svejse MIG', 'skill'],
+      ['MIG', 'knowledge'],
+    ]);
   });
 
   it('merges the two layers into one, the longer of overlapping spans winning', () => {
