@@ -308,12 +308,17 @@ describe('extraction pipeline', () => {
     expect(lexical('service-oriented modelling')).toBe(LEXICAL_SCORE.alt);
   });
 
-  it('counts a weak mention (an everyday word as an alt label) only when the model retrieves the concept for its passage', async () => {
+  /** Three skills, the first with the everyday word "voltage" as its alt label (weak evidence). */
+  async function voltageContext(first: string): Promise<ExtractionContext> {
     const skill = (label: string, altLabels: string[] = []) => ({ ...taxonomy.skills[0], uri: `test:${label}`, label, altLabels });
-    const small: Taxonomy = { ...taxonomy, skills: [skill('electrical engineering principles', ['voltage']), skill('team spirit'), skill('cook pasta')], occupations: [] };
+    const small: Taxonomy = { ...taxonomy, skills: [skill(first, ['voltage']), skill('team spirit'), skill('cook pasta')], occupations: [] };
     const texts = small.skills.map(conceptText);
     const matrices = { skill: quantizeMatrix(await embedder.embed(texts), texts.length, embedder.dims, 'int8'), occupation: quantizeMatrix(new Float32Array(0), 0, embedder.dims, 'int8') };
-    const c2: ExtractionContext = { taxonomy: small, lexical: buildLexicalIndex(small, { wordFrequency: { voltage: 4.3 } }), matrices, embedder };
+    return { taxonomy: small, lexical: buildLexicalIndex(small, { wordFrequency: { voltage: 4.3 } }), matrices, embedder };
+  }
+
+  it('counts a weak mention (an everyday word as an alt label) only when the model retrieves the concept for its passage', async () => {
+    const c2 = await voltageContext('electrical engineering principles');
     const of = (r: ExtractionResult) => r.candidates.find((c) => c.kind === 'skill' && c.index === 0);
     // the model retrieves "team spirit" for this passage: the mention stays evidence without a score
     const off = 'A voltage of positive team spirit';
@@ -330,11 +335,7 @@ describe('extraction pipeline', () => {
   });
 
   it('does not let a tagged phrase that is the weak word alone support it: its rank repeats the word', async () => {
-    const skill = (label: string, altLabels: string[] = []) => ({ ...taxonomy.skills[0], uri: `test:${label}`, label, altLabels });
-    const small: Taxonomy = { ...taxonomy, skills: [skill('voltage regulation', ['voltage']), skill('team spirit'), skill('cook pasta')], occupations: [] };
-    const texts = small.skills.map(conceptText);
-    const matrices = { skill: quantizeMatrix(await embedder.embed(texts), texts.length, embedder.dims, 'int8'), occupation: quantizeMatrix(new Float32Array(0), 0, embedder.dims, 'int8') };
-    const c2: ExtractionContext = { taxonomy: small, lexical: buildLexicalIndex(small, { wordFrequency: { voltage: 4.3 } }), matrices, embedder };
+    const c2 = await voltageContext('voltage regulation');
     const text = 'A voltage of positive team spirit';
     const word = { start: text.indexOf('voltage'), end: text.indexOf('voltage') + 'voltage'.length };
     const r = await extract(text, { ...c2, tagSpans: async () => [word] }, { topK: 1 });
