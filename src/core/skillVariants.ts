@@ -6,8 +6,8 @@
 // not dropped: the URIs stay available). Two skills are variants when the content words of the
 // shorter label are all among the other's, so "Java" and "Python" never fold, and neither do two
 // skills merely found in the same clause; or when the model puts each among the other's nearest
-// skills (mutualNeighbours: synonyms and spellings the label words miss). Broader/narrower pairs on one span are the grouped views'
-// (skillHierarchy.ts collapseBroader). Pure.
+// skills (mutualNeighbours: synonyms and spellings the label words miss). Broader/narrower pairs on
+// one span are the grouped views' (skillHierarchy.ts collapseBroader). Pure.
 import type { Candidate } from './pipeline.ts';
 import { broaderSkillClosure, type Taxonomy } from './taxonomy.ts';
 
