@@ -41,8 +41,9 @@ test('results grouped by the ESCO hierarchy and by skill type, and back to the f
   const musical = management.locator('li.result', { has: page.getByRole('link', { name: 'manage musical staff', exact: true }) });
   await expect(musical.getByTestId('result-context')).toHaveText('within: manage staff');
   await expect(skills.locator('li.result .result-label', { hasText: /^manage staff$/ })).toHaveCount(0);
-  // A section's count is its entries plus the broader skills shown within them.
-  const inSection = (await management.locator('li.result').count()) + (await management.getByTestId('result-context').getByRole('link').count());
+  // A section's count is its entries plus the broader skills shown within them and the variants folded into them.
+  const linksIn = (testId: string) => management.getByTestId(testId).getByRole('link').count();
+  const inSection = (await management.locator('li.result').count()) + (await linksIn('result-context')) + (await linksIn('result-variants'));
   await expect(management.getByRole('button')).toHaveAccessibleName(new RegExp(` ${inSection}$`));
   // Hovering the entry lights up its evidence in the text.
   await musical.hover();
