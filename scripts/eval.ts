@@ -19,7 +19,8 @@
 //   ISCO groups included in the ranking;
 // - whole postings (skillspan/dev.json; --kind ads): skills shown at the default threshold, the
 //   precision proxy (shown skills whose evidence overlaps a tagged span), the recall proxy (tagged
-//   spans covered by some shown skill's evidence), shown skills per 100 words.
+//   spans covered by some shown skill's evidence), shown skills per 100 words, and the share of
+//   entries on a tagged span per score band (down to 0.04 under the cut).
 // With a real model every table also prints the upstream ESCO skill extractor's algorithm on the same
 // model (--baseline upstream, the default): description-only concept vectors, sentence segments,
 // top-1 per sentence above 0.6 / 0.55 ("upstream top-1"), and the same vectors ranked without the
@@ -37,7 +38,7 @@ import type { Fusion } from '../src/core/thresholds.ts';
 import { prepareAssets } from './prepare-assets.ts';
 import { loadTaxonomyAsset } from './precompute.ts';
 import { defaultDecorteFiles, defaultMeloFiles, EvalEnv, loadDecorte, loadGeneric, loadPostings, SKILLS_CSV, SKILLSPAN_DEV, type DataFile, type EvalConfig } from './eval/harness.ts';
-import { formatAdTable, formatMetricsTable, formatOccupationTable } from './eval/tables.ts';
+import { formatAdTable, formatBands, formatMetricsTable, formatOccupationTable } from './eval/tables.ts';
 
 export { formatMetricsTable };
 
@@ -195,7 +196,7 @@ async function main() {
     const items = skillFiles.flatMap((f) => f.items.slice(0, limit));
     if (items.length) {
       const bands = reliabilityBands(items, await env.skillPredictions(pipeline, items), s.skillThreshold, [0.9, 0.95, 0.99], s.maxSkills);
-      console.log(`\nreliability of the shown skills (pipeline, all files pooled)\n| score | shown | right | share right |\n|---|---:|---:|---:|\n${bands.map((b) => `| ${b.from.toFixed(2)}–${Number.isFinite(b.to) ? b.to.toFixed(2) : '1.00'} | ${b.shown} | ${b.right} | ${b.shown ? ((100 * b.right) / b.shown).toFixed(1) : '-'} |`).join('\n')}`);
+      console.log(`\nreliability of the shown skills (pipeline, all files pooled)\n${formatBands(bands, 'shown', 'right')}`);
     }
   }
   if (occupationFiles.length) {
@@ -217,6 +218,11 @@ async function main() {
     // "upstream ranked" is a reading for ranking metrics, not an output a user would see: not run here.
     for (const c of configs.filter((x) => x.system !== 'upstream-ranked')) rows.push({ name: `${basename(file)} · ${c.name}`, ...(await env.evalAds(c, postings)) });
     console.log(`\nwhole postings (skills at the default threshold)\n${formatAdTable(rows)}`);
+    // The same results by score band, down to a little under the cut: whether one cut means the same
+    // in another language's postings (Kompetencer) as in English ones.
+    const cut = env.settingsFor(pipeline).skillThreshold;
+    const bands = await env.adReliability(pipeline, postings, cut - 0.04, [cut - 0.02, cut, Math.max(cut + 0.01, 0.97), 0.99]);
+    console.log(`\nreliability of the shown entries by score band (pipeline; the cut is ${cut}; on a span = evidence overlaps a tagged span)\n${formatBands(bands, 'entries', 'on a span')}`);
   }
   env.saveCaches();
 }

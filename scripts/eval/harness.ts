@@ -9,6 +9,7 @@ import { appConfig } from '../../src/core/appConfig.ts';
 import { CONCEPT_TEXT_TEMPLATE, CONCEPT_TEXT_VARIANTS } from '../../src/core/conceptText.ts';
 import {
   aggregateAdMetrics,
+  bandCounts,
   evaluate,
   evaluateOccupations,
   parseDecorteCsv,
@@ -22,6 +23,7 @@ import {
   type Posting,
   type PostingMetrics,
   type RankedPrediction,
+  type ReliabilityBand,
   type ShownSkillEvidence,
 } from '../../src/core/evaluation.ts';
 import { buildLexicalIndex, type LexicalIndex } from '../../src/core/lexical.ts';
@@ -296,22 +298,42 @@ export class EvalEnv {
     const shownAll: ShownSkillEvidence[][] = [];
     const t0 = performance.now();
     for (const p of postings) {
-      const cands = await this.candidates(config, p.text);
-      const shown = applyThresholds(cands, settings, thresholdContext(this.taxonomy)).skills;
-      // The spans that made a skill shown: label mentions, and segments whose own cosine clears the cut.
-      const spansOf = (c: Candidate) => {
-        const strong = c.evidence.filter((e) => (e.signal === 'lexical' && !e.weak) || (e.signal === 'embedding' && e.score >= settings.skillThreshold));
-        return (strong.length ? strong : c.evidence).map((e) => ({ start: e.start, end: e.end }));
-      };
-      // One shown entry is one result, its folded variants (near-duplicates, listed with it) included.
-      const ev: ShownSkillEvidence[] = shown.map(({ candidate: c, variants }) => ({
-        uri: this.taxonomy.skills[c.index].uri,
-        spans: [c, ...(variants ?? []).map((v) => v.candidate)].flatMap(spansOf),
-      }));
+      const ev = (await this.shownEntries(config, settings, p.text)).map(({ uri, spans }) => ({ uri, spans }));
       shownAll.push(ev);
       per.push(postingMetrics(p, ev));
     }
     return { m: aggregateAdMetrics(per), per, shown: shownAll, ms: performance.now() - t0 };
+  }
+
+  /**
+   * Reliability of whole-posting results by score band: the entries shown down to `floor` (under the
+   * default cut too, to compare), and how many of each band have evidence on a tagged span.
+   */
+  async adReliability(config: EvalConfig, postings: Posting[], floor: number, edges: number[]): Promise<ReliabilityBand[]> {
+    const settings = { ...this.settingsFor(config), skillThreshold: floor, maxSkills: Infinity };
+    const scored: { score: number; right: boolean }[] = [];
+    for (const p of postings) {
+      for (const e of await this.shownEntries(config, settings, p.text)) {
+        scored.push({ score: e.score, right: e.spans.some((x) => p.spans.some((t) => x.start < t.end && t.start < x.end)) });
+      }
+    }
+    return bandCounts(scored, floor, edges);
+  }
+
+  /** The shown skill entries of a text, each with the spans that made it shown, its folded variants' included. */
+  private async shownEntries(config: EvalConfig, settings: ThresholdSettings, text: string): Promise<(ShownSkillEvidence & { score: number })[]> {
+    const shown = applyThresholds(await this.candidates(config, text), settings, thresholdContext(this.taxonomy)).skills;
+    // The spans that made a skill shown: label mentions, and segments whose own cosine clears the cut.
+    const spansOf = (c: Candidate) => {
+      const strong = c.evidence.filter((e) => (e.signal === 'lexical' && !e.weak) || (e.signal === 'embedding' && e.score >= settings.skillThreshold));
+      return (strong.length ? strong : c.evidence).map((e) => ({ start: e.start, end: e.end }));
+    };
+    // One shown entry is one result, its folded variants (near-duplicates, listed with it) included.
+    return shown.map(({ candidate: c, variants, score }) => ({
+      uri: this.taxonomy.skills[c.index].uri,
+      score,
+      spans: [c, ...(variants ?? []).map((v) => v.candidate)].flatMap(spansOf),
+    }));
   }
 }
 

@@ -1,5 +1,5 @@
 // Markdown tables for `npm run eval` and EVAL.md.
-import type { AdMetrics, EvalMetrics, OccupationMetrics } from '../../src/core/evaluation.ts';
+import type { AdMetrics, EvalMetrics, OccupationMetrics, ReliabilityBand } from '../../src/core/evaluation.ts';
 
 export const pct = (x: number) => (x * 100).toFixed(1).padStart(6);
 const num = (x: number, d = 3) => x.toFixed(d);
@@ -30,4 +30,10 @@ export function formatAdTable(rows: { name: string; m: AdMetrics; ms?: number }[
         `| ${name} | ${m.postings} | ${m.words} | ${m.shownPerPosting.toFixed(1)} | ${m.per100Words.toFixed(2)} | ${num(m.precisionMacro)} / ${num(m.precisionMicro)} | ${num(m.recallMacro)} / ${num(m.recallMicro)} | ${ms === undefined ? '' : (ms / 1000).toFixed(0)} |`,
     ),
   ].join('\n');
+}
+
+/** Score bands as a table: `counted` and `right` name the two count columns. */
+export function formatBands(bands: readonly ReliabilityBand[], counted: string, right: string): string {
+  const rows = bands.map((b) => `| ${b.from.toFixed(2)}–${Number.isFinite(b.to) ? b.to.toFixed(2) : '1.00'} | ${b.shown} | ${b.right} | ${b.shown ? ((100 * b.right) / b.shown).toFixed(1) : '-'} |`);
+  return [`| score | ${counted} | ${right} | share |`, '|---|---:|---:|---:|', ...rows].join('\n');
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateAdMetrics, evaluate, evaluateOccupations, parseDecorteCsv, parseGenericCsv, parseSkillSpan, postingMetrics, reciprocalRank, rPrecisionAt } from './evaluation.ts';
-import { reliabilityBands } from './evaluation.ts';
+import { aggregateAdMetrics, bandCounts, evaluate, evaluateOccupations, parseDecorteCsv, parseGenericCsv, parseSkillSpan, postingMetrics, reciprocalRank, reliabilityBands, rPrecisionAt } from './evaluation.ts';
 
 const labels = new Map([
   ['Java (computer programming)', 'u:java'],
@@ -139,5 +138,11 @@ describe('reliability bands', () => {
     ];
     const bands = reliabilityBands(items, preds, 0.85, [0.9, 0.95]);
     expect(bands.map((b) => [b.from, b.shown, b.right])).toEqual([[0.85, 1, 1], [0.9, 1, 0], [0.95, 2, 1]]);
+  });
+
+  it('bands any scored results from the threshold up, edges under it ignored and the last band open', () => {
+    const scored = [{ score: 0.5, right: true }, { score: 0.91, right: true }, { score: 0.93, right: false }, { score: 1, right: true }];
+    const bands = bandCounts(scored, 0.9, [0.8, 0.92]);
+    expect(bands.map((b) => [b.from, b.to, b.shown, b.right])).toEqual([[0.9, 0.92, 1, 1], [0.92, Infinity, 2, 1]]);
   });
 });

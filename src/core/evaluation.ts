@@ -338,17 +338,27 @@ export interface ReliabilityBand {
  * share right in a higher band.
  */
 export function reliabilityBands(items: LabelledSentence[], predictions: RankedPrediction[][], threshold: number, edges: number[], maxPerText = Infinity): ReliabilityBand[] {
-  const cuts = [threshold, ...edges.filter((e) => e > threshold), Infinity];
-  const bands: ReliabilityBand[] = cuts.slice(0, -1).map((from, i) => ({ from, to: cuts[i + 1], shown: 0, right: 0 }));
+  const scored: { score: number; right: boolean }[] = [];
   items.forEach((item, i) => {
     if (!item.relevant.length) return;
     const gold = new Set(item.relevant);
-    for (const p of predictions[i].filter((x) => x.score >= threshold).slice(0, maxPerText)) {
-      const band = bands.find((b) => p.score >= b.from && p.score < b.to);
-      if (!band) continue;
-      band.shown++;
-      if (gold.has(p.uri)) band.right++;
-    }
+    for (const p of predictions[i].filter((x) => x.score >= threshold).slice(0, maxPerText)) scored.push({ score: p.score, right: gold.has(p.uri) });
   });
+  return bandCounts(scored, threshold, edges);
+}
+
+/**
+ * Scored results counted into bands from `threshold` up (the band edges above it, the last band open):
+ * how many fall in each, and how many of them are right. A result under the threshold is left out.
+ */
+export function bandCounts(scored: readonly { score: number; right: boolean }[], threshold: number, edges: number[]): ReliabilityBand[] {
+  const cuts = [threshold, ...edges.filter((e) => e > threshold), Infinity];
+  const bands: ReliabilityBand[] = cuts.slice(0, -1).map((from, i) => ({ from, to: cuts[i + 1], shown: 0, right: 0 }));
+  for (const x of scored) {
+    const band = bands.find((b) => x.score >= b.from && x.score < b.to);
+    if (!band) continue;
+    band.shown++;
+    if (x.right) band.right++;
+  }
   return bands;
 }
