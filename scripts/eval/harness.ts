@@ -298,7 +298,7 @@ export class EvalEnv {
     const shownAll: ShownSkillEvidence[][] = [];
     const t0 = performance.now();
     for (const p of postings) {
-      const ev = (await this.shownEntries(config, settings, p.text)).map(({ uri, spans }) => ({ uri, spans }));
+      const ev = await this.shownEntries(config, settings, p.text);
       shownAll.push(ev);
       per.push(postingMetrics(p, ev));
     }

@@ -250,7 +250,7 @@ export const MIN_WORD_OVERLAP = 1.5;
  */
 export function labelWordsName(title: string, label: string, phrase = false): boolean {
   // a gendered pair ("conducteur de grue/conductrice de grue") is read as either of its forms
-  return (genderedPair(label) ?? [label]).some((form) => formWordsName(title, form, phrase));
+  return labelForms(label).some((form) => formWordsName(title, form, phrase));
 }
 
 /**
@@ -260,7 +260,12 @@ export function labelWordsName(title: string, label: string, phrase = false): bo
  */
 export function partialLabelWords(r: TitleOccupationResult): boolean {
   if (r.reason !== 'label words') return false;
-  return !(genderedPair(r.best.label) ?? [r.best.label]).some((form) => wordOverlap(r.best.evidence.text.replace(EXCEPT, ''), form).label === 1);
+  return !labelForms(r.best.label).some((form) => wordOverlap(r.best.evidence.text.replace(EXCEPT, ''), form).label === 1);
+}
+
+/** A label's forms as a title may name it: each form of a gendered pair ("conducteur de grue/conductrice de grue"), else the label. */
+function labelForms(label: string): string[] {
+  return genderedPair(label) ?? [label];
 }
 
 function formWordsName(title: string, label: string, phrase: boolean): boolean {

@@ -531,7 +531,7 @@ export const NEIGHBOUR_CANDIDATES = 64;
  * search with their own concept vectors as queries (about 20 ms for 64 on a CPU). Skipped where a skill
  * has several rows (rowOwners), whose nearest rows would mostly be its own.
  */
-async function setSkillNeighbours(ctx: ExtractionContext, candidates: Candidate[]): Promise<void> {
+async function setSkillNeighbours(ctx: ExtractionContext, candidates: Candidate[], int8Query: ExtractOptions['int8Query']): Promise<void> {
   const matrix = ctx.matrices?.skill;
   if (!matrix || ctx.rowOwners?.skill || !matrix.rows) return;
   const best = candidates
@@ -542,7 +542,7 @@ async function setSkillNeighbours(ctx: ExtractionContext, candidates: Candidate[
   const queries = new Float32Array(best.length * matrix.dims);
   best.forEach((c, i) => queries.set(getRow(matrix, c.index), i * matrix.dims));
   const k = Math.min(SKILL_NEIGHBOURS + 1, matrix.rows);
-  const hits = ctx.search ? await ctx.search('skill', queries, best.length, k) : topK(matrix, queries, best.length, k);
+  const hits = await searchConcepts(ctx, 'skill', queries, best.length, k, int8Query);
   best.forEach((c, q) => {
     const row = Array.from(hits.indices.subarray(q * hits.k, (q + 1) * hits.k));
     c.neighbours = row.filter((i) => i >= 0 && i !== c.index).slice(0, SKILL_NEIGHBOURS);
@@ -776,7 +776,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
   }
   setOccupationProfile(map.values(), ctx.taxonomy, documentOccupations(map.values(), titleOccupation), titleLineOf(text));
   supportWeakMentions(map.all(), text);
-  await setSkillNeighbours(ctx, map.values());
+  await setSkillNeighbours(ctx, map.values(), opts.int8Query);
   for (const r of rerankable) r.lexical = map.find(r.kind, r.index).lexical;
   const focus = opts.rerankFocus;
   const shortlist = rerankShortlist(rerankable, { skill: bandAround(focus.skill), occupation: bandAround(focus.occupation) }, opts.rerankLimit);
