@@ -237,12 +237,30 @@ describe('weak evidence in other languages (the built label packs, with their wo
     expect(found.Java).toBe(false);
   });
 
-  it('marks a one-word label found only through its stem ("France" for "Français"), not the word itself', async () => {
+  it('marks a one-word label found only through its stem ("Ökosystems" for "Ökosysteme"), not the word itself', async () => {
+    expect((await mentions('de', 'Der Schutz des Ökosystems.'))['Ökosystems']).toBe(true);
+    // a language's name found as a shorter word of its stem is another word (the country), not found
     const found = await mentions('fr', 'Une entreprise présente dans toute la France. Vous parlez français.');
-    expect(found.France).toBe(true);
+    expect(found.France).toBeUndefined();
     expect(found['français']).toBe(false);
     // the label's word with an ending is the label
     expect((await mentions('de', 'Erfahrung mit Datenbanken.')).Datenbanken).toBe(false);
+  });
+
+  it("names ESCO's languages in every language through CLDR, inflected forms included; a name that is an everyday word is weak", async () => {
+    const english = (found: Record<string, boolean>) => Object.keys(found);
+    // Italian and Polish have no ESCO skill labels here; Polish declines the name ("angielski" -> "angielskiego")
+    expect(await mentions('it', 'Ottima conoscenza della lingua inglese.')).toEqual({ inglese: true });
+    expect(english(await mentions('pl', 'Znajomość języka angielskiego mile widziana.'))).toContain('angielskiego');
+    // Spanish "finés" folds to "fines" (purposes): weak; "fin" (end) is a shorter word of its stem, not the name
+    const es = await mentions('es', 'A fin de mes, para fines fiscales. Dominio del español.');
+    expect(es.fines).toBe(true);
+    expect(es.fin).toBeUndefined();
+    expect(es['español']).toBe(true);
+    // German: the compound with "Kenntnisse" is the name; the lower-case adjective is weak, not dropped
+    const de = await mentions('de', 'Sehr gute Deutschkenntnisse, Meetings in englischer Sprache.');
+    expect(de.Deutschkenntnisse).toBe(false);
+    expect(de.englischer).toBe(true);
   });
 
   it("marks English labels that are everyday words of the text's language (false friends)", async () => {

@@ -9,6 +9,7 @@
 import { buildLexicalIndex, DEFAULT_STOP_LABELS, findMentions, foldWord, type LexicalIndex, type LexicalMatch } from './lexical.ts';
 import { STORED_MIN_ZIPF } from './wordFrequency.ts';
 import { genderEndingAt, labelVariants } from './genderForms.ts';
+import { languageConcepts, languageNamesIn } from './languageNames.ts';
 import type { LocalizedLabels, PackEntry } from './labelPacks.ts';
 import type { OccupationConcept, SkillConcept, Taxonomy } from './taxonomy.ts';
 import { TitleSearch, type TitleHit } from './titleSearch.ts';
@@ -29,6 +30,8 @@ export interface LanguageMatcher {
   /** Occupation title search over English and the pack's occupation labels (built lazily). */
   titles: () => TitleSearch;
   lexicalInTitles: boolean;
+  /** Skill rows that are languages (languageNames.ts): their names are adjectives too. */
+  languageRows: ReadonlySet<number>;
 }
 
 export interface LanguageMatcherOptions {
@@ -101,6 +104,14 @@ export function skillObject(label: string, language: string): string | undefined
   return obj.replace(/[^\p{L}]/gu, '').length >= 4 ? obj : undefined;
 }
 
+/**
+ * Written forms of a language's name beyond the name itself. German joins the name to the word for
+ * knowledge ("gute Deutschkenntnisse", "Englischkenntnisse"), the form most German ads use.
+ */
+function languageNameForms(name: string, language: string): string[] {
+  return language === 'de' ? [`${name}kenntnisse`] : [];
+}
+
 /** The taxonomy with the pack's labels in place of the English ones (empty where the pack has none). */
 export function localizedTaxonomy(taxonomy: Taxonomy, labels: LocalizedLabels): Taxonomy {
   // skill objects, kept only where one concept derives them and no concept has them as a label
@@ -112,12 +123,17 @@ export function localizedTaxonomy(taxonomy: Taxonomy, labels: LocalizedLabels): 
     const o = objectOf(e, i)?.toLowerCase();
     if (o && !own.has(o)) derivedBy.set(o, (derivedBy.get(o) ?? 0) + 1);
   });
+  const languageNames = languageNamesIn(taxonomy, labels.language);
   const skills: SkillConcept[] = taxonomy.skills.map((c, i) => {
     const e = labels.skills[i];
-    if (!e) return { ...c, description: '', label: '', altLabels: [] };
+    const name = languageNames.get(i);
+    // CLDR's name is an alternative label: one sense of a word, weak where the word is common
+    // (Spanish "finés" folds to "fines", purposes)
+    if (!e) return { ...c, description: '', label: '', altLabels: name ? [name, ...languageNameForms(name, labels.language)] : [] };
     const l = packLabels(e);
     const o = objectOf(e, i);
     if (o && derivedBy.get(o.toLowerCase()) === 1) l.altLabels.push(o);
+    if (name) for (const f of [name, ...languageNameForms(name, labels.language)]) if (f.toLowerCase() !== l.label.toLowerCase() && !l.altLabels.includes(f)) l.altLabels.push(f);
     return { ...c, description: '', ...l };
   });
   const occupations: OccupationConcept[] = taxonomy.occupations.map((c, i) => {
@@ -160,6 +176,7 @@ export async function buildLanguageMatcher(taxonomy: Taxonomy, labels: Localized
     english,
     native,
     lexicalInTitles: options.lexical ?? true,
+    languageRows: new Set(languageConcepts(taxonomy).keys()),
     titles: () =>
       (titles ??= new TitleSearch(taxonomy, {
         english: options.englishTitles ?? true,
@@ -193,8 +210,15 @@ export function findMentionsIn(matcher: LanguageMatcher, text: string): Multilin
   if (matcher.native) {
     let native = findMentions(matcher.native, text);
     // German writes nouns with a capital: a capitalised one-word label ("Arbeit") needs a capital in
-    // the text, or a verb its stem equals ("arbeiten") would match it
-    if (CAPITALISED_NOUNS.has(matcher.language)) native = native.filter((m) => !isCapitalisedWord(m.label) || isCapitalisedWord(text.slice(m.start, m.end)));
+    // the text, or a verb its stem equals would match it
+    // ("arbeiten"); a language's name is an adjective too ("in englischer Sprache"): weak, not dropped
+    if (CAPITALISED_NOUNS.has(matcher.language))
+      native = native.flatMap((m) => {
+        if (!isCapitalisedWord(m.label) || isCapitalisedWord(text.slice(m.start, m.end))) return [m];
+        return m.kind === 'skill' && matcher.languageRows.has(m.index) ? [{ ...m, weak: true }] : [];
+      });
+    // a language's name found as a shorter word of its stem is another word (Spanish "fin" for "finés")
+    native = native.filter((m) => !(m.kind === 'skill' && matcher.languageRows.has(m.index) && foldWord(text.slice(m.start, m.end)).length < foldWord(m.label).length - 1));
     native = native.map((m) => (!m.weak && stemOnlyOneWord(m, text) ? { ...m, weak: true } : m));
     collect(native, matcher.language, true);
   }

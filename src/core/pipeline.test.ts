@@ -334,6 +334,27 @@ describe('extraction pipeline', () => {
     expect(mention?.weak).toBe(false);
   });
 
+  it("lets the model's reading of a skill built on a knowledge concept support the subject's weak name, not a skill's", async () => {
+    const build = async (skillType: string): Promise<ExtractionContext> => {
+      const c2 = await voltageContext('electricity');
+      const [subject, ...rest] = c2.taxonomy.skills;
+      // "check electrical voltage" is narrower than the concept named by the weak word "voltage"
+      const narrower = { ...subject, uri: 'test:check', label: 'check electrical voltage levels', altLabels: [], skillType: 'skill/competence', broaderSkills: [0] };
+      const small: Taxonomy = { ...c2.taxonomy, skills: [{ ...subject, skillType }, ...rest, narrower] };
+      const texts = small.skills.map(conceptText);
+      const skill = quantizeMatrix(await embedder.embed(texts), texts.length, embedder.dims, 'int8');
+      return { ...c2, taxonomy: small, lexical: buildLexicalIndex(small, { wordFrequency: { voltage: 4.3 } }), matrices: { ...c2.matrices!, skill } };
+    };
+    const text = 'Check the voltage of electrical systems daily';
+    const subjectOf = async (skillType: string) => (await extract(text, await build(skillType), { topK: 1 })).candidates.find((c) => c.kind === 'skill' && c.index === 0);
+    const knowledge = await subjectOf('knowledge');
+    // the passage retrieves the narrower skill first, never the subject itself
+    expect(knowledge?.evidence.some((e) => e.signal === 'embedding')).toBe(false);
+    expect(knowledge?.lexical).toBe(LEXICAL_SCORE.supported);
+    // a skill's narrower skill is another activity: no support
+    expect((await subjectOf('skill/competence'))?.lexical ?? 0).toBe(0);
+  });
+
   it('does not let a tagged phrase that is the weak word alone support it: its rank repeats the word', async () => {
     const c2 = await voltageContext('voltage regulation');
     const text = 'A voltage of positive team spirit';

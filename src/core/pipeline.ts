@@ -418,11 +418,19 @@ export const SUPPORT_RANK = 3;
  * top 3 of 13,939 skills is about the passage, where its top 10 can follow one word of a long clause.
  * The query must read more than a one-word mention (readsMore).
  */
-function supportWeakMentions(candidates: Candidate[], text: string): void {
+function supportWeakMentions(candidates: Candidate[], text: string, taxonomy: Taxonomy): void {
+  const retrievedFor = (c: Candidate, w: Evidence): boolean =>
+    c.evidence.some((e) => e.signal === 'embedding' && (e.rank ?? 0) < SUPPORT_RANK && e.start <= w.start && w.end <= e.end && readsMore(text, e, w));
+  // a passage the model reads as a skill built on a knowledge concept ("write English") supports that
+  // subject's name in it ("la lingua inglese" -> English): the top 3 for such a passage are the skills.
+  // Not for a skill's narrower skills: those are other activities ("Temps de travail" is no time management)
+  const narrower = new Map<number, Candidate[]>();
+  for (const d of candidates) if (d.kind === 'skill') for (const b of taxonomy.skills[d.index]?.broaderSkills ?? []) narrower.set(b, [...(narrower.get(b) ?? []), d]);
   for (const c of candidates) {
     for (const w of c.evidence) {
       if (!w.weak) continue;
-      if (!c.evidence.some((e) => e.signal === 'embedding' && (e.rank ?? 0) < SUPPORT_RANK && e.start <= w.start && w.end <= e.end && readsMore(text, e, w))) continue;
+      const subject = c.kind === 'skill' && taxonomy.skills[c.index]?.skillType === 'knowledge';
+      if (!retrievedFor(c, w) && !(subject && narrower.get(c.index)?.some((d) => retrievedFor(d, w)))) continue;
       // an occupation named by one word needs the whole text to be about it too (its document top-k)
       if (c.kind === 'occupation' && c.document === undefined) continue;
       // supported: it counts, and is shown as evidence like any label match
@@ -775,7 +783,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
     setDocumentFit(map.values(), ctx.taxonomy, matrices.skill, docVector, ctx.rowOwners?.skill);
   }
   setOccupationProfile(map.values(), ctx.taxonomy, documentOccupations(map.values(), titleOccupation), titleLineOf(text));
-  supportWeakMentions(map.all(), text);
+  supportWeakMentions(map.all(), text, ctx.taxonomy);
   await setSkillNeighbours(ctx, map.values(), opts.int8Query);
   for (const r of rerankable) r.lexical = map.find(r.kind, r.index).lexical;
   const focus = opts.rerankFocus;

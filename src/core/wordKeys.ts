@@ -17,6 +17,8 @@ const LIGHT_ENDINGS: Readonly<Record<string, readonly string[]>> = {
   es: ['es', 'as', 'os', 'a', 'o', 's'],
   it: ['i', 'e', 'a', 'o'],
   pt: ['ões', 'es', 'as', 'os', 'a', 'o', 's'],
+  // Polish has no Snowball stemmer: adjective and noun case endings, folded (ą -> a, ó -> o)
+  pl: ['iego', 'iemu', 'ami', 'ach', 'ego', 'emu', 'ych', 'ich', 'ymi', 'imi', 'ow', 'om', 'ej', 'ym', 'im', 'ie', 'a', 'e', 'i', 'o', 'u', 'y'],
 };
 
 export function lightKey(language: string): WordKey | undefined {
