@@ -232,6 +232,21 @@ describe('extraction pipeline', () => {
     expect((await extract(AD, ctx, { documentTopK: 0 })).candidates.some((x) => x.documentFit !== undefined)).toBe(false);
   });
 
+  it('takes no skill from a title that is only an occupation name; a title with more words still names skills', async () => {
+    const developer = taxonomy.occupations.findIndex((o) => o.label === 'software developer');
+    const reading = () => ({ index: developer, start: 0, end: 18, label: 'software developer', reason: 'test' });
+    const titleSkills = async (text: string) => {
+      const end = text.indexOf('\r');
+      const r = await extract(text, { ...ctx, titleOccupation: reading });
+      return r.candidates.filter((c) => c.kind === 'skill' && c.evidence.some((e) => e.signal === 'embedding' && e.end <= end)).length;
+    };
+    // "(m/f/d)" is a marker, not a word: the title is the occupation's name alone
+    expect(await titleSkills(AD)).toBe(0);
+    expect(await titleSkills(AD.replace('(m/f/d)', '(m/f/d) Java and SQL'))).toBeGreaterThan(0);
+    // the same title without a reading of its occupation is read for skills as any passage
+    expect((await extract(AD, ctx)).candidates.some((c) => c.kind === 'skill' && c.evidence.some((e) => e.signal === 'embedding' && e.end <= AD.indexOf('\r')))).toBe(true);
+  });
+
   it("marks the skills retrieved for a body passage that ESCO lists for the document's occupations, and the weight moves only them", async () => {
     const developer = taxonomy.occupations.findIndex((o) => o.label === 'software developer');
     const titleEnd = AD.indexOf('\r');

@@ -11,6 +11,7 @@
 // (rerankShortlist.ts) in batches and can report each partial result (ExtractionProgress), so a slow
 // device shows refined results as they come.
 import { CONCEPT_TEXT_VARIANTS } from './conceptText.ts';
+import { stripGenderMarkers } from './genderForms.ts';
 import { findMentions, type LexicalIndex, type LexicalMatch } from './lexical.ts';
 import type { Embedder, Reranker } from './models.ts';
 import { bandAround, batchesOf, groupByQuery, rerankShortlist, type RerankCandidate } from './rerankShortlist.ts';
@@ -339,6 +340,8 @@ function segmentOf(segments: Segment[], offset: number): number {
 interface TitleFound {
   row: number;
   shortlist: TitleMatch[];
+  /** The title words that name the occupation (or the family a shortlist reads). */
+  words?: { start: number; end: number };
 }
 
 /** Adds the title's occupation to the map as a label match of the title, with `score`. */
@@ -378,7 +381,9 @@ function addLexical(ctx: ExtractionContext, text: string, segments: Segment[], m
     addSignal(c, 'lexical');
     c.evidence.push({ start: m.start, end: m.end, segmentIndex: segmentOf(segments, m.start), signal: 'lexical', score, label: m.label });
   }
-  return { row: title ? title.index : -1, shortlist: reading && 'shortlist' in reading ? reading.shortlist.filter(inText) : [] };
+  const shortlist = reading && 'shortlist' in reading ? reading.shortlist.filter(inText) : [];
+  const words = title ?? shortlist[0];
+  return { row: title ? title.index : -1, shortlist, ...(words ? { words: { start: words.start, end: words.end } } : {}) };
 }
 
 /**
@@ -394,6 +399,20 @@ function confirmTitleShortlist(map: CandidateMap, segments: Segment[], shortlist
   if (!confirmed) return -1;
   addTitleMatch(map, segments, confirmed, LEXICAL_SCORE.supported);
   return confirmed.index;
+}
+
+/**
+ * The title line when its words are only an occupation's name ("Doctor/a", "Vendeur (H/F)",
+ * "Construction worker"), else null. Such a title says which occupation the ad is for, not which
+ * skills: what the model retrieves for it are the occupation's typical skills ("paediatrics" for
+ * "Doctor/a"), which the ad may never ask for. A title with more words ("Dokumentation/
+ * Projektmanagement", "DevOps engineer (Azure/AWS)") still names skills.
+ */
+function titleNamesOnlyOccupation(text: string, title: TitleFound): { start: number; end: number } | null {
+  const line = titleLineOf(text);
+  if (!line || !title.words || title.words.start < line.start || title.words.end > line.end) return null;
+  const rest = stripGenderMarkers(`${text.slice(line.start, title.words.start)} ${text.slice(title.words.end, line.end)}`);
+  return /\p{L}{2}/u.test(rest) ? null : line;
 }
 
 /** Whether a mention is its concept's name: the preferred label, or its head ("Java" of "Java (computer programming)"). */
@@ -721,6 +740,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
       if (seg && sp.end - sp.start >= 2) queries.push({ text: text.slice(sp.start, sp.end), start: sp.start, end: sp.end, segmentIndex: seg.index });
     }
   }
+  const nameOnlyTitle = titleNamesOnlyOccupation(text, titleFound);
   const title = opts.titleLine ? titleLineOf(text) : null;
   const titleText = title && (!result.skippedSections.length || sectionAt(result.skippedSections.filter((s) => !s.analysed), title.start) < 0) ? text.slice(title.start, title.end) : '';
   // One embed call for all queries, document chunks and the title: the embedder batches them together.
@@ -745,6 +765,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
         const index = indices[s * k + j];
         if (index < 0) break;
         const q = queries[s];
+        if (kind === 'skill' && nameOnlyTitle && q.start >= nameOnlyTitle.start && q.end <= nameOnlyTitle.end) break;
         const score = scores[s * k + j];
         const c = map.get(kind, index, q.start);
         c.retrieval = Math.max(c.retrieval, score);
