@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conceptText } from './conceptText.ts';
 import { buildLexicalIndex } from './lexical.ts';
-import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_SCORE, PROFILE_RANK, SKILL_NEIGHBOURS, TITLE_SHORTLIST_DOCUMENT_RANK, titleLineOf, titleReadingWithin, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
+import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_SCORE, oneWordOfLabel, PROFILE_RANK, SKILL_NEIGHBOURS, TITLE_SHORTLIST_DOCUMENT_RANK, titleLineOf, titleReadingWithin, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
 import { RERANK_BAND_BELOW, VERBATIM_LEXICAL } from './rerankShortlist.ts';
 import { validateTaxonomy, type ConceptKind, type Taxonomy } from './taxonomy.ts';
 import { HashingEmbedder, OverlapReranker } from './testing/standIns.ts';
@@ -230,6 +230,16 @@ describe('extraction pipeline', () => {
     expect(settingsScore(c, base)).toBeCloseTo(Math.max(c.retrieval, c.lexical), 6);
     // without a document vector (documentTopK 0) there is no fit
     expect((await extract(AD, ctx, { documentTopK: 0 })).candidates.some((x) => x.documentFit !== undefined)).toBe(false);
+  });
+
+  it("does not read one word of a longer label as the occupation's duty", () => {
+    // the word the passage and the label share, the label's duty unsaid
+    expect(oneWordOfLabel('patient', 'transfer patients')).toBe(true);
+    expect(oneWordOfLabel(' Roads ', 'road traffic laws')).toBe(true);
+    // the whole label, another word for it, or a passage of several words
+    expect(oneWordOfLabel('endocrinology', 'endocrinology')).toBe(false);
+    expect(oneWordOfLabel('nettoyer', 'cleaning techniques')).toBe(false);
+    expect(oneWordOfLabel('transfer patients safely', 'transfer patients')).toBe(false);
   });
 
   it('takes no skill from a title that is only an occupation name; a title with more words still names skills', async () => {

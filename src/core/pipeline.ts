@@ -12,7 +12,7 @@
 // device shows refined results as they come.
 import { CONCEPT_TEXT_VARIANTS } from './conceptText.ts';
 import { stripGenderMarkers } from './genderForms.ts';
-import { findMentions, type LexicalIndex, type LexicalMatch } from './lexical.ts';
+import { findMentions, foldPlural, foldWord, type LexicalIndex, type LexicalMatch } from './lexical.ts';
 import type { Embedder, Reranker } from './models.ts';
 import { bandAround, batchesOf, groupByQuery, rerankShortlist, type RerankCandidate } from './rerankShortlist.ts';
 import { detectSections, sectionAt, type SkippedSection } from './sections.ts';
@@ -242,6 +242,12 @@ export interface ExtractionContext {
    * decides among (TitleShortlist). Absent: no title ranking.
    */
   titleOccupation?: (text: string) => TitleReading;
+  /**
+   * The words of the text that are common in its language (folded, as lexical.ts foldWord;
+   * languageMatching.ts commonWordsOf): a one-word phrase of these ("patients", "roads") names what
+   * the ad is about, not a duty. Absent: the taxonomy's own word frequencies (English).
+   */
+  commonWords?: (text: string) => readonly string[];
   /**
    * Top-k over `matrices[kind]` done elsewhere (the WGSL kernel on a GPU: workers/gpuConceptSearch.ts),
    * with topK's result shape and within the tolerance of e2e/webgpuSearch.spec.ts. Absent: topK here.
@@ -530,7 +536,8 @@ function documentOccupations(candidates: Candidate[], titleOccupation: number): 
  * the near-equal cosines of a short passage, the duty of this occupation is the likelier reading, in
  * any language, since the relation is the taxonomy's and not the text's.
  */
-function setOccupationProfile(candidates: Candidate[], taxonomy: Taxonomy, occupations: number[], title: { start: number; end: number } | null): void {
+function setOccupationProfile(candidates: Candidate[], taxonomy: Taxonomy, occupations: number[], text: string): void {
+  const title = titleLineOf(text);
   if (!occupations.length) return;
   const relation = new Map<number, OccupationProfileMatch>();
   for (const o of occupations) {
@@ -543,9 +550,25 @@ function setOccupationProfile(candidates: Candidate[], taxonomy: Taxonomy, occup
     if (c.kind !== 'skill') continue;
     const r = relation.get(c.index);
     if (!r) continue;
-    const inBody = c.evidence.some((e) => e.signal === 'embedding' && (e.rank ?? 0) < PROFILE_RANK && !(title && e.start < title.end && e.end > title.start));
+    const label = taxonomy.skills[c.index]?.label ?? '';
+    const inBody = c.evidence.some((e) => e.signal === 'embedding' && (e.rank ?? 0) < PROFILE_RANK && !(title && e.start < title.end && e.end > title.start) && !oneWordOfLabel(text.slice(e.start, e.end), label));
     if (inBody) c.profile = r;
   }
+}
+
+/**
+ * Whether a passage is one word that is one of several words of the label ("patient" for "transfer
+ * patients", "roads" for "road traffic laws"): the model retrieved the skill for the word the two
+ * share, and the rest of the label, the duty, is what the ad does not say. A one-word passage that
+ * is the whole label, or another word for it ("nettoyer" for "cleaning techniques",
+ * "endocrinología" for "endocrinology"), is read as it is.
+ */
+export function oneWordOfLabel(passage: string, label: string): boolean {
+  const word = passage.trim();
+  if (/\s/.test(word)) return false;
+  const labelWords = label.match(/[\p{L}\p{N}]+/gu) ?? [];
+  const key = foldPlural(foldWord(word));
+  return labelWords.length > 1 && labelWords.some((w) => foldPlural(foldWord(w)) === key);
 }
 
 /** How many nearest skills a skill candidate lists (Candidate.neighbours). */
@@ -803,7 +826,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
     if (titleOccupation < 0 && titleFound.shortlist.length) titleOccupation = confirmTitleShortlist(map, result.segments, titleFound.shortlist, Array.from(doc.indices));
     setDocumentFit(map.values(), ctx.taxonomy, matrices.skill, docVector, ctx.rowOwners?.skill);
   }
-  setOccupationProfile(map.values(), ctx.taxonomy, documentOccupations(map.values(), titleOccupation), titleLineOf(text));
+  setOccupationProfile(map.values(), ctx.taxonomy, documentOccupations(map.values(), titleOccupation), text);
   supportWeakMentions(map.all(), text, ctx.taxonomy);
   await setSkillNeighbours(ctx, map.values(), opts.int8Query);
   for (const r of rerankable) r.lexical = map.find(r.kind, r.index).lexical;
