@@ -232,6 +232,20 @@ describe('extraction pipeline', () => {
     expect((await extract(AD, ctx, { documentTopK: 0 })).candidates.some((x) => x.documentFit !== undefined)).toBe(false);
   });
 
+  it('lets a passage where the tagger found no skill phrase give the occupation profile one skill', async () => {
+    const developer = taxonomy.occupations.findIndex((o) => o.label === 'software developer');
+    const withTitle: ExtractionContext = { ...ctx, titleOccupation: () => ({ index: developer, start: 0, end: 18, label: 'software developer', reason: 'test' }) };
+    const profiled = async (c: ExtractionContext) => (await extract(AD, c)).candidates.filter((x) => x.profile).length;
+    const noTagger = await profiled(withTitle);
+    // the tagger ran and found nothing: each passage confirms its first profile skill only
+    const nothingTagged = await profiled({ ...withTitle, tagSpans: async () => [] });
+    expect(nothingTagged).toBeGreaterThan(0);
+    expect(nothingTagged).toBeLessThan(noTagger);
+    // every word a phrase: each passage holds one, and confirms as many as without a tagger
+    const everyWord = async (t: string) => [...t.matchAll(/\S+/g)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+    expect(await profiled({ ...withTitle, tagSpans: everyWord })).toBeGreaterThanOrEqual(noTagger);
+  });
+
   it("does not read one word of a longer label as the occupation's duty", () => {
     // the word the passage and the label share, the label's duty unsaid
     expect(oneWordOfLabel('patient', 'transfer patients')).toBe(true);

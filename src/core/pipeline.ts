@@ -536,7 +536,7 @@ function documentOccupations(candidates: Candidate[], titleOccupation: number): 
  * the near-equal cosines of a short passage, the duty of this occupation is the likelier reading, in
  * any language, since the relation is the taxonomy's and not the text's.
  */
-function setOccupationProfile(candidates: Candidate[], taxonomy: Taxonomy, occupations: number[], text: string): void {
+function setOccupationProfile(candidates: Candidate[], taxonomy: Taxonomy, occupations: number[], text: string, tagged: readonly { start: number; end: number }[] | null): void {
   const title = titleLineOf(text);
   if (!occupations.length) return;
   const relation = new Map<number, OccupationProfileMatch>();
@@ -546,14 +546,27 @@ function setOccupationProfile(candidates: Candidate[], taxonomy: Taxonomy, occup
     for (const s of occ.optionalSkills) if (!relation.has(s)) relation.set(s, { occupation: o, relation: 'optional' });
     for (const s of occ.essentialSkills) if (relation.get(s)?.relation !== 'essential') relation.set(s, { occupation: o, relation: 'essential' });
   }
+  // A passage where the tagger found no skill phrase states no duty clearly: it gives the profile one
+  // skill, its first reading ("serás una pieza clave en nuestro restaurante" is near several of the
+  // waiter's duties and states none). A phrase, or a clause with phrases, may hold several.
+  const vague = (e: Evidence) => tagged !== null && !tagged.some((t) => e.start <= t.start && t.end <= e.end);
+  const best = new Map<string, { c: Candidate; rank: number; score: number }>();
   for (const c of candidates) {
-    if (c.kind !== 'skill') continue;
-    const r = relation.get(c.index);
-    if (!r) continue;
+    if (c.kind !== 'skill' || !relation.has(c.index)) continue;
     const label = taxonomy.skills[c.index]?.label ?? '';
-    const inBody = c.evidence.some((e) => e.signal === 'embedding' && (e.rank ?? 0) < PROFILE_RANK && !(title && e.start < title.end && e.end > title.start) && !oneWordOfLabel(text.slice(e.start, e.end), label));
-    if (inBody) c.profile = r;
+    for (const e of c.evidence) {
+      const rank = e.rank ?? 0;
+      if (e.signal !== 'embedding' || rank >= PROFILE_RANK || (title && e.start < title.end && e.end > title.start) || oneWordOfLabel(text.slice(e.start, e.end), label)) continue;
+      if (!vague(e)) {
+        c.profile = relation.get(c.index);
+        continue;
+      }
+      const key = `${e.start}:${e.end}`;
+      const b = best.get(key);
+      if (!b || rank < b.rank || (rank === b.rank && e.score > b.score)) best.set(key, { c, rank, score: e.score });
+    }
   }
+  for (const { c } of best.values()) c.profile ??= relation.get(c.index);
 }
 
 /**
@@ -755,12 +768,18 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
   const docChunks = opts.documentTopK > 0 ? documentChunks(segments, opts.documentChunkChars, opts.maxDocumentChunks) : [];
   const queries: Query[] = segments.map((s) => ({ text: s.text, start: s.start, end: s.end, segmentIndex: s.index }));
   if (opts.queryGranularity === 'pieces+sentences') queries.push(...sentenceQueries(text, segments));
+  // the tagger's phrases (null: no tagger ran)
+  let tagged: { start: number; end: number }[] | null = null;
   if (ctx.tagSpans) {
     const analysed = text.slice(0, segments[segments.length - 1].end);
+    tagged = [];
     for (const sp of await ctx.tagSpans(analysed)) {
       // spans outside the analysed segments (skipped sections, headings) are left out
       const seg = segments.find((x) => x.start <= sp.start && sp.end <= x.end);
-      if (seg && sp.end - sp.start >= 2) queries.push({ text: text.slice(sp.start, sp.end), start: sp.start, end: sp.end, segmentIndex: seg.index });
+      if (seg && sp.end - sp.start >= 2) {
+        queries.push({ text: text.slice(sp.start, sp.end), start: sp.start, end: sp.end, segmentIndex: seg.index });
+        tagged.push(sp);
+      }
     }
   }
   const nameOnlyTitle = titleNamesOnlyOccupation(text, titleFound);
@@ -826,7 +845,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
     if (titleOccupation < 0 && titleFound.shortlist.length) titleOccupation = confirmTitleShortlist(map, result.segments, titleFound.shortlist, Array.from(doc.indices));
     setDocumentFit(map.values(), ctx.taxonomy, matrices.skill, docVector, ctx.rowOwners?.skill);
   }
-  setOccupationProfile(map.values(), ctx.taxonomy, documentOccupations(map.values(), titleOccupation), text);
+  setOccupationProfile(map.values(), ctx.taxonomy, documentOccupations(map.values(), titleOccupation), text, tagged);
   supportWeakMentions(map.all(), text, ctx.taxonomy);
   await setSkillNeighbours(ctx, map.values(), opts.int8Query);
   for (const r of rerankable) r.lexical = map.find(r.kind, r.index).lexical;
