@@ -252,3 +252,20 @@ test('multilingual-e5-small on WASM: a title naming several occupations gets the
   expect(marks).toContain('Bezorger');
   await screenshot(page, 'real-06-e5-title-shortlist');
 });
+
+// ESCO has no Italian skill labels here; the language's name comes from the browser's CLDR data
+// (src/core/languageNames.ts), and "inglese", an everyday word, counts once the model reads its
+// passage as one of the English skills ("Ottima conoscenza della lingua inglese").
+test("multilingual-e5-small on WASM: an Italian ad's language requirement is found by the language's Italian name", async ({ page, context }) => {
+  test.setTimeout(300_000);
+  const ad = await e5WithAd(page, context, 'it-2.txt');
+  await expect(page.getByTestId('detected-language')).toContainText('Italian');
+  const item = page.getByTestId('skill-results').locator('li.result', { has: page.getByRole('link', { name: 'English', exact: true }) });
+  await expect(item).toBeVisible();
+  await expect(item.locator('.badge-lexical')).toBeVisible();
+  await item.getByRole('link').first().hover();
+  const marks = (await page.getByTestId('document').locator('mark.active').allTextContents()).map((t) => t.trim());
+  expect(marks).toContain('inglese');
+  expect(ad).toContain('lingua inglese');
+  await screenshot(page, 'real-07-e5-italian-language');
+});
