@@ -233,6 +233,15 @@ describe('weak evidence: labels that are everyday words', () => {
     expect([weakOfConcept(0), weakOfConcept(1), weakOfConcept(2), weakOfConcept(3), weakOfConcept(4)]).toEqual([true, true, false, true, false]);
   });
 
+  it('marks the singular of a plural name when the singular is an everyday word ("security" of "securities"), not the name itself', () => {
+    const plural = taxonomyOf([skill('securities'), skill('robotics'), skill('databases')]);
+    const idx = buildLexicalIndex(plural, { wordFrequency: { security: 5.2, databases: 4.3 }, genericMinCount: 0 });
+    const weak = (text: string) => Object.fromEntries(findMentions(idx, text).map((m) => [text.slice(m.start, m.end), m.weak]));
+    expect(weak('security and Securities')).toEqual({ security: true, Securities: false });
+    // a singular that is no everyday word ("robotic") stays strong, as does a plural text of a plural name
+    expect(weak('robotic arms, databases and a database')).toEqual({ robotic: false, databases: false, database: true });
+  });
+
   it('has no weak labels without a frequency table', () => {
     const plain = buildLexicalIndex(tax, { genericMinCount: 0 });
     expect(plain.stats.weak).toBe(0);

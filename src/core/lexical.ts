@@ -60,6 +60,9 @@
 //   "English"); the head of a qualified label only when its word is not very common ("Java" strong,
 //   "Source" of "Source (digital game creation systems)" weak). Needs a frequency table (Taxonomy.wordFrequency, or a label
 //   pack's). Languages use their own table, so the rule is the same in all.
+// - the singular of a one-word English name in the plural, where the singular is an everyday word:
+//   "security" of "securities", "Medicine" of "medicines", "ethic" of "ethics" (the plural fold joins
+//   two words); the plural in the text names the concept.
 // - a one-word alternative label that several concepts of a kind share ("Arbeitsabläufe" of two German
 //   skills, "Lagerist" of three occupations): it names none of them on its own (no table needed).
 // - the one-word labels of concepts the caller names (LexicalOptions.weakOneWordConcepts): the
@@ -273,6 +276,12 @@ function normalizeSymbol(raw: string): string {
  * "processes"/"process" meet. Words under 4 letters are left alone ("gas", "AWS"). Collisions it
  * creates ("news"/"new") only matter inside multi-word labels and are rare.
  */
+/** Whether one word is an English plural the plural fold changes ("securities", "tools"; not "process"). */
+function isPluralWord(w: string): boolean {
+  const f = foldWord(w.trim());
+  return !/\s/.test(f) && foldPlural(f) !== f;
+}
+
 export function foldPlural(w: string): string {
   const n = w.length;
   if (n < 4) return w;
@@ -389,6 +398,12 @@ const F_DERIVED = 16;
 const F_WEAK = 32;
 /** A preferred label, or the head of one ("Java" of "Java (computer programming)"): it names its concept. */
 const F_NAME = 64;
+/**
+ * A one-word English name in the plural whose singular is an everyday word ("securities"/"security",
+ * "medicines"/"medicine", "economics"/"economic"): the plural fold joins two words, so the singular in
+ * the text is weak evidence (a match's flags, findMentions); the plural itself names the concept.
+ */
+const F_PLURAL_NAME = 128;
 const CASE_FLAGS = F_ACRONYM | F_PROPER;
 
 /**
@@ -735,6 +750,7 @@ export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = 
     if ((!(flags & F_ACRONYM) && isCommon(w.key, flags)) || shared || options.weakOneWordConcepts?.(w.kind, w.index)) {
       flags |= F_WEAK;
     }
+    if (fold === true && flags & F_NAME && !(flags & F_ACRONYM) && isPluralWord(w.label) && isCommon(w.key, 0)) flags |= F_PLURAL_NAME;
     insert(tokenize(w.label, fold, scratch), w.kind, w.index, w.label, flags);
   }
 
@@ -943,9 +959,10 @@ export function findMentions(index: LexicalIndex, text: string): LexicalMatch[] 
       (index.entryKind[a] === index.entryKind[b] ? 0 : index.entryKind[a] === 'skill' ? -1 : 1) || index.entryIndex[a] - index.entryIndex[b]);
     for (const e of chosen) {
       const f = index.entryFlags[e];
+      const singular = (f & F_PLURAL_NAME) !== 0 && !isPluralWord(text.slice(s, en));
       out.push({
         kind: index.entryKind[e], index: index.entryIndex[e], start: s, end: en, label: index.entryLabel[e],
-        preferred: (f & F_PREFERRED) !== 0, iscoGroup: (f & F_ISCO) !== 0, weak: (f & F_WEAK) !== 0,
+        preferred: (f & F_PREFERRED) !== 0, iscoGroup: (f & F_ISCO) !== 0, weak: (f & F_WEAK) !== 0 || singular,
       });
     }
   }
