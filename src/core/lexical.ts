@@ -276,12 +276,6 @@ function normalizeSymbol(raw: string): string {
  * "processes"/"process" meet. Words under 4 letters are left alone ("gas", "AWS"). Collisions it
  * creates ("news"/"new") only matter inside multi-word labels and are rare.
  */
-/** Whether one word is an English plural the plural fold changes ("securities", "tools"; not "process"). */
-function isPluralWord(w: string): boolean {
-  const f = foldWord(w.trim());
-  return !/\s/.test(f) && foldPlural(f) !== f;
-}
-
 export function foldPlural(w: string): string {
   const n = w.length;
   if (n < 4) return w;
@@ -300,6 +294,12 @@ export function foldPlural(w: string): string {
     }
   }
   return s;
+}
+
+/** Whether one word is an English plural the plural fold changes ("securities", "tools"; not "process"). */
+function isPluralWord(w: string): boolean {
+  const f = foldWord(w.trim());
+  return !/\s/.test(f) && foldPlural(f) !== f;
 }
 
 interface Tokens {

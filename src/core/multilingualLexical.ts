@@ -210,8 +210,8 @@ export function findMentionsIn(matcher: LanguageMatcher, text: string): Multilin
   if (matcher.native) {
     let native = findMentions(matcher.native, text);
     // German writes nouns with a capital: a capitalised one-word label ("Arbeit") needs a capital in
-    // the text, or a verb its stem equals would match it
-    // ("arbeiten"); a language's name is an adjective too ("in englischer Sprache"): weak, not dropped
+    // the text, or a verb its stem equals ("arbeiten") would match it; a language's name is an
+    // adjective too ("in englischer Sprache"): weak, not dropped
     if (CAPITALISED_NOUNS.has(matcher.language))
       native = native.flatMap((m) => {
         if (!isCapitalisedWord(m.label) || isCapitalisedWord(text.slice(m.start, m.end))) return [m];

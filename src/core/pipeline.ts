@@ -243,12 +243,6 @@ export interface ExtractionContext {
    */
   titleOccupation?: (text: string) => TitleReading;
   /**
-   * The words of the text that are common in its language (folded, as lexical.ts foldWord;
-   * languageMatching.ts commonWordsOf): a one-word phrase of these ("patients", "roads") names what
-   * the ad is about, not a duty. Absent: the taxonomy's own word frequencies (English).
-   */
-  commonWords?: (text: string) => readonly string[];
-  /**
    * Top-k over `matrices[kind]` done elsewhere (the WGSL kernel on a GPU: workers/gpuConceptSearch.ts),
    * with topK's result shape and within the tolerance of e2e/webgpuSearch.spec.ts. Absent: topK here.
    */
@@ -537,8 +531,8 @@ function documentOccupations(candidates: Candidate[], titleOccupation: number): 
  * any language, since the relation is the taxonomy's and not the text's.
  */
 function setOccupationProfile(candidates: Candidate[], taxonomy: Taxonomy, occupations: number[], text: string, tagged: readonly { start: number; end: number }[] | null): void {
-  const title = titleLineOf(text);
   if (!occupations.length) return;
+  const title = titleLineOf(text);
   const relation = new Map<number, OccupationProfileMatch>();
   for (const o of occupations) {
     const occ = taxonomy.occupations[o];
