@@ -70,7 +70,7 @@ export function planLanguage(language: string, available: readonly AvailableLang
   const share = skill && skill.concepts > 0 ? skill.labelled / skill.concepts : 1;
   const notice =
     share === 0
-      ? `ESCO has occupation labels in ${name} here but no skill labels: skills are matched with English labels and shown in English.`
+      ? `ESCO has occupation labels in ${name} here but no skill labels: skills are matched with English labels (languages also by their ${name} names) and shown in English.`
       : share < 0.5
         ? `ESCO has ${name} labels for ${Math.round(share * 100)}% of skills here; the others are matched and shown in English.`
         : undefined;
