@@ -242,6 +242,16 @@ describe('weak evidence: labels that are everyday words', () => {
     expect(weak('robotic arms, databases and a database')).toEqual({ robotic: false, databases: false, database: true });
   });
 
+  it("marks a language's English name that describes the next word ('the Danish region'), not one that names the language", () => {
+    const langs = taxonomyOf([{ ...skill('Danish'), skillType: 'knowledge' }, { ...skill('English'), skillType: 'knowledge' }]);
+    const idx = buildLexicalIndex(langs, { genericMinCount: 0 });
+    const weak = (text: string) => findMentions(idx, text).map((m) => `${text.slice(m.start, m.end)}:${m.weak}`);
+    expect(weak('the East Danish region')).toEqual(['Danish:true']);
+    expect(weak('Danish and English are required, English-speaking team, fluent in Danish')).toEqual(['Danish:false', 'English:false', 'English:false', 'Danish:false']);
+    // another language after it, or the end of a line, ends the name
+    expect(weak('Danish English\nDanish\nteam')).toEqual(['Danish:false', 'English:false', 'Danish:false']);
+  });
+
   it('has no weak labels without a frequency table', () => {
     const plain = buildLexicalIndex(tax, { genericMinCount: 0 });
     expect(plain.stats.weak).toBe(0);

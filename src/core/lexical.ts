@@ -74,6 +74,7 @@
 // Cost (ESCO v1.2.0, Node 20, two busy cores): build 270-450 ms (about a quarter of it counting words in
 // the descriptions for the generic guards), a 1,000-word text 1-2 ms, 1 MB of text 110-190 ms.
 
+import { languageConcepts } from './languageNames.ts';
 import type { ConceptKind, Taxonomy } from './taxonomy.ts';
 import { commonWordZipf } from './wordFrequency.ts';
 
@@ -404,6 +405,13 @@ const F_NAME = 64;
  * the text is weak evidence (a match's flags, findMentions); the plural itself names the concept.
  */
 const F_PLURAL_NAME = 128;
+/**
+ * The English name of a language ("Danish", "Chinese"): followed by a word it describes ("the East
+ * Danish region", "the Chinese kitchen") it is an adjective of a place or people, weak evidence
+ * (findMentions); before a function word, punctuation, a line end or another language ("Danish and
+ * English", "German, Italian", "English-speaking") it names the language.
+ */
+const F_LANGUAGE = 256;
 const CASE_FLAGS = F_ACRONYM | F_PROPER;
 
 /**
@@ -499,6 +507,21 @@ class TrieIndex implements LexicalIndex {
   readonly stats: LexicalStats;
   readonly fold: KeyFold;
 
+  private languageKeySet?: Set<string>;
+
+  /** Word keys of the languages' names (F_LANGUAGE entries). */
+  languageKeys(): Set<string> {
+    if (!this.languageKeySet) {
+      this.languageKeySet = new Set();
+      this.entryFlags.forEach((f, e) => {
+        if (!(f & F_LANGUAGE)) return;
+        const tk = tokenize(this.entryLabel[e], this.fold);
+        for (let i = 0; i < tk.n; i++) this.languageKeySet!.add(tk.key[i]);
+      });
+    }
+    return this.languageKeySet;
+  }
+
   constructor(fold: KeyFold, stats: LexicalStats, expectedLabels: number, trans?: TransitionTable) {
     this.fold = fold;
     this.stats = stats;
@@ -585,6 +608,7 @@ interface OneWord {
 export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = {}): LexicalIndex {
   const t0 = performance.now();
   const minChars = options.minLabelChars ?? 3;
+  const languageRows = new Set(languageConcepts(taxonomy).keys());
   const fold: KeyFold = options.wordKey ?? options.foldPlurals ?? true;
   const genericMin = options.genericMinCount ?? 50;
   const properMin = options.properNameMinCount ?? 3;
@@ -751,6 +775,7 @@ export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = 
       flags |= F_WEAK;
     }
     if (fold === true && flags & F_NAME && !(flags & F_ACRONYM) && isPluralWord(w.label) && isCommon(w.key, 0)) flags |= F_PLURAL_NAME;
+    if (fold === true && flags & F_NAME && w.kind === 'skill' && languageRows.has(w.index)) flags |= F_LANGUAGE;
     insert(tokenize(w.label, fold, scratch), w.kind, w.index, w.label, flags);
   }
 
@@ -944,6 +969,11 @@ export function findMentions(index: LexicalIndex, text: string): LexicalMatch[] 
   }
   kept.sort((a, b) => candStart[a] - candStart[b]);
 
+  // a word after a match and a space on the same line ("English-speaking" is one word) that is no
+  // function word and no language's name
+  const languageKeys = index.languageKeys();
+  const describesNext = (j: number): boolean =>
+    j < n && type[j] === WORD && !STOPWORDS.has(tk.key[j]) && !languageKeys.has(tk.key[j]) && /^[^\S\n\r]+$/.test(text.slice(end[j - 1], start[j]));
   const out: LexicalMatch[] = [];
   for (const k of kept) {
     const s = start[candStart[k]];
@@ -960,9 +990,10 @@ export function findMentions(index: LexicalIndex, text: string): LexicalMatch[] 
     for (const e of chosen) {
       const f = index.entryFlags[e];
       const singular = (f & F_PLURAL_NAME) !== 0 && !isPluralWord(text.slice(s, en));
+      const adjective = (f & F_LANGUAGE) !== 0 && describesNext(candEnd[k]);
       out.push({
         kind: index.entryKind[e], index: index.entryIndex[e], start: s, end: en, label: index.entryLabel[e],
-        preferred: (f & F_PREFERRED) !== 0, iscoGroup: (f & F_ISCO) !== 0, weak: (f & F_WEAK) !== 0 || singular,
+        preferred: (f & F_PREFERRED) !== 0, iscoGroup: (f & F_ISCO) !== 0, weak: (f & F_WEAK) !== 0 || singular || adjective,
       });
     }
   }
