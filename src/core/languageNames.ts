@@ -1,5 +1,7 @@
-// Names of ESCO's language concepts ("English", "German", ...) in the text's language, from the
-// runtime's CLDR data (Intl.DisplayNames), for the label matcher. ESCO's skill labels exist here in
+// ESCO's language concepts ("English", "German", ...) and their names in the text's language, from
+// the runtime's CLDR data (Intl.DisplayNames). The language matchers add the names as labels
+// (multilingualLexical.ts); the English matcher reads a name before the word it describes ("the
+// Danish region") as weak evidence (lexical.ts F_LANGUAGE). ESCO's skill labels exist here in
 // English, German, Dutch and French only, so "Ottima conoscenza della lingua inglese", "Dominio del
 // español" or "znajomość języka angielskiego" named no skill, yet a language requirement is in most
 // European ads. CLDR names every language in every language the browser and Node know, so the rule
