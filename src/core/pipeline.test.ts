@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conceptText } from './conceptText.ts';
 import { buildLexicalIndex } from './lexical.ts';
-import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_SCORE, oneWordOfLabel, PROFILE_RANK, SKILL_NEIGHBOURS, TITLE_SHORTLIST_DOCUMENT_RANK, titleLineOf, titleReadingWithin, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
+import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_SCORE, oneWordOfLabel, PROFILE_RANK, readsOneThing, SKILL_NEIGHBOURS, TITLE_SHORTLIST_DOCUMENT_RANK, titleLineOf, titleReadingWithin, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
 import { RERANK_BAND_BELOW, VERBATIM_LEXICAL } from './rerankShortlist.ts';
 import { validateTaxonomy, type ConceptKind, type Taxonomy } from './taxonomy.ts';
 import { HashingEmbedder, OverlapReranker } from './testing/standIns.ts';
@@ -244,6 +244,19 @@ describe('extraction pipeline', () => {
     // every word a phrase: each passage holds one, and confirms as many as without a tagger
     const everyWord = async (t: string) => [...t.matchAll(/\S+/g)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
     expect(await profiled({ ...withTitle, tagSpans: everyWord })).toBeGreaterThanOrEqual(noTagger);
+  });
+
+  it('reads one thing in one word, or in a passage without a tagged phrase', () => {
+    const text = 'Cloud. We build the cloud stack of tomorrow. Experience with Kubernetes clusters.';
+    const at = (s: string) => ({ start: text.indexOf(s), end: text.indexOf(s) + s.length });
+    const tagged = [at('Kubernetes clusters')];
+    expect(readsOneThing(text, at('Cloud'), tagged)).toBe(true);
+    expect(readsOneThing(text, at('Cloud'), null)).toBe(true);
+    expect(readsOneThing(text, at('We build the cloud stack of tomorrow.'), tagged)).toBe(true);
+    expect(readsOneThing(text, at('Experience with Kubernetes clusters.'), tagged)).toBe(false);
+    expect(readsOneThing(text, at('Kubernetes clusters'), tagged)).toBe(false);
+    // no tagger ran: a clause may hold several, as before the tagger
+    expect(readsOneThing(text, at('We build the cloud stack of tomorrow.'), null)).toBe(false);
   });
 
   it("does not read one word of a longer label as the occupation's duty", () => {

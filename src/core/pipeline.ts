@@ -540,10 +540,6 @@ function setOccupationProfile(candidates: Candidate[], taxonomy: Taxonomy, occup
     for (const s of occ.optionalSkills) if (!relation.has(s)) relation.set(s, { occupation: o, relation: 'optional' });
     for (const s of occ.essentialSkills) if (relation.get(s)?.relation !== 'essential') relation.set(s, { occupation: o, relation: 'essential' });
   }
-  // A passage where the tagger found no skill phrase states no duty clearly: it gives the profile one
-  // skill, its first reading ("serás una pieza clave en nuestro restaurante" is near several of the
-  // waiter's duties and states none). A phrase, or a clause with phrases, may hold several.
-  const vague = (e: Evidence) => tagged !== null && !tagged.some((t) => e.start <= t.start && t.end <= e.end);
   const best = new Map<string, { c: Candidate; rank: number; score: number }>();
   for (const c of candidates) {
     if (c.kind !== 'skill' || !relation.has(c.index)) continue;
@@ -551,7 +547,7 @@ function setOccupationProfile(candidates: Candidate[], taxonomy: Taxonomy, occup
     for (const e of c.evidence) {
       const rank = e.rank ?? 0;
       if (e.signal !== 'embedding' || rank >= PROFILE_RANK || (title && e.start < title.end && e.end > title.start) || oneWordOfLabel(text.slice(e.start, e.end), label)) continue;
-      if (!vague(e)) {
+      if (!readsOneThing(text, e, tagged)) {
         c.profile = relation.get(c.index);
         continue;
       }
@@ -561,6 +557,17 @@ function setOccupationProfile(candidates: Candidate[], taxonomy: Taxonomy, occup
     }
   }
   for (const { c } of best.values()) c.profile ??= relation.get(c.index);
+}
+
+/**
+ * Whether a passage gives the occupation profile one skill only, its first reading: a passage where
+ * the tagger (`tagged`; null: none ran) found no skill phrase states no duty clearly ("serás una
+ * pieza clave en nuestro restaurante" is near several of the waiter's duties and states none), and
+ * one word names one thing. A phrase of several words, or a clause with phrases, may hold several.
+ */
+export function readsOneThing(text: string, passage: { start: number; end: number }, tagged: readonly { start: number; end: number }[] | null): boolean {
+  if (!/\s/.test(text.slice(passage.start, passage.end).trim())) return true;
+  return tagged !== null && !tagged.some((t) => passage.start <= t.start && t.end <= passage.end);
 }
 
 /**
