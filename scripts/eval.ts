@@ -33,7 +33,7 @@ import { parseArgs } from 'node:util';
 import { reliabilityBands, type EvalMetrics, type OccupationMetrics } from '../src/core/evaluation.ts';
 import { appConfig, OFFLINE_DEFAULT_PRESET } from '../src/core/appConfig.ts';
 import { findPreset, type Dtype } from '../src/core/models.ts';
-import type { ExtractOptions } from '../src/core/pipeline.ts';
+import type { Candidate, ExtractOptions } from '../src/core/pipeline.ts';
 import type { Fusion } from '../src/core/thresholds.ts';
 import { prepareAssets } from './prepare-assets.ts';
 import { loadTaxonomyAsset } from './precompute.ts';
@@ -215,13 +215,18 @@ async function main() {
     const postings = (file.endsWith('.conll') ? (await import('./eval/spans.ts')).conllPostings(readFileSync(file, 'utf8')) : loadPostings(file)).slice(0, limit);
     if (!postings.length) throw new Error(`${file}: no postings (expected SkillSpan JSON lines: idx, tokens, tags_skill, tags_knowledge, source)`);
     const rows = [];
+    let pipelineCandidates: Candidate[][] = [];
     // "upstream ranked" is a reading for ranking metrics, not an output a user would see: not run here.
-    for (const c of configs.filter((x) => x.system !== 'upstream-ranked')) rows.push({ name: `${basename(file)} · ${c.name}`, ...(await env.evalAds(c, postings)) });
+    for (const c of configs.filter((x) => x.system !== 'upstream-ranked')) {
+      const r = await env.evalAds(c, postings);
+      if (c === pipeline) pipelineCandidates = r.candidates;
+      rows.push({ name: `${basename(file)} · ${c.name}`, ...r });
+    }
     console.log(`\nwhole postings (skills at the default threshold)\n${formatAdTable(rows)}`);
     // The same results by score band, down to a little under the cut: whether one cut means the same
     // in another language's postings (Kompetencer) as in English ones.
     const cut = env.settingsFor(pipeline).skillThreshold;
-    const bands = await env.adReliability(pipeline, postings, cut - 0.04, [cut - 0.02, cut, Math.max(cut + 0.01, 0.97), 0.99]);
+    const bands = env.adReliability(pipeline, postings, pipelineCandidates, cut - 0.04, [cut - 0.02, cut, Math.max(cut + 0.01, 0.97), 0.99]);
     console.log(`\nreliability of the shown entries by score band (pipeline; the cut is ${cut}; on a span = evidence overlaps a tagged span)\n${formatBands(bands, 'entries', 'on a span')}`);
   }
   env.saveCaches();

@@ -292,37 +292,41 @@ export class EvalEnv {
   }
 
   /** Whole postings: the skills shown at the configuration's default threshold and their evidence. */
-  async evalAds(config: EvalConfig, postings: Posting[]): Promise<{ m: AdMetrics; per: PostingMetrics[]; shown: ShownSkillEvidence[][]; ms: number }> {
+  async evalAds(config: EvalConfig, postings: Posting[]): Promise<{ m: AdMetrics; per: PostingMetrics[]; shown: ShownSkillEvidence[][]; candidates: Candidate[][]; ms: number }> {
     const settings = this.settingsFor(config);
     const per: PostingMetrics[] = [];
     const shownAll: ShownSkillEvidence[][] = [];
+    const candidates: Candidate[][] = [];
     const t0 = performance.now();
     for (const p of postings) {
-      const ev = await this.shownEntries(config, settings, p.text);
+      const cands = await this.candidates(config, p.text);
+      const ev = this.shownEntries(cands, settings);
+      candidates.push(cands);
       shownAll.push(ev);
       per.push(postingMetrics(p, ev));
     }
-    return { m: aggregateAdMetrics(per), per, shown: shownAll, ms: performance.now() - t0 };
+    return { m: aggregateAdMetrics(per), per, shown: shownAll, candidates, ms: performance.now() - t0 };
   }
 
   /**
    * Reliability of whole-posting results by score band: the entries shown down to `floor` (under the
    * default cut too, to compare), and how many of each band have evidence on a tagged span.
+   * `candidates`: each posting's, as evalAds returned them for this configuration.
    */
-  async adReliability(config: EvalConfig, postings: Posting[], floor: number, edges: number[]): Promise<ReliabilityBand[]> {
+  adReliability(config: EvalConfig, postings: Posting[], candidates: readonly Candidate[][], floor: number, edges: number[]): ReliabilityBand[] {
     const settings = { ...this.settingsFor(config), skillThreshold: floor, maxSkills: Infinity };
     const scored: { score: number; right: boolean }[] = [];
-    for (const p of postings) {
-      for (const e of await this.shownEntries(config, settings, p.text)) {
+    postings.forEach((p, i) => {
+      for (const e of this.shownEntries(candidates[i], settings)) {
         scored.push({ score: e.score, right: e.spans.some((x) => p.spans.some((t) => x.start < t.end && t.start < x.end)) });
       }
-    }
+    });
     return bandCounts(scored, floor, edges);
   }
 
-  /** The shown skill entries of a text, each with the spans that made it shown, its folded variants' included. */
-  private async shownEntries(config: EvalConfig, settings: ThresholdSettings, text: string): Promise<(ShownSkillEvidence & { score: number })[]> {
-    const shown = applyThresholds(await this.candidates(config, text), settings, thresholdContext(this.taxonomy)).skills;
+  /** The shown skill entries of a text's candidates, each with the spans that made it shown, its folded variants' included. */
+  private shownEntries(candidates: readonly Candidate[], settings: ThresholdSettings): (ShownSkillEvidence & { score: number })[] {
+    const shown = applyThresholds(candidates, settings, thresholdContext(this.taxonomy)).skills;
     // The spans that made a skill shown: label mentions, and segments whose own cosine clears the cut.
     const spansOf = (c: Candidate) => {
       const strong = c.evidence.filter((e) => (e.signal === 'lexical' && !e.weak) || (e.signal === 'embedding' && e.score >= settings.skillThreshold));

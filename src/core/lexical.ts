@@ -608,8 +608,9 @@ interface OneWord {
 export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = {}): LexicalIndex {
   const t0 = performance.now();
   const minChars = options.minLabelChars ?? 3;
-  const languageRows = new Set(languageConcepts(taxonomy).keys());
   const fold: KeyFold = options.wordKey ?? options.foldPlurals ?? true;
+  // English only: the language matchers name languages in their own words (multilingualLexical.ts)
+  const languageRows: ReadonlySet<number> = fold === true ? new Set(languageConcepts(taxonomy).keys()) : new Set();
   const genericMin = options.genericMinCount ?? 50;
   const properMin = options.properNameMinCount ?? 3;
 
@@ -775,7 +776,7 @@ export function buildLexicalIndex(taxonomy: Taxonomy, options: LexicalOptions = 
       flags |= F_WEAK;
     }
     if (fold === true && flags & F_NAME && !(flags & F_ACRONYM) && isPluralWord(w.label) && isCommon(w.key, 0)) flags |= F_PLURAL_NAME;
-    if (fold === true && flags & F_NAME && w.kind === 'skill' && languageRows.has(w.index)) flags |= F_LANGUAGE;
+    if (flags & F_NAME && w.kind === 'skill' && languageRows.has(w.index)) flags |= F_LANGUAGE;
     insert(tokenize(w.label, fold, scratch), w.kind, w.index, w.label, flags);
   }
 

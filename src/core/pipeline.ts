@@ -444,7 +444,14 @@ function supportWeakMentions(candidates: Candidate[], text: string, taxonomy: Ta
   // subject's name in it ("la lingua inglese" -> English): the top 3 for such a passage are the skills.
   // Not for a skill's narrower skills: those are other activities ("Temps de travail" is no time management)
   const narrower = new Map<number, Candidate[]>();
-  for (const d of candidates) if (d.kind === 'skill') for (const b of taxonomy.skills[d.index]?.broaderSkills ?? []) narrower.set(b, [...(narrower.get(b) ?? []), d]);
+  for (const d of candidates) {
+    if (d.kind !== 'skill') continue;
+    for (const b of taxonomy.skills[d.index]?.broaderSkills ?? []) {
+      const list = narrower.get(b);
+      if (list) list.push(d);
+      else narrower.set(b, [d]);
+    }
+  }
   for (const c of candidates) {
     for (const w of c.evidence) {
       if (!w.weak) continue;
@@ -804,11 +811,11 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
     const { indices, scores, k } = hits[kind];
     const best = new Map<number, RerankCandidate>();
     for (let s = 0; s < queries.length; s++) {
+      const q = queries[s];
+      if (kind === 'skill' && nameOnlyTitle && q.start >= nameOnlyTitle.start && q.end <= nameOnlyTitle.end) continue;
       for (let j = 0; j < k; j++) {
         const index = indices[s * k + j];
         if (index < 0) break;
-        const q = queries[s];
-        if (kind === 'skill' && nameOnlyTitle && q.start >= nameOnlyTitle.start && q.end <= nameOnlyTitle.end) break;
         const score = scores[s * k + j];
         const c = map.get(kind, index, q.start);
         c.retrieval = Math.max(c.retrieval, score);
