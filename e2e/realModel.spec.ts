@@ -269,3 +269,20 @@ test("multilingual-e5-small on WASM: an Italian ad's language requirement is fou
   expect(ad).toContain('lingua inglese');
   await screenshot(page, 'real-07-e5-italian-language');
 });
+
+// The worker reads no label packs: the page adds how much of each skill's label its passage says
+// (src/core/labelWords.ts) to the worker's result before thresholds. In a real English ad (en-4)
+// "solving problems" says the whole of "solve problems"; the model alone ranks it under the cut.
+test("multilingual-e5-small on WASM: a passage that says a skill's whole label lifts it over the cut", async ({ page, context }) => {
+  test.setTimeout(300_000);
+  const ad = await e5WithAd(page, context, 'en-4.txt');
+  const item = page.getByTestId('skill-results').locator('li.result', { has: page.getByRole('link', { name: 'solve problems', exact: true }) });
+  await expect(item).toBeVisible();
+  await expect(item.locator('.badge-embedding')).toBeVisible();
+  await expect(item.locator('.badge-lexical')).toHaveCount(0);
+  await item.getByRole('link').first().hover();
+  const marks = (await page.getByTestId('document').locator('mark.active').allTextContents()).map((t) => t.trim());
+  expect(marks).toContain('solving problems');
+  expect(ad).toContain('solving problems');
+  await screenshot(page, 'real-08-e5-label-coverage');
+});

@@ -66,6 +66,7 @@ async function main() {
       'int8-query': { type: 'string' },
       spans: { type: 'string' },
       'document-fit': { type: 'string' },
+      'label-coverage': { type: 'string' },
       'occupation-profile': { type: 'string' },
       languages: { type: 'string' },
       'skills-labels': { type: 'string', default: SKILLS_CSV },
@@ -168,6 +169,7 @@ async function main() {
       ...(values['body-discount'] ? { occupationBodyDiscount: Number(values['body-discount']) } : {}),
       ...(values.threshold ? { skillThreshold: Number(values.threshold) } : {}),
       ...(values['document-fit'] ? { documentFitWeight: Number(values['document-fit']) } : {}),
+      ...(values['label-coverage'] ? { labelCoverageWeight: Number(values['label-coverage']) } : {}),
       ...(values['occupation-profile'] ? { occupationProfileWeight: Number(values['occupation-profile']) } : {}),
     },
   };

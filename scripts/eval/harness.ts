@@ -246,6 +246,7 @@ export class EvalEnv {
       ...(spans ? { tagSpans: await this.spanTagger(config.presetId) } : {}),
       ...(language.mentions ? { mentions: language.mentions } : {}),
       ...(language.titleOccupation ? { titleOccupation: language.titleOccupation } : {}),
+      labelWords: language.labelWords,
     };
     return (await extract(text, ctx, { ...config.extract, ...extra })).candidates;
   }

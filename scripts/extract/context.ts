@@ -134,7 +134,7 @@ async function load(choice: ModelChoice, options: Partial<ExtractOptions>): Prom
       const want = call.language && call.language !== 'auto' ? call.language : fixed;
       // the title's occupation with the model where no label names it (src/core/titleModel.ts), as in the app
       const language = await matching.forText(text, { language: want, ...(titleModel ? { titleModel } : {}) });
-      const withLanguage = { ...ctx, ...(language.mentions ? { mentions: language.mentions } : {}), ...(language.titleOccupation ? { titleOccupation: language.titleOccupation } : {}) };
+      const withLanguage = { ...ctx, ...(language.mentions ? { mentions: language.mentions } : {}), ...(language.titleOccupation ? { titleOccupation: language.titleOccupation } : {}), labelWords: language.labelWords };
       const result = await run(text, withLanguage, { ...options, ...call.options });
       return { result, language };
     };

@@ -5,17 +5,22 @@
 // the mentions of that language plus English (languages.ts) on both sides: here, and in the worker,
 // which gets them with the request; the dense request waits for the language to be settled. A title
 // no label names is read by the worker's model for the dense request (titleWithModel).
+// The worker reads no label packs, so the skills' label coverage (labelWords.ts: how much of a
+// skill's label its passage says, in the text's language or English) is added here, to the worker's
+// result, with the matcher's label words, before the store gets it; the CLI and the service have the
+// pipeline add it (ExtractionContext.labelWords).
 // While the reranker refines a result the worker sends partial results: each replaces the shown one
 // (the request stays pending until the final one). refineCurrentText() asks for a refinement the
 // automatic setting did not run on this device (the "Refine with the reranker" button).
 import type { EngineStatus, ExtractRequest } from '../../workers/engineApi.ts';
-import { extractLexical } from '../core/pipeline.ts';
+import type { LabelWordIndex } from '../core/labelWords.ts';
+import { extractLexical, setLabelCoverage } from '../core/pipeline.ts';
 import { EngineRestartedError, errorText } from './engineClient.ts';
 import { engine } from './engineService.ts';
 import type { TitleReading } from '../core/pipeline.ts';
 import { modelTitleOccupation, type TitleModel } from '../core/titleModel.ts';
 import { activePresetId, IS_E2E } from './config.ts';
-import { activeMentions, activeTitleMatcher, activeTitleOccupation, analyseCurrentText } from './languages.ts';
+import { activeLabelWords, activeMentions, activeTitleMatcher, activeTitleOccupation, analyseCurrentText } from './languages.ts';
 import { useAppStore, type AppState } from './store.ts';
 
 export const TYPING_DEBOUNCE_MS = 300;
@@ -101,14 +106,20 @@ async function runDense(refine = false): Promise<void> {
     // that is in, or a later partial was shown, a stale one is dropped.
     let settled = false;
     let shownDone = -1;
-    const result = await client.extract(text, request, (partial, done) => {
+    let labelWords: readonly LabelWordIndex[] = [];
+    const extracted = client.extract(text, request, (partial, done) => {
       if (settled || id !== requestId || done <= shownDone) return;
       shownDone = done;
+      setLabelCoverage(partial.candidates, text, labelWords);
       useAppStore.setState({ dense: { text, result: partial } });
     }).finally(() => {
       settled = true;
     });
+    // built once per language, while the worker extracts
+    labelWords = activeLabelWords(useAppStore.getState());
+    const result = await extracted;
     if (id !== requestId) return;
+    setLabelCoverage(result.candidates, text, labelWords);
     useAppStore.setState({ dense: { text, result }, densePending: false, denseError: null });
   } catch (e) {
     if (id !== requestId) return;

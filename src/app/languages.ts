@@ -7,7 +7,8 @@
 // plan, the packs and the matchers are src/core/languageMatching.ts, which the extract CLI and the
 // HTTP service use too; this file fetches the packs and mirrors each step into the store.
 import { LABEL_PACK_INDEX_PATH, labelPackAssetPath, type LabelPackIndex } from '../core/labelPacks.ts';
-import { LabelMatching, mentionsOf, titleOccupationOf } from '../core/languageMatching.ts';
+import { chooseLanguage, LabelMatching, mentionsOf, titleOccupationOf } from '../core/languageMatching.ts';
+import type { LabelWordIndex } from '../core/labelWords.ts';
 import type { TitleMatch } from '../core/pipeline.ts';
 import type { LexicalMatch } from '../core/lexical.ts';
 import { rankTitle, type LanguageMatcher } from '../core/multilingualLexical.ts';
@@ -135,6 +136,16 @@ export function activeTitleOccupation(s: AppState): ((text: string) => TitleMatc
 /** The matcher that ranks the text's title (its language's, or English for English text), once ready. */
 export function activeTitleMatcher(s: AppState): LanguageMatcher | undefined {
   return s.language.active ? matching.readyMatcher(s.language.active) : s.language.matchLanguage ? undefined : matching.readyEnglishMatcher();
+}
+
+/**
+ * The label words the text is read with (labelWords.ts: its language's skill labels and English's,
+ * none for a language without skill labels), once its matcher is ready; the first call per language
+ * builds them (about 0.2 s for English), so extraction.ts asks while the worker is busy.
+ */
+export function activeLabelWords(s: AppState): readonly LabelWordIndex[] {
+  const m = activeTitleMatcher(s);
+  return m && m.language === chooseLanguage(s.language.detected, s.language.override) ? m.labelWords() : [];
 }
 
 /** The label mentions of the text's language plus English, when that language's matcher is ready. */

@@ -71,6 +71,7 @@ describe('LabelMatching', () => {
     expect(r.mentions).toBeUndefined();
     expect(r.labels).toBeUndefined();
     expect(r.notices).toEqual([]);
+    expect(r.labelWords.map((x) => x.language)).toEqual(['en']);
     // a short text is English whatever ELD guesses
     expect((await m.plan('Erfahrung')).language).toBe('en');
     expect(reads).toEqual({ index: 0, pack: 0 });
@@ -93,10 +94,14 @@ describe('LabelMatching', () => {
     const labels = attachLabelPack(tax, validateLabelPack(JSON.parse(readFileSync(join(DIR, 'taxonomy', 'labels-de.json'), 'utf8')), tax));
     const byHand = await buildLanguageMatcher(tax, labels, { englishIndex: english });
     expect(a.mentions!(GERMAN)).toEqual(findMentionsIn(byHand, GERMAN));
+    // the skills' label words: German's first, then English's (ads mix in English terms)
+    expect(a.labelWords.map((x) => x.language)).toEqual(['de', 'en']);
+    expect(b.labelWords).toBe(a.labelWords);
     // the caller's language wins over the detected one
     const en = await m.forText(GERMAN, { language: 'en' });
     expect(en.plan).toMatchObject({ language: 'en', matchLanguage: null, detected: { language: 'de' } });
     expect(en.mentions).toBeUndefined();
+    expect(en.labelWords.map((x) => x.language)).toEqual(['en']);
   });
 
   it('a language without a pack: English, with a notice', async () => {
@@ -106,6 +111,8 @@ describe('LabelMatching', () => {
     expect(r.plan).toMatchObject({ language: 'fi', matchLanguage: null, displayLanguage: 'en' });
     expect(r.mentions).toBeUndefined();
     expect(r.notices.join(' ')).toMatch(/ESCO labels in Finnish are not available/);
+    // English label words would say nothing about Finnish text: none, so no skill's score moves
+    expect(r.labelWords).toEqual([]);
   });
 
   it('a pack or an index that fails: English with a notice, and retried on the next text', async () => {

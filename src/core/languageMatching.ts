@@ -13,6 +13,7 @@ import { attachLabelPack, validateLabelPack, type LabelPackIndex, type Localized
 import type { LanguagePlan } from './languageDetect.ts';
 import type { LexicalIndex, LexicalMatch } from './lexical.ts';
 import { buildLanguageMatcher, findMentionsIn, type LanguageMatcher } from './multilingualLexical.ts';
+import type { LabelWordIndex } from './labelWords.ts';
 import type { Taxonomy } from './taxonomy.ts';
 import { modelTitleOccupation, toMatch, type TitleModel } from './titleModel.ts';
 
@@ -124,6 +125,8 @@ export interface TextLabels {
   mentions?: (text: string) => LexicalMatch[];
   /** ExtractionContext.titleOccupation: the occupation the text's title names (or a shortlist), with the same matcher. */
   titleOccupation?: (text: string) => TitleReading;
+  /** ExtractionContext.labelWords: the text's language's label words (and English's); empty where it has no skill labels. */
+  labelWords: readonly LabelWordIndex[];
   /** Messages for the user (no pack, partial pack, a pack that failed, detection that failed). */
   notices: string[];
 }
@@ -322,7 +325,8 @@ export class LabelMatching {
     const labelTitles = titleMatcher ? titleOccupationOf(titleMatcher) : undefined;
     let titles: TextLabels['titleOccupation'] = labelTitles;
     if (titleMatcher && options.titleModel) titles = withTitleModel(text, await modelTitleOccupation(titleMatcher, text, options.titleModel), labelTitles!);
-    return { plan, ...(labels ? { labels } : {}), ...(mentions ? { mentions } : {}), ...(titles ? { titleOccupation: titles } : {}), notices };
+    const labelWords = titleMatcher && titleMatcher.language === plan.language ? titleMatcher.labelWords() : [];
+    return { plan, ...(labels ? { labels } : {}), ...(mentions ? { mentions } : {}), ...(titles ? { titleOccupation: titles } : {}), labelWords, notices };
   }
 }
 

@@ -10,6 +10,7 @@ import { buildLexicalIndex, DEFAULT_STOP_LABELS, findMentions, foldWord, type Le
 import { STORED_MIN_ZIPF } from './wordFrequency.ts';
 import { genderEndingAt, labelVariants } from './genderForms.ts';
 import { languageConcepts, languageNamesIn } from './languageNames.ts';
+import { textLabelWords, type LabelWordIndex } from './labelWords.ts';
 import type { LocalizedLabels, PackEntry } from './labelPacks.ts';
 import type { OccupationConcept, SkillConcept, Taxonomy } from './taxonomy.ts';
 import { TitleSearch, type TitleHit } from './titleSearch.ts';
@@ -32,6 +33,8 @@ export interface LanguageMatcher {
   lexicalInTitles: boolean;
   /** Skill rows that are languages (languageNames.ts): their names are adjectives too. */
   languageRows: ReadonlySet<number>;
+  /** ExtractionContext.labelWords of text in the matcher's language (labelWords.ts textLabelWords; built on first use). */
+  labelWords: () => readonly LabelWordIndex[];
 }
 
 export interface LanguageMatcherOptions {
@@ -169,6 +172,7 @@ export async function buildLanguageMatcher(taxonomy: Taxonomy, labels: Localized
     });
   }
   let titles: TitleSearch | undefined;
+  let labelWords: readonly LabelWordIndex[] | undefined;
   return {
     taxonomy,
     language: labels?.language ?? taxonomy.language,
@@ -177,6 +181,7 @@ export async function buildLanguageMatcher(taxonomy: Taxonomy, labels: Localized
     native,
     lexicalInTitles: options.lexical ?? true,
     languageRows: new Set(languageConcepts(taxonomy).keys()),
+    labelWords: () => (labelWords ??= textLabelWords(taxonomy, englishKey, labels, nativeKey)),
     titles: () =>
       (titles ??= new TitleSearch(taxonomy, {
         english: options.englishTitles ?? true,

@@ -4,12 +4,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conceptText } from './conceptText.ts';
+import { buildLabelWords, labelCoverage, passageKeys } from './labelWords.ts';
 import { buildLexicalIndex } from './lexical.ts';
 import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_SCORE, oneWordOfLabel, PROFILE_RANK, readsOneThing, SKILL_NEIGHBOURS, TITLE_SHORTLIST_DOCUMENT_RANK, titleLineOf, titleReadingWithin, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
 import { RERANK_BAND_BELOW, VERBATIM_LEXICAL } from './rerankShortlist.ts';
 import { validateTaxonomy, type ConceptKind, type Taxonomy } from './taxonomy.ts';
 import { HashingEmbedder, OverlapReranker } from './testing/standIns.ts';
 import { applyThresholds, defaultThresholds, MOVED_SCORE_CAP, settingsScore } from './thresholds.ts';
+import { loadStemmer } from './wordKeys.ts';
 import { getRow, quantizeMatrix, topK, type ConceptMatrix } from './vectors.ts';
 
 const AD = [
@@ -501,5 +503,20 @@ describe('extraction pipeline', () => {
     }
     // the instant label stage has no vectors to compare
     expect(extractLexical(AD, ctx).candidates.some((c) => c.neighbours)).toBe(false);
+  });
+
+  it("gives each skill the model found the label coverage of its best passage (labelWords.ts), and no other candidate", async () => {
+    const index = buildLabelWords(taxonomy, await loadStemmer('en'));
+    const r = await extract(AD, { ...ctx, labelWords: [index] });
+    const found = r.candidates.filter((c) => c.kind === 'skill' && c.retrieval > 0);
+    expect(found.length).toBeGreaterThan(0);
+    for (const c of found) {
+      const passages = c.evidence.filter((e) => e.signal === 'embedding').map((e) => labelCoverage(index, c.index, passageKeys(index, AD.slice(e.start, e.end))));
+      expect(c.labelCoverage).toBeCloseTo(Math.max(...passages));
+    }
+    expect(found.some((c) => c.labelCoverage! > 0)).toBe(true);
+    expect(r.candidates.filter((c) => c.kind === 'occupation' || c.retrieval === 0).every((c) => c.labelCoverage === undefined)).toBe(true);
+    // a text whose language has no skill labels (no indexes): no coverage, so no score moves
+    expect((await extract(AD, { ...ctx, labelWords: [] })).candidates.every((c) => c.labelCoverage === undefined)).toBe(true);
   });
 });

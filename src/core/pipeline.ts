@@ -13,6 +13,7 @@
 import { CONCEPT_TEXT_VARIANTS } from './conceptText.ts';
 import { stripGenderMarkers } from './genderForms.ts';
 import { findMentions, foldPlural, foldWord, type LexicalIndex, type LexicalMatch } from './lexical.ts';
+import { passageCoverage, passageKeys, type LabelWordIndex } from './labelWords.ts';
 import type { Embedder, Reranker } from './models.ts';
 import { bandAround, batchesOf, groupByQuery, rerankShortlist, type RerankCandidate } from './rerankShortlist.ts';
 import { detectSections, sectionAt, type SkippedSection } from './sections.ts';
@@ -82,6 +83,12 @@ export interface Candidate {
    * (skillVariants.ts). Absent: not computed (no matrices, or not among the candidates that could be shown).
    */
   neighbours?: number[];
+  /**
+   * Skills the model found: the largest share of one of the skill's labels (words weighted by their
+   * rarity among labels) that a passage retrieving it says in its own words (labelWords.ts), in the
+   * text's language or English. Absent: no label-word index given (ExtractionContext.labelWords).
+   */
+  labelCoverage?: number;
   signals: Signal[];
   evidence: Evidence[];
   /** Offset of the earliest evidence span, for "order of appearance" sorting. */
@@ -247,6 +254,8 @@ export interface ExtractionContext {
    * with topK's result shape and within the tolerance of e2e/webgpuSearch.spec.ts. Absent: topK here.
    */
   search?: ConceptSearch;
+  /** Label words of the text's language and English (labelWords.ts), for Candidate.labelCoverage. */
+  labelWords?: readonly LabelWordIndex[];
 }
 
 export type ConceptSearch = (kind: ConceptKind, queries: Float32Array, count: number, k: number) => Promise<TopKResult>;
@@ -511,6 +520,25 @@ function setDocumentFit(candidates: Candidate[], taxonomy: Taxonomy, matrix: Con
   for (const c of retrieved) {
     const level = taxonomy.skills[c.index]?.reuseLevel;
     if (level === 'sector-specific' || level === 'occupation-specific') c.documentFit = perConcept[c.index] - mean;
+  }
+}
+
+/** Candidate.labelCoverage of every skill the model found: its best over the passages that retrieved it. */
+export function setLabelCoverage(candidates: readonly Candidate[], text: string, indexes: readonly LabelWordIndex[]): void {
+  if (!indexes.length) return;
+  const keys = new Map<string, Set<string>[]>();
+  for (const c of candidates) {
+    if (c.kind !== 'skill' || c.retrieval <= 0) continue;
+    let best: number | undefined;
+    for (const e of c.evidence) {
+      if (e.signal !== 'embedding') continue;
+      const at = `${e.start}:${e.end}`;
+      let k = keys.get(at);
+      if (!k) keys.set(at, (k = indexes.map((ix) => passageKeys(ix, text.slice(e.start, e.end)))));
+      const v = passageCoverage(indexes, k, c.index);
+      if (v !== undefined && (best === undefined || v > best)) best = v;
+    }
+    if (best !== undefined) c.labelCoverage = best;
   }
 }
 
@@ -853,6 +881,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
     if (titleOccupation < 0 && titleFound.shortlist.length) titleOccupation = confirmTitleShortlist(map, result.segments, titleFound.shortlist, Array.from(doc.indices));
     setDocumentFit(map.values(), ctx.taxonomy, matrices.skill, docVector, ctx.rowOwners?.skill);
   }
+  if (ctx.labelWords) setLabelCoverage(map.values(), text, ctx.labelWords);
   setOccupationProfile(map.values(), ctx.taxonomy, documentOccupations(map.values(), titleOccupation), text, tagged);
   supportWeakMentions(map.all(), text, ctx.taxonomy);
   await setSkillNeighbours(ctx, map.values(), opts.int8Query);

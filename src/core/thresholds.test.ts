@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Candidate } from './pipeline.ts';
-import { applyThresholds, candidateScore, CONFIRM_SPAN, DEFAULT_THRESHOLDS, defaultThresholds, scoreHistogram, THRESHOLD_CALIBRATION } from './thresholds.ts';
+import { applyThresholds, candidateScore, CONFIRM_SPAN, DEFAULT_THRESHOLDS, defaultThresholds, LABEL_COVERAGE_PIVOT, scoreHistogram, THRESHOLD_CALIBRATION } from './thresholds.ts';
 
 function cand(kind: Candidate['kind'], index: number, retrieval: number, extra: Partial<Candidate> = {}): Candidate {
   return { kind, index, retrieval, lexical: 0, signals: ['embedding'], evidence: [], firstOffset: index, ...extra };
@@ -86,6 +86,19 @@ describe('thresholds', () => {
     expect(candidateScore(occ, 'auto', 'max', 0.05)).toBe(0.77);
     // Without a title or document score there is nothing to weigh against: the body hit counts fully.
     expect(candidateScore(cand('occupation', 11, 0.8), 'auto', 'max', 0.05)).toBe(0.8);
+  });
+
+  it("moves a model score by how much of the skill's label its passage says, and not at all where nothing was read", () => {
+    const w = { labelCoverageWeight: 0.05 };
+    const at = (labelCoverage: number | undefined) => candidateScore(cand('skill', 20, 0.92, labelCoverage === undefined ? {} : { labelCoverage }), 'auto', 'max', 0, w);
+    expect(at(undefined)).toBe(0.92);
+    expect(at(1)).toBeCloseTo(0.92 + 0.05 * (1 - LABEL_COVERAGE_PIVOT));
+    expect(at(0)).toBeCloseTo(0.92 - 0.05 * LABEL_COVERAGE_PIVOT);
+    // half the label says less than half the move: the whole label is what counts
+    expect(at(0.5) - at(0)).toBeLessThan((at(1) - at(0)) / 2);
+    expect(at(Math.sqrt(LABEL_COVERAGE_PIVOT))).toBeCloseTo(0.92);
+    // a label mention keeps its score
+    expect(candidateScore(cand('skill', 21, 0.9, { lexical: 1, labelCoverage: 0 }), 'auto', 'max', 0, w)).toBe(1);
   });
 
   it('documents where every preset\'s defaults come from', () => {

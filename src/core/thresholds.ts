@@ -44,10 +44,25 @@ export interface ThresholdSettings {
    * (Candidate.profile): their model score moves up by this (essential) or half of it (optional).
    */
   occupationProfileWeight?: number;
+  /**
+   * Skills the model found: their model score moves by this times (Candidate.labelCoverage squared
+   * minus LABEL_COVERAGE_PIVOT), up where the passage says the skill's label, down where it does not.
+   */
+  labelCoverageWeight?: number;
 }
 
+/**
+ * Where the label coverage stops moving a score down and starts moving it up: a passage must say
+ * more than about half of a skill's label (coverage 0.55, squared 0.3) to lift it. Squared because
+ * the whole label said is evidence and half of it little: a one-word passage covering one word of a
+ * two-word label ("textile" for "textile techniques") was most of what a linear move let in wrongly
+ * (EVAL.md, "Figures of 2026-12-07, sixth session"). The cuts stay as calibrated, so text in a
+ * language without skill labels, whose skills get no coverage, is cut as before.
+ */
+export const LABEL_COVERAGE_PIVOT = 0.3;
+
 /** The score moves a skill's model score gets from the document around it. */
-export type SkillContextWeights = Pick<ThresholdSettings, 'documentFitWeight' | 'occupationProfileWeight'>;
+export type SkillContextWeights = Pick<ThresholdSettings, 'documentFitWeight' | 'occupationProfileWeight' | 'labelCoverageWeight'>;
 
 /**
  * Defaults, per preset (= embedding model), because cosine scales differ between models: bge-small-en
@@ -65,12 +80,14 @@ export const DEFAULT_THRESHOLDS: Record<string, ThresholdSettings> = {
   // about as many skills as before it (EVAL.md, "Figures of 2026-12-07"). At full weight the
   // proxies rose further, but reading real ads showed skills of the ad's field that the ad does not
   // ask for ("supervise medical residents" for a nurse). The occupation profile (Candidate.profile)
-  // at 0.1 for both real presets: EVAL.md, "Figures of 2026-12-07, second session".
-  'bge-small-en': { skillThreshold: 0.88, occupationThreshold: 0.82, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', documentFitWeight: 0.5, occupationProfileWeight: 0.1 },
-  minilm: { skillThreshold: 0.76, occupationThreshold: 0.71, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max' },
+  // at 0.1 for both real presets: EVAL.md, "Figures of 2026-12-07, second session". The label
+  // coverage (Candidate.labelCoverage) at 0.05 for every real preset, cuts unchanged: EVAL.md,
+  // "Figures of 2026-12-07, sixth session".
+  'bge-small-en': { skillThreshold: 0.88, occupationThreshold: 0.82, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', documentFitWeight: 0.5, occupationProfileWeight: 0.1, labelCoverageWeight: 0.05 },
+  minilm: { skillThreshold: 0.76, occupationThreshold: 0.71, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', labelCoverageWeight: 0.05 },
   // e5's cosines are compressed high (unrelated pairs reach 0.85-0.89), so its F1-best cuts, found the
   // same way (EVAL.md, "Threshold calibration"), sit higher.
-  'multilingual-e5-small': { skillThreshold: 0.94, occupationThreshold: 0.9, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', documentFitWeight: 0.5, occupationProfileWeight: 0.1 },
+  'multilingual-e5-small': { skillThreshold: 0.94, occupationThreshold: 0.9, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', documentFitWeight: 0.5, occupationProfileWeight: 0.1, labelCoverageWeight: 0.05 },
   test: { skillThreshold: 0.55, occupationThreshold: 0.5, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false },
 };
 
@@ -108,6 +125,7 @@ function contextMoved(retrieval: number, move: number): number {
 
 function skillContextMove(c: Candidate, w: SkillContextWeights): number {
   let move = c.documentFit !== undefined ? (w.documentFitWeight ?? 0) * c.documentFit : 0;
+  if (c.labelCoverage !== undefined) move += (w.labelCoverageWeight ?? 0) * (c.labelCoverage ** 2 - LABEL_COVERAGE_PIVOT);
   if (c.profile) move += (w.occupationProfileWeight ?? 0) * (c.profile.relation === 'essential' ? 1 : 0.5);
   return move;
 }
