@@ -1,11 +1,12 @@
 // How much of a skill's label a passage says in its own words: the share of the label's content
-// words (weighted by how rare each is among the labels, so "prüfen" or "manage" count little and
-// "Lieferungen" or "forklift" much) that the passage also contains, in the text's language or in
-// English. The model's cosines do not separate a right skill from a wrong one for a passage outside
-// English (e5's are compressed: "Im Wareneingang prüfen Sie die Lieferungen" reaches "check deliveries
-// on receipt" and "evaluate tender" alike at 0.88); a label whose rare words the passage uses is
-// evidence the model's neighbourhood alone is not. Pure: words are keyed as the label matcher keys
-// them (foldWord, then the language's stemmer).
+// words (weighted by how rare each is among the labels, so "manage" or "prüfen" count little and
+// "staff" or "Lieferungen" much) that the passage also contains, in the text's language or in
+// English. The model's cosines do not separate a right skill from a wrong one for a short passage:
+// for "solving problems" a small model ranks "solve problems" no higher than skills it does not say,
+// and for "Performing tests" it ranks "perform test run" as high as the right ones. A passage that
+// says a label's rare words is evidence the model's neighbourhood alone is not (thresholds.ts moves
+// the score by it). Pure: words are keyed as the label matcher keys them (foldWord, then the
+// language's stemmer).
 import { foldWord } from './lexical.ts';
 import type { LocalizedLabels } from './labelPacks.ts';
 import type { Taxonomy } from './taxonomy.ts';
