@@ -161,6 +161,13 @@ async function paste(context: BrowserContext, page: Page, text: string): Promise
   await page.keyboard.press('ControlOrMeta+V');
 }
 
+/** Where a paste's time went: the page before the request (language, title), the worker (its own phases), the page after. */
+function breakdown(m: PerfMarks): string {
+  if (m.requestAt === undefined || m.resultAt === undefined || m.finalRenderedAt === undefined) return '';
+  const phases = Object.entries(m.workerTimings ?? {}).map(([k, v]) => `${k.replace(/Ms$/, '')} ${fmtMs(v)}`).join(', ');
+  return ` (page before the request ${fmtMs(m.requestAt - m.inputAt)}, worker ${fmtMs(m.resultAt - m.requestAt)}${phases ? `: ${phases}` : ''}, page after ${fmtMs(m.finalRenderedAt - m.resultAt)})`;
+}
+
 async function waitFinalMarks(page: Page, timeoutMs = READY_TIMEOUT): Promise<PerfMarks> {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -399,7 +406,7 @@ async function interactionRows(ctx: BenchContext, browser: Browser, app: AppServ
         if (m.lexicalRenderedAt !== undefined) lexical.push(m.lexicalRenderedAt - m.inputAt);
         final.push((m.finalRenderedAt ?? NaN) - m.inputAt);
         if (m.finalStage) stages.add(m.finalStage);
-        ctx.log(`interaction (${v.preset}): paste ${i + 1}: lexical ${fmtMs(lexical[lexical.length - 1])} ms, final ${fmtMs(final[final.length - 1])} ms`);
+        ctx.log(`interaction (${v.preset}): paste ${i + 1}: lexical ${fmtMs(lexical[lexical.length - 1])} ms, final ${fmtMs(final[final.length - 1])} ms${breakdown(m)}`);
       }
       const l = summarize(lexical);
       const f = summarize(final);

@@ -46,6 +46,9 @@ export interface PerfMarks {
   lexicalRenderedAt?: number;
   finalRenderedAt?: number;
   finalStage?: string;
+  requestAt?: number;
+  resultAt?: number;
+  workerTimings?: Record<string, number>;
 }
 
 /** The app's e2e paste-to-result marks (src/app/perfMarks.ts), or null when the build has none. */

@@ -107,6 +107,8 @@ async function runDense(refine = false): Promise<void> {
     let settled = false;
     let shownDone = -1;
     let labelWords: readonly LabelWordIndex[] = [];
+    const perf = IS_E2E && window.__perf && useAppStore.getState().text === text ? window.__perf : undefined;
+    if (perf) perf.requestAt = performance.now();
     const extracted = client.extract(text, request, (partial, done) => {
       if (settled || id !== requestId || done <= shownDone) return;
       shownDone = done;
@@ -118,6 +120,7 @@ async function runDense(refine = false): Promise<void> {
     // built once per language, while the worker extracts
     labelWords = activeLabelWords(useAppStore.getState());
     const result = await extracted;
+    if (perf) Object.assign(perf, { resultAt: performance.now(), workerTimings: result.timings });
     if (id !== requestId) return;
     setLabelCoverage(result.candidates, text, labelWords);
     useAppStore.setState({ dense: { text, result }, densePending: false, denseError: null });

@@ -800,12 +800,12 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
   const segments = analysedSegments(result);
   if (!embedder || !matrices || segments.length === 0) return result;
 
-  let t = now();
   const docChunks = opts.documentTopK > 0 ? documentChunks(segments, opts.documentChunkChars, opts.maxDocumentChunks) : [];
   const queries: Query[] = segments.map((s) => ({ text: s.text, start: s.start, end: s.end, segmentIndex: s.index }));
   if (opts.queryGranularity === 'pieces+sentences') queries.push(...sentenceQueries(text, segments));
   // the tagger's phrases (null: no tagger ran)
   let tagged: { start: number; end: number }[] | null = null;
+  let t = now();
   if (ctx.tagSpans) {
     const analysed = text.slice(0, segments[segments.length - 1].end);
     tagged = [];
@@ -817,11 +817,13 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
         tagged.push(sp);
       }
     }
+    result.timings.tagMs = now() - t;
   }
   const nameOnlyTitle = titleNamesOnlyOccupation(text, titleFound);
   const title = opts.titleLine ? titleLineOf(text) : null;
   const titleText = title && (!result.skippedSections.length || sectionAt(result.skippedSections.filter((s) => !s.analysed), title.start) < 0) ? text.slice(title.start, title.end) : '';
   // One embed call for all queries, document chunks and the title: the embedder batches them together.
+  t = now();
   const vectors = await embedder.embed([...queries.map((q) => q.text), ...docChunks, ...(titleText ? [titleText] : [])]);
   const dims = embedder.dims;
   result.timings.embedMs = now() - t;
