@@ -41,15 +41,7 @@ export interface StartupMarks {
 
 export const READ_STARTUP_MARKS = 'window.__benchStartup || null';
 
-export interface PerfMarks {
-  inputAt: number;
-  lexicalRenderedAt?: number;
-  finalRenderedAt?: number;
-  finalStage?: string;
-  requestAt?: number;
-  resultAt?: number;
-  workerTimings?: Record<string, number>;
-}
+export type { PerfMarks } from '../../src/app/perfMarks.ts';
 
 /** The app's e2e paste-to-result marks (src/app/perfMarks.ts), or null when the build has none. */
 export const READ_PERF_MARKS = 'window.__perf ? { ...window.__perf } : null';

@@ -4,6 +4,19 @@ import { useEffect } from 'react';
 import { IS_E2E } from './config.ts';
 import type { TextResult } from './store.ts';
 
+/** window.__perf: performance.now() marks of the latest input (also read by the bench, scripts/bench/app.ts). */
+export interface PerfMarks {
+  inputAt: number;
+  lexicalRenderedAt?: number;
+  finalRenderedAt?: number;
+  finalStage?: string;
+  /** When the extraction request went to the worker (after the language and the title), and when its final result came back. */
+  requestAt?: number;
+  resultAt?: number;
+  /** The worker's own timings of that result (ExtractionResult.timings). */
+  workerTimings?: Record<string, number>;
+}
+
 export function usePerfMarks(shown: TextResult | null, currentText: string, busy: boolean): void {
   useEffect(() => {
     if (!IS_E2E || !shown || shown.text !== currentText) return;

@@ -24,15 +24,5 @@ interface Window {
   /** e2e builds only: kills the engine worker as a crash would (tests the restart path). */
   __engineCrash?: () => void;
   /** e2e builds only: performance.now() marks of the latest input and when its results rendered. */
-  __perf?: {
-    inputAt: number;
-    lexicalRenderedAt?: number;
-    finalRenderedAt?: number;
-    finalStage?: string;
-    /** When the extraction request went to the worker (after the language and the title), and when its final result came back. */
-    requestAt?: number;
-    resultAt?: number;
-    /** The worker's own timings of that result (ExtractionResult.timings). */
-    workerTimings?: Record<string, number>;
-  };
+  __perf?: import('./perfMarks.ts').PerfMarks;
 }
