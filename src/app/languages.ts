@@ -7,7 +7,7 @@
 // plan, the packs and the matchers are src/core/languageMatching.ts, which the extract CLI and the
 // HTTP service use too; this file fetches the packs and mirrors each step into the store.
 import { LABEL_PACK_INDEX_PATH, labelPackAssetPath, type LabelPackIndex } from '../core/labelPacks.ts';
-import { chooseLanguage, LabelMatching, mentionsOf, titleOccupationOf } from '../core/languageMatching.ts';
+import { chooseLanguage, LabelMatching, labelWordsOfText, mentionsOf, titleOccupationOf } from '../core/languageMatching.ts';
 import type { LabelWordIndex } from '../core/labelWords.ts';
 import type { TitleMatch } from '../core/pipeline.ts';
 import type { LexicalMatch } from '../core/lexical.ts';
@@ -144,8 +144,7 @@ export function activeTitleMatcher(s: AppState): LanguageMatcher | undefined {
  * builds them (about 0.2 s for English), so extraction.ts asks while the worker is busy.
  */
 export function activeLabelWords(s: AppState): readonly LabelWordIndex[] {
-  const m = activeTitleMatcher(s);
-  return m && m.language === chooseLanguage(s.language.detected, s.language.override) ? m.labelWords() : [];
+  return labelWordsOfText(activeTitleMatcher(s), chooseLanguage(s.language.detected, s.language.override));
 }
 
 /** The label mentions of the text's language plus English, when that language's matcher is ready. */

@@ -325,9 +325,18 @@ export class LabelMatching {
     const labelTitles = titleMatcher ? titleOccupationOf(titleMatcher) : undefined;
     let titles: TextLabels['titleOccupation'] = labelTitles;
     if (titleMatcher && options.titleModel) titles = withTitleModel(text, await modelTitleOccupation(titleMatcher, text, options.titleModel), labelTitles!);
-    const labelWords = titleMatcher && titleMatcher.language === plan.language ? titleMatcher.labelWords() : [];
+    const labelWords = labelWordsOfText(titleMatcher, plan.language);
     return { plan, ...(labels ? { labels } : {}), ...(mentions ? { mentions } : {}), ...(titles ? { titleOccupation: titles } : {}), labelWords, notices };
   }
+}
+
+/**
+ * ExtractionContext.labelWords of a text in `language` read with `matcher`: the matcher's label words
+ * when it is that language's (English's for English text), else none (a language without a pack
+ * falls back to the English matcher, whose label words say nothing about its text).
+ */
+export function labelWordsOfText(matcher: LanguageMatcher | undefined, language: string): readonly LabelWordIndex[] {
+  return matcher && matcher.language === language ? matcher.labelWords() : [];
 }
 
 /**
