@@ -67,6 +67,7 @@ async function main() {
       spans: { type: 'string' },
       'document-fit': { type: 'string' },
       'label-coverage': { type: 'string' },
+      'support-lift': { type: 'string' },
       'occupation-profile': { type: 'string' },
       languages: { type: 'string' },
       'skills-labels': { type: 'string', default: SKILLS_CSV },
@@ -170,6 +171,7 @@ async function main() {
       ...(values.threshold ? { skillThreshold: Number(values.threshold) } : {}),
       ...(values['document-fit'] ? { documentFitWeight: Number(values['document-fit']) } : {}),
       ...(values['label-coverage'] ? { labelCoverageWeight: Number(values['label-coverage']) } : {}),
+      ...(values['support-lift'] ? { supportedMentionLift: Number(values['support-lift']) } : {}),
       ...(values['occupation-profile'] ? { occupationProfileWeight: Number(values['occupation-profile']) } : {}),
     },
   };

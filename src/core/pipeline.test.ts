@@ -386,6 +386,9 @@ describe('extraction pipeline', () => {
     const mention = supported!.evidence.find((e) => e.signal === 'lexical');
     expect(mention && on.slice(mention.start, mention.end)).toBe('voltage');
     expect(mention?.weak).toBe(false);
+    // how well the model read it: the cosine of the passage that supported it
+    const passage = supported!.evidence.find((e) => e.signal === 'embedding' && e.start <= mention!.start && mention!.end <= e.end);
+    expect(supported?.supportCosine).toBe(passage?.score);
   });
 
   it("lets the model's reading of a skill built on a knowledge concept support the subject's weak name, not a skill's", async () => {
@@ -405,6 +408,8 @@ describe('extraction pipeline', () => {
     // the passage retrieves the narrower skill first, never the subject itself
     expect(knowledge?.evidence.some((e) => e.signal === 'embedding')).toBe(false);
     expect(knowledge?.lexical).toBe(LEXICAL_SCORE.supported);
+    // supported through a narrower skill, it has no cosine of its own: its label score stands whatever the lift
+    expect(knowledge?.supportCosine).toBeUndefined();
     // a skill's narrower skill is another activity: no support
     expect((await subjectOf('skill/competence'))?.lexical ?? 0).toBe(0);
   });

@@ -89,6 +89,12 @@ export interface Candidate {
    * text's language or English. Absent: no label-word index given (ExtractionContext.labelWords).
    */
   labelCoverage?: number;
+  /**
+   * Skills named in the text only by weak mentions the model supported (supportWeakMentions): the
+   * best cosine of a passage that supported one. A weak word the model reads as this skill at 0.95 is
+   * more evidence than one it ranks first among poor guesses at 0.84 (ThresholdSettings.supportedMentionLift).
+   */
+  supportCosine?: number;
   signals: Signal[];
   evidence: Evidence[];
   /** Offset of the earliest evidence span, for "order of appearance" sorting. */
@@ -447,8 +453,14 @@ export const SUPPORT_RANK = 3;
  * The query must read more than a one-word mention (readsMore).
  */
 function supportWeakMentions(candidates: Candidate[], text: string, taxonomy: Taxonomy): void {
-  const retrievedFor = (c: Candidate, w: Evidence): boolean =>
-    c.evidence.some((e) => e.signal === 'embedding' && (e.rank ?? 0) < SUPPORT_RANK && e.start <= w.start && w.end <= e.end && readsMore(text, e, w));
+  // the best cosine of a passage supporting mention w of c (-1: none)
+  const supportFor = (c: Candidate, w: Evidence): number => {
+    let best = -1;
+    for (const e of c.evidence) {
+      if (e.signal === 'embedding' && (e.rank ?? 0) < SUPPORT_RANK && e.start <= w.start && w.end <= e.end && readsMore(text, e, w)) best = Math.max(best, e.score);
+    }
+    return best;
+  };
   // a passage the model reads as a skill built on a knowledge concept ("write English") supports that
   // subject's name in it ("la lingua inglese" -> English): the top 3 for such a passage are the skills.
   // Not for a skill's narrower skills: those are other activities ("Temps de travail" is no time management)
@@ -462,17 +474,27 @@ function supportWeakMentions(candidates: Candidate[], text: string, taxonomy: Ta
     }
   }
   for (const c of candidates) {
+    const named = c.lexical > 0;
+    // the best cosine of a passage that supported a mention of c itself; a subject supported through its
+    // narrower skills has no cosine worth reading (the model never ranks the bare subject high)
+    let cosine = -1;
+    let throughNarrower = false;
     for (const w of c.evidence) {
       if (!w.weak) continue;
       const subject = c.kind === 'skill' && taxonomy.skills[c.index]?.skillType === 'knowledge';
-      if (!retrievedFor(c, w) && !(subject && narrower.get(c.index)?.some((d) => retrievedFor(d, w)))) continue;
+      const direct = supportFor(c, w);
+      const narrowerSupport = direct < 0 && subject && narrower.get(c.index)?.some((d) => supportFor(d, w) >= 0);
+      if (direct < 0 && !narrowerSupport) continue;
       // an occupation named by one word needs the whole text to be about it too (its document top-k)
       if (c.kind === 'occupation' && c.document === undefined) continue;
       // supported: it counts, and is shown as evidence like any label match
       w.weak = false;
       c.lexical = Math.max(c.lexical, LEXICAL_SCORE.supported);
       addSignal(c, 'lexical');
+      cosine = Math.max(cosine, direct);
+      throughNarrower ||= Boolean(narrowerSupport);
     }
+    if (c.kind === 'skill' && !named && cosine >= 0 && !throughNarrower) c.supportCosine = cosine;
   }
 }
 

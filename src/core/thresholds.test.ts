@@ -101,6 +101,18 @@ describe('thresholds', () => {
     expect(candidateScore(cand('skill', 21, 0.9, { lexical: 1, labelCoverage: 0 }), 'auto', 'max', 0, w)).toBe(1);
   });
 
+  it('scores a weak mention the model supported by how well the model read it, when a lift is set', () => {
+    const supported = (supportCosine: number) => cand('skill', 30, 0.8, { lexical: 0.95, supportCosine, signals: ['lexical', 'embedding'] });
+    const lift = { supportedMentionLift: 0.06 };
+    // read well: the label score, capped at the supported score
+    expect(candidateScore(supported(0.93), 'auto', 'max', 0, lift)).toBe(0.95);
+    // read poorly: its supporting cosine lifted, under a cut of 0.94
+    expect(candidateScore(supported(0.84), 'auto', 'max', 0, lift)).toBeCloseTo(0.9, 10);
+    // without a lift, or for a skill also named by a strong label, the label score stands
+    expect(candidateScore(supported(0.84), 'auto', 'max', 0, {})).toBe(0.95);
+    expect(candidateScore(cand('skill', 31, 0.8, { lexical: 0.95 }), 'auto', 'max', 0, lift)).toBe(0.95);
+  });
+
   it('documents where every preset\'s defaults come from', () => {
     for (const id of Object.keys(DEFAULT_THRESHOLDS)) expect(THRESHOLD_CALIBRATION[id]).toBeTruthy();
     expect(THRESHOLD_CALIBRATION['bge-m3']).toMatch(/provisional/);
