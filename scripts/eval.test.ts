@@ -146,6 +146,22 @@ describe('eval CLI --kind crosslang', () => {
     expect(row?.[2]).toBe('20');
     expect(Number(row?.[3])).toBeGreaterThanOrEqual(0);
     expect(Number(row?.[3])).toBeLessThanOrEqual(1);
-    expect(() => refuseIgnoredFlags({ kind: 'skill', languages: 'de' })).toThrow('--languages is only read with --kind crosslang');
+    expect(() => refuseIgnoredFlags({ kind: 'skill', languages: 'de' })).toThrow('--languages is only read with --kind crosslang or inlang');
   }, 120_000);
+});
+
+describe('eval CLI --kind inlang', () => {
+  it("ranks ESCO's skill descriptions in English, in the language, and in the language with its labels as extra rows", () => {
+    const out = runEval(['--kind', 'inlang', '--model', 'test', '--languages', 'de', '--limit', '30']);
+    expect(out).toContain("### Skill labels in the text's language (test;");
+    const row = out.split('\n').find((l) => l.startsWith('| de |'))?.split('|').map((c) => c.trim());
+    expect(row?.[2]).toBe('30');
+    // three configurations, each "MRR / acc@1 / acc@5 (median cosine)"
+    const cells = row!.slice(3, 6).map((c) => c.match(/^([\d.]+) \/ ([\d.]+) \/ ([\d.]+) \(median (-?[\d.]+)\)$/));
+    expect(cells.every((m) => m !== null)).toBe(true);
+    for (const m of cells) {
+      expect(Number(m![1])).toBeLessThanOrEqual(1);
+      expect(Number(m![2])).toBeLessThanOrEqual(Number(m![3]));
+    }
+  }, 180_000);
 });

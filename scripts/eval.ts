@@ -12,6 +12,8 @@
 //   --model takes a comma list here, --markdown writes the EVAL.md section. Only run when asked.
 // `npm run eval -- --kind crosslang [--model multilingual-e5-small] [--languages de,fr,nl] [--limit 400]`: a language's
 //   ESCO skill labels ranked against the English skill vectors (scripts/eval/crossLanguage.ts).
+// `npm run eval -- --kind inlang [--model multilingual-e5-small] [--languages de,fr] [--limit n]`: skill labels in the
+//   text's language as extra concept rows, measured on ESCO's parallel skill descriptions (scripts/eval/inLanguage.ts).
 // Measures extraction quality in Node on the labelled validation data in ../shared/eval:
 // - skills (decorte/*.csv, or --data / a generic text,uri file with --kind skill): MRR, RP@1/5/10,
 //   P/R/F1 at the default threshold and the F1-best threshold;
@@ -108,6 +110,14 @@ async function main() {
     const { crossLanguageSection } = await import('./eval/crossLanguage.ts');
     const env = new EvalEnv(taxonomy);
     console.log(await crossLanguageSection(env, findPreset(values.model!).id, (values.languages ?? 'de,fr,nl').split(','), values.limit ? Number(values.limit) : 400));
+    env.saveCaches();
+    return;
+  }
+
+  if (values.kind === 'inlang') {
+    const { inLanguageSection } = await import('./eval/inLanguage.ts');
+    const env = new EvalEnv(taxonomy);
+    console.log(await inLanguageSection(env, findPreset(values.model!).id, (values.languages ?? 'de,fr').split(','), values.limit ? Number(values.limit) : Infinity));
     env.saveCaches();
     return;
   }
@@ -246,7 +256,7 @@ export function refuseIgnoredFlags(values: Record<string, unknown>): void {
     ['out', values.report === true, '--report'],
     ['presets', values.report === true, '--report'],
     ['markdown', kind === 'inference', '--kind inference'],
-    ['languages', kind === 'crosslang', '--kind crosslang'],
+    ['languages', kind === 'crosslang' || kind === 'inlang', '--kind crosslang or inlang'],
     ['generic', !kind || kind === 'skill' || kind === 'occupation', '--kind skill or occupation'],
     ['data', kind !== 'all', 'one --kind at a time'],
   ];

@@ -121,7 +121,7 @@ export class EvalEnv {
     this.lexical = buildLexicalIndex(taxonomy);
   }
 
-  private async rawEmbedder(presetId: string, dtype: Dtype): Promise<Embedder> {
+  async rawEmbedder(presetId: string, dtype: Dtype): Promise<Embedder> {
     const key = `${presetId}:${dtype}`;
     let e = this.raw.get(key);
     if (!e) {
