@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { conceptText } from './conceptText.ts';
 import { buildLabelWords, labelCoverage, passageKeys } from './labelWords.ts';
 import { buildLexicalIndex } from './lexical.ts';
-import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, embedDistinct, extract, extractLexical, LEXICAL_SCORE, oneWordOfLabel, PROFILE_RANK, readsOneThing, SKILL_NEIGHBOURS, TITLE_SHORTLIST_DOCUMENT_RANK, titleLineOf, titleReadingWithin, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
+import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_SCORE, oneWordOfLabel, PROFILE_RANK, readsOneThing, SKILL_NEIGHBOURS, TITLE_SHORTLIST_DOCUMENT_RANK, titleLineOf, titleReadingWithin, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
 import { RERANK_BAND_BELOW, VERBATIM_LEXICAL } from './rerankShortlist.ts';
 import { validateTaxonomy, type ConceptKind, type Taxonomy } from './taxonomy.ts';
 import { HashingEmbedder, OverlapReranker } from './testing/standIns.ts';
@@ -448,22 +448,6 @@ describe('extraction pipeline', () => {
     expect(dev.title).toBeGreaterThan(0.3);
     const off = await extract(AD, ctx);
     expect(off.candidates.every((c) => c.title === undefined)).toBe(true);
-  });
-
-  it('embeds each distinct query text once and gives every query its vector', async () => {
-    const asked: string[][] = [];
-    const counting = { dims: embedder.dims, embed: (texts: string[]) => (asked.push(texts), embedder.embed(texts)) };
-    const texts = ['Excel', 'We use Excel daily', 'Excel', 'SQL'];
-    const vectors = await embedDistinct(counting, texts);
-    expect(asked).toEqual([['Excel', 'We use Excel daily', 'SQL']]);
-    const alone = await embedder.embed(texts);
-    expect(Array.from(vectors)).toEqual(Array.from(alone));
-    // a tagged phrase that repeats its passage is embedded once in a whole extraction too
-    asked.length = 0;
-    const text = 'Excel\nWe use Excel daily';
-    await extract(text, { ...ctx, embedder: counting, tagSpans: async () => [{ start: 0, end: 5 }] });
-    expect(asked).toHaveLength(1);
-    expect(asked[0].filter((t) => t === 'Excel')).toHaveLength(1);
   });
 
   it('can also query whole sentences that were cut into pieces', async () => {

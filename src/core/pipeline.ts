@@ -846,7 +846,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
   const titleText = title && (!result.skippedSections.length || sectionAt(result.skippedSections.filter((s) => !s.analysed), title.start) < 0) ? text.slice(title.start, title.end) : '';
   // One embed call for all queries, document chunks and the title: the embedder batches them together.
   t = now();
-  const vectors = await embedDistinct(embedder, [...queries.map((q) => q.text), ...docChunks, ...(titleText ? [titleText] : [])]);
+  const vectors = await embedder.embed([...queries.map((q) => q.text), ...docChunks, ...(titleText ? [titleText] : [])]);
   const dims = embedder.dims;
   result.timings.embedMs = now() - t;
 
@@ -950,29 +950,6 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
     result.candidates = map.values();
   }
   return result;
-}
-
-/**
- * Embeds each distinct text once and lays the vectors out in `texts` order: a tagged phrase often
- * repeats its whole passage ("Excel") or a phrase found elsewhere in the ad (about one query in ten).
- */
-export async function embedDistinct(embedder: Embedder, texts: string[]): Promise<Float32Array> {
-  const slotOf = new Map<string, number>();
-  const distinct: string[] = [];
-  const slots = texts.map((t) => {
-    let i = slotOf.get(t);
-    if (i === undefined) {
-      i = distinct.push(t) - 1;
-      slotOf.set(t, i);
-    }
-    return i;
-  });
-  if (distinct.length === texts.length) return embedder.embed(texts);
-  const vectors = await embedder.embed(distinct);
-  const dims = embedder.dims;
-  const out = new Float32Array(texts.length * dims);
-  slots.forEach((i, row) => out.set(vectors.subarray(i * dims, (i + 1) * dims), row * dims));
-  return out;
 }
 
 function conceptOf(taxonomy: Taxonomy, kind: ConceptKind, index: number): SkillConcept | OccupationConcept {
