@@ -450,7 +450,9 @@ export const SUPPORT_RANK = 3;
  * concept is among the SUPPORT_RANK concepts retrieved first for a query whose span holds the mention.
  * Support is a rank, not a cosine, so it means the same for every model and language; a passage's
  * top 3 of 13,939 skills is about the passage, where its top 10 can follow one word of a long clause.
- * The query must read more than a one-word mention (readsMore).
+ * The query must read more than a one-word mention (readsMore). How much a supported mention then
+ * counts is the supporting cosine's (Candidate.supportCosine, ThresholdSettings.supportedMentionLift):
+ * the top 3 of a passage the model cannot read are poor guesses.
  */
 function supportWeakMentions(candidates: Candidate[], text: string, taxonomy: Taxonomy): void {
   // the best cosine of a passage supporting mention w of c (-1: none)

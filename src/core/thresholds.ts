@@ -67,7 +67,7 @@ export interface ThresholdSettings {
  */
 export const LABEL_COVERAGE_PIVOT = 0.3;
 
-/** The score moves a skill's model score gets from the document around it. */
+/** What a skill's score takes from the evidence around it: the document, its label's words, a weak word's support. */
 export type SkillContextWeights = Pick<ThresholdSettings, 'documentFitWeight' | 'occupationProfileWeight' | 'labelCoverageWeight' | 'supportedMentionLift'>;
 
 /**
