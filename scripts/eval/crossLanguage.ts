@@ -16,6 +16,22 @@ import type { EvalEnv } from './harness.ts';
 
 const fold = (s: string) => s.split(/\s+/).map(foldWord).join(' ').trim();
 
+/** MRR within the top k, and accuracy @1 / @5 in percent, of each query's gold concept (`indices`: k per query). */
+export function goldRankMetrics(indices: Int32Array, gold: readonly number[], k: number): { mrr: number; at1: number; at5: number } {
+  let rr = 0;
+  let at1 = 0;
+  let at5 = 0;
+  gold.forEach((g, q) => {
+    const j = indices.subarray(q * k, (q + 1) * k).indexOf(g);
+    if (j < 0) return;
+    rr += 1 / (j + 1);
+    if (j === 0) at1++;
+    if (j < 5) at5++;
+  });
+  const n = gold.length || 1;
+  return { mrr: rr / n, at1: (100 * at1) / n, at5: (100 * at5) / n };
+}
+
 export async function crossLanguageSection(env: EvalEnv, presetId: string, languages: string[], limit: number): Promise<string> {
   const spec = findPreset(presetId).embedder;
   const app = appConfig(presetId);
@@ -37,20 +53,8 @@ export async function crossLanguageSection(env: EvalEnv, presetId: string, langu
     const vectors = await embedder.embed(sample.map((s) => s.text));
     const k = 50;
     const hits = topK(matrices.skill, vectors, sample.length, k);
-    let rr = 0;
-    let at1 = 0;
-    let at5 = 0;
-    sample.forEach((s, q) => {
-      for (let j = 0; j < k; j++) {
-        if (hits.indices[q * k + j] !== s.index) continue;
-        rr += 1 / (j + 1);
-        if (j === 0) at1++;
-        if (j < 5) at5++;
-        break;
-      }
-    });
-    const n = sample.length || 1;
-    rows.push(`| ${language} | ${sample.length} | ${(rr / n).toFixed(3)} | ${((100 * at1) / n).toFixed(1)} | ${((100 * at5) / n).toFixed(1)} |`);
+    const m = goldRankMetrics(hits.indices, sample.map((s) => s.index), k);
+    rows.push(`| ${language} | ${sample.length} | ${m.mrr.toFixed(3)} | ${m.at1.toFixed(1)} | ${m.at5.toFixed(1)} |`);
   }
   return [`### Cross-language skill check from ESCO (${presetId}; a language's skill labels against the English skill vectors, exact English labels left out; MRR within the top 50)`, '', ...rows].join('\n');
 }

@@ -16,8 +16,9 @@ import { parseCsv } from '../../src/core/escoCsv.ts';
 import { attachLabelPack, validateLabelPack } from '../../src/core/labelPacks.ts';
 import { findPreset, passageText } from '../../src/core/models.ts';
 import { conceptTopK } from '../../src/core/pipeline.ts';
-import { getRow, quantizeMatrix, type ConceptMatrix } from '../../src/core/vectors.ts';
+import { dot, getRow, quantizeMatrix, type ConceptMatrix } from '../../src/core/vectors.ts';
 import { ROOT, TAXONOMY_DIR } from '../build-taxonomy.ts';
+import { goldRankMetrics } from './crossLanguage.ts';
 import type { EvalEnv } from './harness.ts';
 
 /** Where each language's official ESCO files with skill descriptions are. */
@@ -39,31 +40,14 @@ function score(matrix: ConceptMatrix, owners: Int32Array | undefined, queries: F
   const dims = matrix.dims;
   const hits = conceptTopK(matrix, owners, queries, gold.length, K, {});
   const rowsOf = new Map<number, number[]>();
-  owners?.forEach((owner, r) => rowsOf.set(owner, [...(rowsOf.get(owner) ?? []), r]));
-  let rr = 0;
-  let at1 = 0;
-  let at5 = 0;
-  const cosines: number[] = [];
-  gold.forEach((g, q) => {
-    for (let j = 0; j < K; j++) {
-      if (hits.indices[q * K + j] !== g) continue;
-      rr += 1 / (j + 1);
-      if (j === 0) at1++;
-      if (j < 5) at5++;
-      break;
-    }
-    let best = -1;
-    for (const r of rowsOf.get(g) ?? [g]) {
-      const row = getRow(matrix, r);
-      let d = 0;
-      for (let i = 0; i < dims; i++) d += row[i] * queries[q * dims + i];
-      best = Math.max(best, d);
-    }
-    cosines.push(best);
+  owners?.forEach((owner, r) => {
+    const rows = rowsOf.get(owner);
+    if (rows) rows.push(r);
+    else rowsOf.set(owner, [r]);
   });
+  const cosines = gold.map((g, q) => Math.max(...(rowsOf.get(g) ?? [g]).map((r) => dot(getRow(matrix, r), queries.subarray(q * dims, (q + 1) * dims)))));
   cosines.sort((a, b) => a - b);
-  const n = gold.length || 1;
-  return { mrr: rr / n, at1: (100 * at1) / n, at5: (100 * at5) / n, medianGold: cosines[Math.floor(cosines.length / 2)] ?? 0 };
+  return { ...goldRankMetrics(hits.indices, gold, K), medianGold: cosines[Math.floor(cosines.length / 2)] ?? 0 };
 }
 
 /** The language's collection skills with a description, joined to the taxonomy by URI. */
