@@ -297,6 +297,9 @@ test("multilingual-e5-small on WASM: a weak word the model reads poorly is not s
   const ad = await e5WithAd(page, context, 'nl-2.txt');
   expect(ad).toContain('nieuwe producten');
   await expect(page.getByTestId('detected-language')).toContainText('Dutch');
+  // the model reads Dutch less surely than English: the language panel says so, and where the rest are
+  await expect(page.getByTestId('model-language-notice')).toContainText('reads Dutch less surely than English');
+  await expect(page.getByTestId('model-language-notice')).toContainText('Lower the skill threshold');
   // (by URI: the links carry the Dutch labels where ESCO has them)
   const skills = page.getByTestId('skill-results');
   await expect(skills.locator('a[href="http://data.europa.eu/esco/skill/334e3e49-fb02-4051-809a-f06adfdc1c40"]')).toBeVisible(); // troubleshoot

@@ -60,6 +60,14 @@ describe('modelLanguageNotice', () => {
     expect(withLabels).toMatch(/labels in German and English are still matched/);
     expect(modelLanguageNotice(english, 'fi', false)).toMatch(/English ESCO labels are still matched/);
   });
+  it('says that a multilingual model reading other languages less surely shows fewer of their skills, and where the rest are', () => {
+    const e5 = { label: 'multilingual-e5 small', languages: 'multilingual' as const, weakerOutsideEnglish: true };
+    const german = modelLanguageNotice(e5, 'de', true)!;
+    expect(german).toMatch(/reads German less surely than English/);
+    expect(german).toMatch(/Lower the skill threshold/);
+    expect(modelLanguageNotice(e5, 'en', true)).toBeUndefined();
+    expect(modelLanguageNotice(e5, '', false)).toBeUndefined();
+  });
 });
 
 describe('availableFromIndex', () => {

@@ -47,15 +47,24 @@ export function resolvePlan(plan: LanguagePlan, displayOverride: string, availab
 export interface PresetLanguages {
   label: string;
   languages: string[] | 'multilingual';
+  weakerOutsideEnglish?: boolean;
 }
 
 /**
  * With an English-only embedding model on text in another language, semantic matching sees words it
  * was not trained on: say so and point to the multilingual preset. Label matching is unaffected.
+ * A multilingual model that reads other languages less surely (ModelPreset.weakerOutsideEnglish)
+ * shows fewer of their skills at one cut: say so, and where the less sure ones are.
  */
 export function modelLanguageNotice(preset: PresetLanguages, language: string, hasLabels: boolean): string | undefined {
-  if (!language || preset.languages === 'multilingual' || preset.languages.includes(language)) return undefined;
+  if (!language || language === ENGLISH) return undefined;
   const name = languageName(language);
+  if (preset.languages === 'multilingual') {
+    if (!preset.weakerOutsideEnglish) return undefined;
+    return `The model "${preset.label}" reads ${name} less surely than English, so it shows fewer of the skills in ${name} text at the same threshold. ` +
+      `Lower the skill threshold to see the ones it is less sure of, and check each against its highlighted words.`;
+  }
+  if (preset.languages.includes(language)) return undefined;
   const labels = hasLabels ? `ESCO labels in ${name} and English are still matched` : 'English ESCO labels are still matched';
   return `The model "${preset.label}" is English only, so semantic matching does not understand ${name} text; ${labels}. ` +
     `Choose a multilingual preset in the Model panel for semantic matches across languages: multilingual-e5 small (works offline) or bge-m3 (best, large download).`;
