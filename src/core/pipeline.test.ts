@@ -425,6 +425,19 @@ describe('extraction pipeline', () => {
     expect(c?.lexical).toBe(0);
   });
 
+  it("finds no skill in the job details, while the document's vector still reads them", async () => {
+    const text = ['Camarero/a', 'Tipo de empleo', 'Contrato temporal', 'Turno y horario', 'Turno rotativo', 'Servir bebidas a las mesas y atender a los clientes con una sonrisa.'].join('\n');
+    const seen: string[] = [];
+    const spy = { dims: embedder.dims, embed: (texts: string[]) => (seen.push(...texts), embedder.embed(texts)) };
+    const r = await extract(text, { ...ctx, embedder: spy });
+    const details = r.skippedSections.filter((s) => s.reason === 'details');
+    expect(details.map((s) => text.slice(s.start, s.end))).toEqual(['Tipo de empleo\nContrato temporal', 'Turno y horario\nTurno rotativo']);
+    for (const c of r.candidates) for (const e of c.evidence) expect(details.some((s) => e.start < s.end && s.start < e.end)).toBe(false);
+    // no query of its own, but the document chunk holds the details
+    expect(seen).not.toContain('Turno rotativo');
+    expect(seen.some((t) => t.includes('Turno rotativo') && t.includes('Servir bebidas'))).toBe(true);
+  });
+
   it('keeps sections that are not about the job from producing candidates, and analyses them on request', async () => {
     const ad = [AD, 'What we offer:', '- Health insurance and a pension plan', '- Free Python courses'].join('\n');
     const r = await extract(ad, ctx);

@@ -727,9 +727,13 @@ function lexicalStage(text: string, ctx: ExtractionContext, options: Partial<Ext
   return { result, map, title };
 }
 
-/** Segments outside the skipped sections: the ones the model sees. */
-function analysedSegments(result: ExtractionResult): Segment[] {
-  const skipped = result.skippedSections.filter((s) => !s.analysed);
+/**
+ * Segments outside the skipped sections: the ones the model sees. The document's own vector also
+ * reads the job details (`withDetails`): a place, a contract and hours are part of what the ad is,
+ * though no skill is found in them.
+ */
+function analysedSegments(result: ExtractionResult, withDetails = false): Segment[] {
+  const skipped = result.skippedSections.filter((s) => !s.analysed && !(withDetails && s.reason === 'details'));
   if (!skipped.length) return result.segments;
   return result.segments.filter((s) => sectionAt(skipped, s.start) < 0);
 }
@@ -824,7 +828,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
   const segments = analysedSegments(result);
   if (!embedder || !matrices || segments.length === 0) return result;
 
-  const docChunks = opts.documentTopK > 0 ? documentChunks(segments, opts.documentChunkChars, opts.maxDocumentChunks) : [];
+  const docChunks = opts.documentTopK > 0 ? documentChunks(analysedSegments(result, true), opts.documentChunkChars, opts.maxDocumentChunks) : [];
   const queries: Query[] = segments.map((s) => ({ text: s.text, start: s.start, end: s.end, segmentIndex: s.index }));
   if (opts.queryGranularity === 'pieces+sentences') queries.push(...sentenceQueries(text, segments));
   // the tagger's phrases (null: no tagger ran)

@@ -13,7 +13,7 @@
 // heading neither opens nor closes a section.
 
 /** Why a part of an ad is not analysed (sections.ts). */
-export type SectionReason = 'company' | 'benefits' | 'legal' | 'apply' | 'heading';
+export type SectionReason = 'company' | 'benefits' | 'legal' | 'apply' | 'details' | 'heading';
 
 type SkipReason = Exclude<SectionReason, 'heading'>;
 
@@ -375,6 +375,49 @@ export const SKIP_HEADINGS: [SkipReason, RegExp][] = [
     ]),
   ],
 ];
+
+/**
+ * Keys of an ad's job details: where, which contract, which hours, from when (job boards print them
+ * as "Lieu : Les Ulis", "Type de poste : CDI - Temps plein", or as a heading line with the value on
+ * the next lines: "Tipo de empleo" / "Contrato temporal", "Turno y horario" / "Turno rotativo"). Their
+ * values are places, contracts and schedules, never skills, yet the model reads them as skills of
+ * whatever they look like ("Turno rotativo" -> "repair rotating equipment", "Tuineje" -> "tuning
+ * techniques"). Pay is a benefits heading (SKIP_HEADINGS); "job details" heads duties as often as
+ * these keys, so it is not one.
+ */
+export const DETAIL_KEYS = whole([
+  // English
+  '(?:job |work |primary )?location',
+  '(?:job|employment|contract|position) type',
+  'type of (?:contract|employment|position)',
+  '(?:working |work )?(?:hours|schedule)',
+  'shift(?: and schedule)?',
+  '(?:start|starting|closing) date',
+  'date posted',
+  // de
+  '(?:standort|arbeitsort|einsatzort|dienstort)',
+  '(?:arbeitszeit|wochenarbeitszeit|anstellungsart|vertragsart|beschaftigungsart|art der anstellung|befristung)',
+  '(?:startdatum|eintrittsdatum|eintrittstermin|beginn)',
+  // fr
+  '(?:lieu(?: de travail)?|localisation)',
+  'type (?:de |d )(?:poste|contrat|emploi)',
+  '(?:contrat|horaires?|temps de travail|date de (?:debut|prise de poste))',
+  // es
+  'tipo de (?:empleo|contrato|jornada)',
+  '(?:ubicacion|lugar de trabajo|localizacion|jornada(?: laboral)?|horario|turno(?: y horario)?|fecha de incorporacion)',
+  // it
+  '(?:sede(?: di lavoro)?|luogo di lavoro|localita)',
+  'tipo(?:logia)? (?:di )?contratto',
+  '(?:contratto|orario(?: di lavoro)?|data di inizio)',
+  // nl
+  '(?:locatie|standplaats|werklocatie|werkplek)',
+  '(?:soort )?dienstverband',
+  '(?:contracttype|contractvorm|type contract|uren(?: per week)?|werktijden|startdatum)',
+  // pl
+  '(?:miejsce pracy|lokalizacja)',
+  '(?:rodzaj|typ) umowy',
+  '(?:forma zatrudnienia|wymiar (?:czasu pracy|etatu)|godziny pracy|data rozpoczecia)',
+]);
 
 /** Boilerplate phrases that mark a line (or, for benefits and apply, the rest of a line) as not about the job. */
 export const LINE_CUES: [SkipReason, RegExp][] = [

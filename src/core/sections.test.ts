@@ -257,6 +257,29 @@ describe('detectSections: requirement lines are not boilerplate', () => {
     const text = 'Compensation:\n€50k - 65k\nJob type:\nFull-time\nIndustry:\nSoftware Development';
     expect(found(text)).toEqual([['benefits', 'Compensation:\n€50k - 65k']]);
   });
+
+  it("skips the job details, a place, a contract, hours, in every language, and nothing after their values", () => {
+    // a job board's block: each key a heading line, its value below it (es)
+    const board = ['Tipo de empleo', 'Contrato temporal', 'Jornada completa', 'Turno y horario', 'Turno rotativo', 'Ubicación', '35629 Tuineje, Las Palmas provincia', 'Preparar las mesas antes y después del servicio. Retirar vajilla y cubertería sucia.'].join('\n');
+    expect(found(board)).toEqual([
+      ['details', 'Tipo de empleo\nContrato temporal\nJornada completa'],
+      ['details', 'Turno y horario\nTurno rotativo'],
+      ['details', 'Ubicación\n35629 Tuineje, Las Palmas provincia'],
+    ]);
+    // "key: value" lines (fr, de, en, pl), each skipped alone
+    const lines = ['Vendeur (H/F)', 'Lieu : Les Ulis 91940', 'Type de poste : CDI - Temps plein', 'Arbeitsort: Berlin-Mitte', 'Job Type: Full-time', 'Miejsce pracy: Warszawa', 'Accueillir et conseiller nos clients'].join('\n');
+    expect(found(lines).map(([r, t]) => [r, t])).toEqual([
+      ['details', 'Lieu : Les Ulis 91940\nType de poste : CDI - Temps plein\nArbeitsort: Berlin-Mitte\nJob Type: Full-time\nMiejsce pracy: Warszawa'],
+    ]);
+    // a value that is a sentence, or a key that is not a detail, is the ad
+    expect(detectSections('Location: you will work from our Ghent office. You maintain the servers and the network.')).toEqual([]);
+    expect(detectSections('Skills: Java, SQL, Kubernetes')).toEqual([]);
+    expect(found('Location\nLondon\nYou will design and maintain our data pipelines with Python.')).toEqual([['details', 'Location\nLondon']]);
+    // inside another skipped section a details key is part of it
+    expect(found('Benefits\n- Gym\nLocation\n- Fruit')).toEqual([['benefits', 'Benefits\n- Gym\nLocation\n- Fruit']]);
+    // a list without bullets after the value is the ad again after at most four short lines
+    expect(found('Location\nLondon\nJava\nSQL\nKubernetes\nTerraform\nPython')).toEqual([['details', 'Location\nLondon\nJava\nSQL\nKubernetes']]);
+  });
 });
 
 describe('detectSections: heading lines', () => {

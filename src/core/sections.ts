@@ -9,6 +9,8 @@
 // - headings: a short line ("Benefits", "Was wir bieten:", "Qui sommes-nous ?", "O nas") starts a
 //   section that runs until the next heading of the job or of another section ("Requirements",
 //   "Ihr Profil", "Vos missions", "Wymagania" end it); an unknown heading neither opens nor ends one;
+// - job details ("Location", "Type de poste : CDI", "Tipo de empleo" with its value below): a details
+//   heading holds only the short value lines after it, and a "key: value" line is skipped alone;
 // - boilerplate phrases ("is an equal opportunity employer", "Wyrażam zgodę na przetwarzanie moich
 //   danych osobowych", "wir sind ein führendes Unternehmen"): a company or legal phrase skips its
 //   whole line (paragraph); a benefits or apply phrase skips its line from the sentence it is in
@@ -17,7 +19,7 @@
 // "Requirements") are returned too, as one-line sections with reason 'heading', so that a label
 // line never becomes a skill ("Stellenbeschreibung" is a German ESCO label).
 
-import { JOB_HEADING, JOB_LABEL_WORDS, LINE_CUES, SKIP_HEADINGS } from './sectionCues.ts';
+import { DETAIL_KEYS, JOB_HEADING, JOB_LABEL_WORDS, LINE_CUES, SKIP_HEADINGS } from './sectionCues.ts';
 
 export type { SectionReason } from './sectionCues.ts';
 import type { SectionReason } from './sectionCues.ts';
@@ -39,6 +41,7 @@ export const SECTION_LABELS: Record<SectionReason, string> = {
   benefits: 'benefits section',
   legal: 'equal opportunity / legal text',
   apply: 'application instructions',
+  details: 'job details (place, contract, hours)',
   heading: 'section heading',
 };
 
@@ -73,6 +76,7 @@ function headingReason(line: string): SectionReason | 'job' | 'label' | null {
   if (JOB_HEADING.test(f)) return 'job';
   for (const [reason, re] of SKIP_HEADINGS) if (re.test(f)) return reason;
   if (t.endsWith(':') && JOB_LABEL_WORDS.test(f)) return 'job';
+  if (!t.endsWith(':') && DETAIL_KEYS.test(f)) return 'details';
   // Any other short "Label:" line starts a block of its own ("Job type:", "Industry:"): it ends a skipped section.
   if (/\S\s*:$/.test(t) && f.split(' ').length <= 4) return 'label';
   return null;
@@ -92,10 +96,26 @@ function sentenceStarts(line: string): number[] {
 const WHOLE_LINE_CUES = LINE_CUES.filter(([r]) => r === 'legal' || r === 'company');
 const SENTENCE_CUES = LINE_CUES.filter(([r]) => r === 'apply' || r === 'benefits');
 
+/** The value lines a details heading holds at most ("Disponibilidad fin de semana", "Todos los fines de semana", "Turno rotativo"). */
+const MAX_DETAIL_VALUES = 4;
+
+/** A value of the job details: a short line that is not a sentence ("Contrato temporal", "35629 Tuineje, Las Palmas"). */
+function isDetailValue(line: string): boolean {
+  const t = line.trim();
+  return t.length <= 60 && !BULLET.test(line) && !/[.!?]\s+\S/.test(t) && fold(t).split(' ').length <= 8;
+}
+
+/** "Key: value" of the job details ("Lieu : Les Ulis 91940", "Type de poste : CDI - Temps plein"). */
+function isDetailLine(line: string): boolean {
+  const m = /^\s*([^:]{2,40}?)\s*:\s*(\S.*)$/.exec(line);
+  return m !== null && DETAIL_KEYS.test(fold(m[1])) && isDetailValue(m[2]);
+}
+
 /** The boilerplate part of a line: its reason and where it starts in the line (it runs to the line's end). */
 function lineCue(line: string): { reason: SectionReason; from: number } | null {
   const f = fold(line);
   if (!f) return null;
+  if (isDetailLine(line)) return { reason: 'details', from: 0 };
   for (const [reason, re] of WHOLE_LINE_CUES) if (re.test(f)) return { reason, from: 0 };
   const starts = sentenceStarts(line);
   for (let i = 0; i < starts.length; i++) {
@@ -118,6 +138,7 @@ export function detectSections(text: string, options: DetectSectionsOptions = {}
   lines.push({ start: from, end: text.length });
 
   let open: SkippedSection | null = null;
+  let detailValues = 0;
   const close = () => {
     if (open && open.end > open.start) out.push(open);
     open = null;
@@ -140,11 +161,20 @@ export function detectSections(text: string, options: DetectSectionsOptions = {}
       }
       continue;
     }
+    // A details key inside another skipped section ("Location" in a benefits list) is part of it.
+    if (h === 'details' && open && open.reason !== 'details') {
+      open.end = end;
+      continue;
+    }
     if (h) {
       close();
+      detailValues = 0;
       open = { start, end, reason: h, label: SECTION_LABELS[h], heading: line.trim(), analysed: false };
       continue;
     }
+    // A details heading holds its values, a few short lines; a sentence, or a longer run of short
+    // lines (a list without bullets), is the ad again.
+    if (open && open.reason === 'details' && (!isDetailValue(line) || ++detailValues > MAX_DETAIL_VALUES)) close();
     if (open) {
       open.end = end;
       continue;
