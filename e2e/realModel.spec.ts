@@ -210,7 +210,11 @@ test("multilingual-e5-small on WASM: a Spanish ad's duties of its title's occupa
   const profiled = page.getByTestId('skill-results').locator('li.result', { has: page.getByTestId('result-profile') });
   await expect.poll(() => profiled.count()).toBeGreaterThanOrEqual(3);
   const lines = await profiled.getByTestId('result-profile').allTextContents();
-  for (const line of lines) expect(line).toMatch(/^(essential|optional) skill of camarero\/camarera$/);
+  // each says whose duty it is: mostly the title's occupation; the document's nearest one may add its own
+  // (which one that is can turn on a near tie of q8 cosines: "maintain work area cleanliness" came as an
+  // essential skill of a beauty salon attendant in one build)
+  for (const line of lines) expect(line).toMatch(/^(essential|optional) skill of \S.*$/);
+  expect(lines.filter((l) => /^(essential|optional) skill of camarero\/camarera$/.test(l)).length).toBeGreaterThanOrEqual(3);
   console.log(`es-2: ${(await profiled.locator('a.result-label').allTextContents()).join(' | ')}`);
   // each one's evidence is a passage of the body, not the title line
   const title = ad.split('\n')[0];

@@ -425,6 +425,18 @@ describe('extraction pipeline', () => {
     expect(c?.lexical).toBe(0);
   });
 
+  it('marks the evidence of a one-word passage that is one word of a skill\'s label, and only that', async () => {
+    const text = 'Software\nYou install software on our laptops.';
+    const r = await extract(text, ctx);
+    const install = find(r.candidates, 'skill', 'install software');
+    const word = install?.evidence.find((e) => e.signal === 'embedding' && text.slice(e.start, e.end) === 'Software');
+    expect(word?.partOfLabel).toBe(true);
+    // the sentence says the whole label: no mark
+    const sentence = install?.evidence.find((e) => e.signal === 'embedding' && e.start > text.indexOf('\n'));
+    expect(sentence).toBeDefined();
+    expect(sentence?.partOfLabel).toBeUndefined();
+  });
+
   it("finds no skill in the job details, while the document's vector still reads them", async () => {
     const text = ['Camarero/a', 'Tipo de empleo', 'Contrato temporal', 'Turno y horario', 'Turno rotativo', 'Servir bebidas a las mesas y atender a los clientes con una sonrisa.'].join('\n');
     const seen: string[] = [];

@@ -41,6 +41,12 @@ export interface Evidence {
    * body) the model has not supported (supportWeakMentions): it neither counts nor is highlighted.
    */
   weak?: boolean;
+  /**
+   * Embedding evidence of a skill: its passage is one word that is one of several words of the skill's
+   * label ("Software" for "install software", "textile" for "textile techniques"; oneWordOfLabel): the
+   * model read the word they share, not the rest of the label.
+   */
+  partOfLabel?: true;
 }
 
 export interface Candidate {
@@ -878,7 +884,9 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
         const c = map.get(kind, index, q.start);
         c.retrieval = Math.max(c.retrieval, score);
         addSignal(c, 'embedding');
-        c.evidence.push({ start: q.start, end: q.end, segmentIndex: q.segmentIndex, signal: 'embedding', score, rank: j });
+        const ev: Evidence = { start: q.start, end: q.end, segmentIndex: q.segmentIndex, signal: 'embedding', score, rank: j };
+        if (kind === 'skill' && oneWordOfLabel(q.text, ctx.taxonomy.skills[index]?.label ?? '')) ev.partOfLabel = true;
+        c.evidence.push(ev);
         const b = best.get(index);
         if (!b) best.set(index, { kind, index, retrieval: score, lexical: 0, query: s });
         else if (score > b.retrieval) {

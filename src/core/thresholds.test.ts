@@ -113,6 +113,19 @@ describe('thresholds', () => {
     expect(candidateScore(cand('skill', 31, 0.8, { lexical: 0.95 }), 'auto', 'max', 0, lift)).toBe(0.95);
   });
 
+  it('counts a passage that is one word of a skill\'s label less, and scores the skill by its best passage so counted', () => {
+    const ev = (score: number, partOfLabel?: true) => ({ start: 0, end: 1, segmentIndex: 0, signal: 'embedding' as const, score, ...(partOfLabel ? { partOfLabel } : {}) });
+    const discount = { partOfLabelDiscount: 0.03 };
+    // "Software" alone for "install software": under a cut of 0.94
+    expect(candidateScore(cand('skill', 50, 0.95, { evidence: [ev(0.95, true)] }), 'auto', 'max', 0, discount)).toBeCloseTo(0.92, 6);
+    // a passage that says more counts in full when it is the better one
+    expect(candidateScore(cand('skill', 51, 0.95, { evidence: [ev(0.95, true), ev(0.94)] }), 'auto', 'max', 0, discount)).toBeCloseTo(0.94, 6);
+    // no discount set, an occupation, or a label mention: as before
+    expect(candidateScore(cand('skill', 52, 0.95, { evidence: [ev(0.95, true)] }), 'auto', 'max', 0, {})).toBe(0.95);
+    expect(candidateScore(cand('occupation', 53, 0.95, { evidence: [ev(0.95, true)] }), 'auto', 'max', 0, discount)).toBe(0.95);
+    expect(candidateScore(cand('skill', 54, 0.95, { lexical: 1, evidence: [ev(0.95, true)] }), 'auto', 'max', 0, discount)).toBe(1);
+  });
+
   it('documents where every preset\'s defaults come from', () => {
     for (const id of Object.keys(DEFAULT_THRESHOLDS)) expect(THRESHOLD_CALIBRATION[id]).toBeTruthy();
     expect(THRESHOLD_CALIBRATION['bge-m3']).toMatch(/provisional/);

@@ -55,6 +55,11 @@ export interface ThresholdSettings {
    * LEXICAL_SCORE.supported itself. Absent: LEXICAL_SCORE.supported.
    */
   supportedMentionLift?: number;
+  /**
+   * Skills the model found: a passage that is one word of several of the skill's label
+   * (Evidence.partOfLabel) counts its cosine less this; the skill scores its best passage so counted.
+   */
+  partOfLabelDiscount?: number;
 }
 
 /**
@@ -68,7 +73,7 @@ export interface ThresholdSettings {
 export const LABEL_COVERAGE_PIVOT = 0.3;
 
 /** What a skill's score takes from the evidence around it: the document, its label's words, a weak word's support. */
-export type SkillContextWeights = Pick<ThresholdSettings, 'documentFitWeight' | 'occupationProfileWeight' | 'labelCoverageWeight' | 'supportedMentionLift'>;
+export type SkillContextWeights = Pick<ThresholdSettings, 'documentFitWeight' | 'occupationProfileWeight' | 'labelCoverageWeight' | 'supportedMentionLift' | 'partOfLabelDiscount'>;
 
 /**
  * Defaults, per preset (= embedding model), because cosine scales differ between models: bge-small-en
@@ -90,12 +95,14 @@ export const DEFAULT_THRESHOLDS: Record<string, ThresholdSettings> = {
   // coverage (Candidate.labelCoverage) at 0.05 for every real preset, cuts unchanged: EVAL.md,
   // "Figures of 2026-12-07, sixth session". A weak mention the model supported scores its supporting
   // cosine plus supportedMentionLift (e5 0.06: under 0.88, where unrelated pairs reach, it no longer
-  // passes the cut; bge-small-en 0.1, its cosines spread wider): EVAL.md, "seventh session".
-  'bge-small-en': { skillThreshold: 0.88, occupationThreshold: 0.82, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', documentFitWeight: 0.5, occupationProfileWeight: 0.1, labelCoverageWeight: 0.05, supportedMentionLift: 0.1 },
-  minilm: { skillThreshold: 0.76, occupationThreshold: 0.71, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', labelCoverageWeight: 0.05 },
+  // passes the cut; bge-small-en 0.1, its cosines spread wider): EVAL.md, "seventh session". A
+  // passage that is one word of a skill's label counts 0.03 less for it, for every real preset (in
+  // every language, where the label coverage reads only languages with skill labels): "eighth session".
+  'bge-small-en': { skillThreshold: 0.88, occupationThreshold: 0.82, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', documentFitWeight: 0.5, occupationProfileWeight: 0.1, labelCoverageWeight: 0.05, supportedMentionLift: 0.1, partOfLabelDiscount: 0.03 },
+  minilm: { skillThreshold: 0.76, occupationThreshold: 0.71, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', labelCoverageWeight: 0.05, partOfLabelDiscount: 0.03 },
   // e5's cosines are compressed high (unrelated pairs reach 0.85-0.89), so its F1-best cuts, found the
   // same way (EVAL.md, "Threshold calibration"), sit higher.
-  'multilingual-e5-small': { skillThreshold: 0.94, occupationThreshold: 0.9, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', documentFitWeight: 0.5, occupationProfileWeight: 0.1, labelCoverageWeight: 0.05, supportedMentionLift: 0.06 },
+  'multilingual-e5-small': { skillThreshold: 0.94, occupationThreshold: 0.9, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false, fusion: 'max', documentFitWeight: 0.5, occupationProfileWeight: 0.1, labelCoverageWeight: 0.05, supportedMentionLift: 0.06, partOfLabelDiscount: 0.03 },
   test: { skillThreshold: 0.55, occupationThreshold: 0.5, maxSkills: 40, maxOccupations: 8, scoreBasis: 'auto', includeIscoGroups: false },
 };
 
@@ -109,7 +116,7 @@ export function candidateScore(c: Candidate, basis: ScoreBasis, fusion: Fusion =
   const retrieval =
     c.kind === 'occupation' && bodyDiscount && (c.title !== undefined || c.document !== undefined)
       ? c.retrieval - bodyDiscount
-      : contextMoved(c.retrieval, skillContextMove(c, context));
+      : contextMoved(partOfLabelRetrieval(c, context.partOfLabelDiscount), skillContextMove(c, context));
   if (basis === 'retrieval') model = retrieval;
   else if (basis === 'rerank') model = c.rerank ?? 0;
   else model = c.rerank ?? retrieval;
@@ -130,6 +137,14 @@ export const MOVED_SCORE_CAP = 0.99;
 function contextMoved(retrieval: number, move: number): number {
   if (move <= 0) return Math.min(1, retrieval + move);
   return Math.max(Math.min(1, retrieval), Math.min(MOVED_SCORE_CAP, retrieval + move));
+}
+
+/** A skill's cosine with each passage that is one word of its label counted `discount` less (ThresholdSettings.partOfLabelDiscount). */
+function partOfLabelRetrieval(c: Candidate, discount: number | undefined): number {
+  if (!discount || c.kind !== 'skill') return c.retrieval;
+  let best = -Infinity;
+  for (const e of c.evidence) if (e.signal === 'embedding') best = Math.max(best, e.partOfLabel ? e.score - discount : e.score);
+  return best === -Infinity ? c.retrieval : best;
 }
 
 function skillContextMove(c: Candidate, w: SkillContextWeights): number {
