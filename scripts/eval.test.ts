@@ -138,11 +138,16 @@ describe('eval CLI --kind inference', () => {
   }, 120_000);
 });
 
+/** The cells of the markdown table row that starts with `first`. */
+function tableRow(out: string, first: string): string[] | undefined {
+  return out.split('\n').find((l) => l.startsWith(`| ${first} |`))?.split('|').map((c) => c.trim());
+}
+
 describe('eval CLI --kind crosslang', () => {
   it("ranks a language's ESCO skill labels against the English skill vectors, leaving out labels equal to an English one", () => {
     const out = runEval(['--kind', 'crosslang', '--model', 'test', '--languages', 'de', '--limit', '20']);
     expect(out).toContain('### Cross-language skill check from ESCO (test;');
-    const row = out.split('\n').find((l) => l.startsWith('| de |'))?.split('|').map((c) => c.trim());
+    const row = tableRow(out, 'de');
     expect(row?.[2]).toBe('20');
     expect(Number(row?.[3])).toBeGreaterThanOrEqual(0);
     expect(Number(row?.[3])).toBeLessThanOrEqual(1);
@@ -154,7 +159,7 @@ describe('eval CLI --kind inlang', () => {
   it("ranks ESCO's skill descriptions in English, in the language, and in the language with its labels as extra rows", () => {
     const out = runEval(['--kind', 'inlang', '--model', 'test', '--languages', 'de', '--limit', '30']);
     expect(out).toContain("### Skill labels in the text's language (test;");
-    const row = out.split('\n').find((l) => l.startsWith('| de |'))?.split('|').map((c) => c.trim());
+    const row = tableRow(out, 'de');
     expect(row?.[2]).toBe('30');
     // three configurations, each "MRR / acc@1 / acc@5 (median cosine)"
     const cells = row!.slice(3, 6).map((c) => c.match(/^([\d.]+) \/ ([\d.]+) \/ ([\d.]+) \(median (-?[\d.]+)\)$/));
