@@ -60,11 +60,11 @@ export default defineConfig({
         // 70 KB a preset; the plugin adds the web manifest itself). Not the on-demand files
         // (assets/ondemand/, cached on first use below) nor the embedding assets (IndexedDB).
         globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,ico}', 'taxonomy/taxonomy.json', 'taxonomy/build-info.json', 'taggers/*.json'],
-        globIgnores: ['embeddings/**', `assets/${ON_DEMAND_DIR}/**`],
+        globIgnores: ['embeddings/**', 'label-vectors/**', `assets/${ON_DEMAND_DIR}/**`],
         // The taxonomy is 12.6 MB; the default limit (2 MiB) would fail the build.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',
-        navigateFallbackDenylist: [/\/embeddings\//, /\/taxonomy\//],
+        navigateFallbackDenylist: [/\/embeddings\//, /\/label-vectors\//, /\/taxonomy\//],
         cleanupOutdatedCaches: true,
         // The page is controlled from the first visit. Updates still wait for the user (no skipWaiting).
         clientsClaim: true,
@@ -92,6 +92,14 @@ export default defineConfig({
             urlPattern: ({ url }) => /\/taxonomy\/labels-index\.json$/.test(url.pathname),
             handler: 'NetworkFirst',
             options: { cacheName: 'esco-label-index', networkTimeoutSeconds: 5, cacheableResponse: { statuses: [200] } },
+          },
+          {
+            // A language's skill label vectors (src/core/labelVectors.ts, about 5.7 MB for German),
+            // fetched on the first text in that language: in a folder per model hash and asked for
+            // with ?v=<label pack content hash>, so CacheFirst never serves a stale file.
+            urlPattern: ({ url }) => /\/label-vectors\/[0-9a-f]+\/[a-z]{2,3}\.(json|bin)$/.test(url.pathname),
+            handler: 'CacheFirst',
+            options: { cacheName: 'esco-label-vectors', expiration: { maxEntries: 12 }, cacheableResponse: { statuses: [200] } },
           },
           {
             urlPattern: ({ url }) => /\/taxonomy\/labels-[a-z]{2,3}\.json$/.test(url.pathname),

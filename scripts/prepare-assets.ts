@@ -63,6 +63,12 @@ async function pruneStaleAssets(): Promise<void> {
     rmSync(join(EMBEDDINGS_DIR, dir), { recursive: true, force: true });
     console.log(`removed the stale embedding asset public/embeddings/${dir}`);
   }
+  const { LABEL_VECTORS_ASSET_DIR } = await import('./label-vectors.ts');
+  for (const dir of existsSync(LABEL_VECTORS_ASSET_DIR) ? readdirSync(LABEL_VECTORS_ASSET_DIR) : []) {
+    if (current.has(dir)) continue;
+    rmSync(join(LABEL_VECTORS_ASSET_DIR, dir), { recursive: true, force: true });
+    console.log(`removed the stale label vectors public/label-vectors/${dir}`);
+  }
 }
 
 let taxonomyCache: Taxonomy | undefined;
@@ -159,10 +165,63 @@ export async function prepareRealModels(presets: string[], o: { assets?: boolean
     await provisionModel(preset);
     if (o.assets === false) continue;
     await ensureShippedAsset(REAL_MODELS[preset].spec, { localModelPath: MODELS_DIR, dtype: REAL_MODELS[preset].spec.dtype.node });
+    await ensureShippedLabelVectors(preset, MODELS_DIR);
     await ensureShippedTagger(preset);
   }
 }
 
+
+/**
+ * A multilingual preset's skill label vectors for each label pack that labels most skills
+ * (src/core/labelVectors.ts), in public/label-vectors/<model hash>/: kept while made from the
+ * current pack beside the current English asset, restored from the user cache, else computed
+ * (about a minute per language for multilingual-e5-small on two cores). English-only presets get none.
+ */
+export async function ensureShippedLabelVectors(presetId: string, localModelPath: string): Promise<void> {
+  const { findPreset } = await import('../src/core/models.ts');
+  const preset = findPreset(presetId);
+  if (preset.languages !== 'multilingual') return;
+  const { LABEL_PACK_INDEX_PATH } = await import('../src/core/labelPacks.ts');
+  const { packWantsVectors, labelVectorsPath, LABEL_VECTORS_FORMAT } = await import('../src/core/labelVectors.ts');
+  const { modelHash, modelHashInputs } = await import('../src/core/modelHash.ts');
+  const { computeLabelVectors, labelVectorsManifestAt, shippedLabels, LABEL_VECTORS_ASSET_DIR, PUBLIC_DIR } = await import('./label-vectors.ts');
+  const { shippedAssetDir } = await import('./precompute.ts');
+  const taxonomy = await taxonomyAsset();
+  const spec = preset.embedder;
+  const hash = await modelHash(modelHashInputs(spec, taxonomy));
+  const assetDir = await shippedAssetDir(spec, taxonomy);
+  if (!assetDir) throw new Error(`${presetId}: no embedding asset to build label vectors beside`);
+  const conceptsSha256 = (JSON.parse(readFileSync(join(assetDir, 'manifest.json'), 'utf8')) as { matrices: { skill: { sha256: string } } }).matrices.skill.sha256;
+  const index = JSON.parse(readFileSync(join(PUBLIC_DIR, LABEL_PACK_INDEX_PATH), 'utf8')) as { packs: { language: string }[] };
+  let embedder: Awaited<ReturnType<typeof import('../src/runtime/transformersModels.ts').loadEmbedder>> | undefined;
+  try {
+    for (const { language } of index.packs) {
+      const labels = shippedLabels(taxonomy, language);
+      if (!labels || !packWantsVectors(labels)) continue;
+      const current = (dir: string) => {
+        const m = labelVectorsManifestAt(hash, language, dir);
+        return m?.format === LABEL_VECTORS_FORMAT && m.packContentHash === labels.contentHash && m.conceptsSha256 === conceptsSha256;
+      };
+      if (current(LABEL_VECTORS_ASSET_DIR)) continue;
+      const paths = labelVectorsPath(hash, language);
+      const kept = join(userCacheDir(), 'label-vectors', `${LABEL_VECTORS_FORMAT}-${conceptsSha256.slice(0, 16)}-${labels.contentHash.slice(0, 16)}`);
+      if (!current(kept)) {
+        console.log(`embedding the ${language} skill labels of ${presetId} ...`);
+        const t0 = performance.now();
+        const { configureTransformers, loadEmbedder } = await import('../src/runtime/transformersModels.ts');
+        configureTransformers({ localModelPath });
+        embedder ??= await loadEmbedder(spec, { backend: 'node', dtype: spec.dtype.node, localModelPath });
+        const m = await computeLabelVectors({ spec, embedder, modelHash: hash, labels, conceptsSha256, dir: kept, log: (l) => console.log(l) });
+        console.log(`${presetId}: ${m.rows} ${language} skill label vectors in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+      }
+      // the manifest last, as computeLabelVectors writes them
+      mkdirSync(join(LABEL_VECTORS_ASSET_DIR, paths.matrix, '..'), { recursive: true });
+      for (const p of [paths.matrix, paths.manifest]) cpSync(join(kept, p), join(LABEL_VECTORS_ASSET_DIR, p));
+    }
+  } finally {
+    await embedder?.dispose();
+  }
+}
 
 /**
  * The preset's span tagger in public/taggers/<preset>.json: trained on SkillSpan train when missing

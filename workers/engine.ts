@@ -72,7 +72,7 @@ export class Engine implements EngineApi {
       taxonomy: () => this.taxonomy,
       cache: () => this.caches.active,
       rerankDelayMsPerPair: () => this.testRerankDelayMsPerPair,
-      taggersBaseUrl: config.taggersBaseUrl,
+      assets: { taggers: config.taggersBaseUrl, labelVectors: config.labelVectorsBaseUrl },
     });
     const { time } = reporter;
     const t0 = performance.now();

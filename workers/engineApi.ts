@@ -17,7 +17,16 @@ export type EngineBackend = 'webgpu' | 'wasm';
  * `refine`: score the shortlist with the reranker even though the automatic setting left it off on
  * this device (the "Refine with the reranker" button); loads the reranker if needed.
  */
-export type ExtractRequest = Partial<ExtractOptions> & { mentions?: LexicalMatch[]; refine?: boolean; titleOccupation?: TitleReading };
+export type ExtractRequest = Partial<ExtractOptions> & {
+  mentions?: LexicalMatch[];
+  refine?: boolean;
+  titleOccupation?: TitleReading;
+  /**
+   * The text's language and its label pack (LabelPack.contentHash): the worker searches that
+   * language's skill label vectors too, where the build made them (src/core/labelVectors.ts).
+   */
+  labelPack?: { language: string; contentHash: string };
+};
 
 export interface EngineConfig {
   /** Model preset id from src/core/models.ts PRESETS ('bge-m3' by default; chosen by the user in the model panel). */
@@ -30,6 +39,8 @@ export interface EngineConfig {
   embeddingsBaseUrl: string;
   /** Folder of the span taggers (`<preset>.json`, precached); a preset without a file there has none. */
   taggersBaseUrl?: string;
+  /** Folder of the skill label vectors (`<model hash>/<language>.{json,bin}`, fetched on first use). */
+  labelVectorsBaseUrl?: string;
   /** Hashes of caches this browser had active before (persisted by the page): one missing now was evicted. */
   knownCaches?: string[];
   /** WebGPU failed during inference in a previous worker of this session: start on WASM and say why. */
@@ -138,6 +149,11 @@ export interface EngineStatus {
    * absent until the first semantic extraction asks for it.
    */
   tagger?: { phase: 'ready' | 'none' | 'failed'; message?: string };
+  /**
+   * The skill label vectors of the last text's language (src/core/labelVectors.ts): 'none' where the
+   * build made none for this preset and language; absent until a text with a label pack asks.
+   */
+  labelVectors?: { language: string; phase: 'ready' | 'none' | 'failed'; rows?: number; message?: string };
   files: FileProgressView[];
   cache: CacheView;
   regeneration: RegenerationView;

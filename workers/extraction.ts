@@ -18,9 +18,11 @@ import { defaultThresholds } from '../src/core/thresholds.ts';
 import type { ActiveCache } from '../src/db/cacheManager.ts';
 import { tokenStatesOf, type TextStates } from '../src/runtime/tokenStates.ts';
 import type { LoadedReranker } from '../src/runtime/transformersModels.ts';
+import type { LabelVectors } from '../src/core/labelVectors.ts';
 import type { ConceptSearchBackends } from './conceptSearch.ts';
 import type { ExtractRequest } from './engineApi.ts';
 import type { StatusReporter } from './engineStatus.ts';
+import { LabelVectorsLoader } from './labelVectorsLoader.ts';
 import type { ModelSession } from './modelSession.ts';
 
 /** The least time between two partial results sent to the page while the reranker refines one text. */
@@ -41,8 +43,16 @@ export interface ExtractionDeps {
   cache(): ActiveCache | undefined;
   /** e2e hook: a pause per reranked pair, so a test can make the (fast) test reranker as slow as a real one. */
   rerankDelayMsPerPair(): number;
-  /** Folder of the span taggers (EngineConfig.taggersBaseUrl). */
-  taggersBaseUrl?: string;
+  /** Folders of the span taggers and the label vectors (EngineConfig.taggersBaseUrl, .labelVectorsBaseUrl). */
+  assets: { taggers?: string; labelVectors?: string };
+}
+
+/** What one text brings to the extraction context beside the cache: the page's readings and the language's vectors. */
+interface TextContext {
+  mentions?: (text: string) => LexicalMatch[];
+  titleOccupation?: (text: string) => TitleReading;
+  tagger?: SpanTagger;
+  labelVectors?: LabelVectors;
 }
 
 export class Extraction {
@@ -52,8 +62,14 @@ export class Extraction {
   private setting: boolean | 'auto';
   private tagger?: Promise<SpanTagger | undefined>;
 
+  private readonly labelVectors: LabelVectorsLoader;
+
   constructor(private readonly deps: ExtractionDeps) {
     this.setting = deps.rerankerSetting;
+    this.labelVectors = new LabelVectorsLoader(deps.assets.labelVectors, (view) => {
+      this.s.labelVectors = view;
+      deps.status.emit();
+    });
   }
 
   private get s() {
@@ -76,7 +92,7 @@ export class Extraction {
     const dense = this.s.denseReady && this.deps.session.embedder && cache;
     // The page's mentions (text's language + English) replace the English-only label stage; the
     // pipeline may analyse a prefix of the text, so spans beyond it are dropped there.
-    const { mentions, refine, titleOccupation, ...options } = request ?? {};
+    const { mentions, refine, titleOccupation, labelPack, ...options } = request ?? {};
     const title = titleOccupation ? (t: string) => titleReadingWithin(titleOccupation, t.length) : undefined;
     // Asked for after the embedding-stage result went out: semantic results never wait for the reranker.
     const reranker = dense ? () => (refine ? this.rerankerModel() : this.rerankerDecided()) : undefined;
@@ -97,7 +113,13 @@ export class Extraction {
         void Promise.resolve(onProgress(p, d, t) as unknown).catch(() => {});
       });
     const tagger = dense ? await this.spanTagger() : undefined;
-    const result = await this.deps.session.onWebGpu(() => this.run(text, taxonomy, lexical, dense ? cache : undefined, reranker, withFocus, given, title, tagger, progress));
+    // an English-only model reads no other language: the build makes label vectors for multilingual ones only
+    const labelVectors =
+      dense && labelPack && this.deps.preset.languages === 'multilingual'
+        ? await this.labelVectors.get({ modelHash: cache.manifest.hash, language: labelPack.language, packContentHash: labelPack.contentHash, dims: cache.manifest.dims, skills: taxonomy.skills.length })
+        : undefined;
+    const context = { mentions: given, titleOccupation: title, tagger, labelVectors };
+    const result = await this.deps.session.onWebGpu(() => this.run(text, taxonomy, lexical, dense ? cache : undefined, reranker, withFocus, context, progress));
     if (this.deps.search.hasHelpers) this.deps.status.emit(); // the model panel's search counters
     return result;
   }
@@ -123,10 +145,8 @@ export class Extraction {
     lexical: LexicalIndex,
     cache: ActiveCache | undefined,
     reranker: (() => Promise<LoadedReranker | undefined>) | undefined,
-    options?: Partial<ExtractOptions>,
-    mentions?: (text: string) => LexicalMatch[],
-    titleOccupation?: (text: string) => TitleReading,
-    tagger?: SpanTagger,
+    options: Partial<ExtractOptions>,
+    { mentions, titleOccupation, tagger, labelVectors }: TextContext,
     onProgress?: ExtractionProgress,
   ): Promise<ExtractionResult> {
     const { session, preset } = this.deps;
@@ -146,6 +166,7 @@ export class Extraction {
         ...(mentions ? { mentions } : {}),
         ...(titleOccupation ? { titleOccupation } : {}),
         ...(tagger ? { tagSpans: documentTagger(tagger, (texts, o) => this.tokenStates(texts, o)) } : {}),
+        ...(labelVectors ? { labelVectors } : {}),
         search: this.deps.search.search(),
       },
       options,
@@ -159,7 +180,7 @@ export class Extraction {
    * extraction goes on as before.
    */
   private spanTagger(): Promise<SpanTagger | undefined> {
-    const base = this.deps.taggersBaseUrl;
+    const base = this.deps.assets.taggers;
     if (!base) return Promise.resolve(undefined);
     this.tagger ??= (async () => {
       const spec = this.deps.preset.embedder;

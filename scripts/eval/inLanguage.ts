@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { appConfig } from '../../src/core/appConfig.ts';
 import { parseCsv } from '../../src/core/escoCsv.ts';
 import { attachLabelPack, validateLabelPack } from '../../src/core/labelPacks.ts';
+import { labelVectorTexts } from '../../src/core/labelVectors.ts';
 import { findPreset, passageText } from '../../src/core/models.ts';
 import { conceptTopK } from '../../src/core/pipeline.ts';
 import { dot, getRow, quantizeMatrix, type ConceptMatrix } from '../../src/core/vectors.ts';
@@ -89,10 +90,8 @@ export async function inLanguageSection(env: EvalEnv, presetId: string, language
     const languageQueries = await query.embed(items.map((x) => x.text));
     // the language's skill labels as extra rows, owned by their concepts
     const pack = attachLabelPack(env.taxonomy, validateLabelPack(JSON.parse(readFileSync(join(TAXONOMY_DIR, `labels-${language}.json`), 'utf8')), env.taxonomy));
-    const labels: { index: number; text: string }[] = [];
-    pack.skills.forEach((e, index) => {
-      if (e) for (const text of [e.label, ...(e.alt ?? [])]) labels.push({ index, text });
-    });
+    // the rows the app ships for the language (src/core/labelVectors.ts)
+    const labels = labelVectorTexts(pack).map((t) => ({ index: t.owner, text: t.text }));
     const labelVectors = await passage.embed(labels.map((l) => passageText(spec, l.text)));
     const n = english.rows;
     const all = new Float32Array((n + labels.length) * dims);

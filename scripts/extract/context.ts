@@ -13,6 +13,7 @@ import { LABEL_PACK_INDEX_PATH, labelPackAssetPath } from '../../src/core/labelP
 import { LabelMatching, type LabelPackSource, type TextLabels } from '../../src/core/languageMatching.ts';
 import { buildLexicalIndex, type LexicalIndex } from '../../src/core/lexical.ts';
 import { modelHash, modelHashInputs } from '../../src/core/modelHash.ts';
+import type { LabelVectors } from '../../src/core/labelVectors.ts';
 import { findPreset, queryEmbedder, type Dtype, type EmbedderSpec, type RerankerSpec } from '../../src/core/models.ts';
 import { extract, extractLexical, type ExtractionContext, type ExtractionResult, type ExtractOptions } from '../../src/core/pipeline.ts';
 import { documentTagger, taggerFor, type SpanTagger } from '../../src/core/spanTagger.ts';
@@ -21,6 +22,7 @@ import { titleModelOf, type TitleModel } from '../../src/core/titleModel.ts';
 import { tokenStatesOf } from '../../src/runtime/tokenStates.ts';
 import { configureTransformers, loadEmbedder, loadReranker, type LoadedEmbedder, type LoadedReranker } from '../../src/runtime/transformersModels.ts';
 import { ROOT } from '../build-taxonomy.ts';
+import { readLabelVectors } from '../label-vectors.ts';
 // (never an import of prepare-assets.ts: it is an entry script with top-level await, and the eval
 // harness, which the tagger training imports, reads this module: a cycle would never settle)
 import { loadShippedAsset, loadTaxonomyAsset, shippedAssetDir, TAGGER_ASSET_DIR, TEST_MODELS_DIR } from '../precompute.ts';
@@ -129,12 +131,25 @@ async function load(choice: ModelChoice, options: Partial<ExtractOptions>): Prom
   const { taxonomy, lexical } = loadTaxonomyAndLexical();
   const matching = labelMatching();
   const fixed = choice.language && choice.language !== 'auto' ? choice.language : '';
-  const analyseWith = (run: (text: string, ctx: ExtractionContext, options: Partial<ExtractOptions>) => Promise<ExtractionResult> | ExtractionResult, ctx: ExtractionContext, titleModel?: TitleModel) =>
+  const analyseWith = (
+    run: (text: string, ctx: ExtractionContext, options: Partial<ExtractOptions>) => Promise<ExtractionResult> | ExtractionResult,
+    ctx: ExtractionContext,
+    titleModel?: TitleModel,
+    vectorsOf?: (language: string) => Promise<LabelVectors | undefined>,
+  ) =>
     async (text: string, call: AnalyseCall = {}): Promise<AnalysedText> => {
       const want = call.language && call.language !== 'auto' ? call.language : fixed;
       // the title's occupation with the model where no label names it (src/core/titleModel.ts), as in the app
       const language = await matching.forText(text, { language: want, ...(titleModel ? { titleModel } : {}) });
-      const withLanguage = { ...ctx, ...(language.mentions ? { mentions: language.mentions } : {}), ...(language.titleOccupation ? { titleOccupation: language.titleOccupation } : {}), labelWords: language.labelWords };
+      const match = language.plan.matchLanguage;
+      const labelVectors = match && vectorsOf ? await vectorsOf(match) : undefined;
+      const withLanguage = {
+        ...ctx,
+        ...(language.mentions ? { mentions: language.mentions } : {}),
+        ...(language.titleOccupation ? { titleOccupation: language.titleOccupation } : {}),
+        ...(labelVectors ? { labelVectors } : {}),
+        labelWords: language.labelWords,
+      };
       const result = await run(text, withLanguage, { ...options, ...call.options });
       return { result, language };
     };
@@ -159,7 +174,15 @@ async function load(choice: ModelChoice, options: Partial<ExtractOptions>): Prom
   const states = tokenStatesOf(embedder);
   const ctx: ExtractionContext = { taxonomy, lexical, matrices, embedder: query, reranker, ...(tagger ? { tagSpans: documentTagger(tagger, (texts, o) => states.states(texts, o)) } : {}) };
   const source = local ? `folder ${local}` : (choice.host ?? 'the Hugging Face hub');
-  const analyseText = analyseWith(extract, ctx, titleModelOf(preset.id, query, matrices.occupation));
+  const hash = await modelHash(modelHashInputs(spec, taxonomy));
+  // the skill labels of the text's language, where the build made vectors of them (scripts/label-vectors.ts)
+  const labelVectors = new Map<string, Promise<LabelVectors | undefined>>();
+  const vectorsOf = (language: string) => {
+    let v = labelVectors.get(language);
+    if (!v) labelVectors.set(language, (v = readLabelVectors({ modelHash: hash, language, dims: spec.dims, taxonomy })));
+    return v;
+  };
+  const analyseText = analyseWith(extract, ctx, titleModelOf(preset.id, query, matrices.occupation), vectorsOf);
   return {
     presetId: preset.id,
     describe: `${spec.displayName} (${dtype})${tagger ? ' + span tagger' : ''}${reranker ? ` + ${rerankerSpec!.displayName}` : ''} from ${source}`,
@@ -169,7 +192,7 @@ async function load(choice: ModelChoice, options: Partial<ExtractOptions>): Prom
     embedder,
     queryEmbedder: query,
     ...(reranker ? { reranker, rerankerSpec: rerankerSpec! } : {}),
-    modelHash: await modelHash(modelHashInputs(spec, taxonomy)),
+    modelHash: hash,
     dtype,
   };
 }

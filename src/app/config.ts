@@ -1,6 +1,7 @@
 // Engine configuration from build-time env, persisted user settings and URL query overrides.
 // The query overrides exist for testing (`?backend=wasm` forces the WASM path).
 import type { EngineConfig } from '../../workers/engineApi.ts';
+import { LABEL_VECTORS_DIR } from '../core/labelVectors.ts';
 import { DEFAULT_MODEL_HOST, DEFAULT_PRESET, PRESETS } from '../core/models.ts';
 import { TAXONOMY_ASSET_PATH } from '../core/taxonomy.ts';
 
@@ -79,6 +80,7 @@ export function engineConfig(settings: UserEngineSettings, overrides: QueryOverr
     taxonomyUrl: assetUrl(TAXONOMY_ASSET_PATH),
     embeddingsBaseUrl: assetUrl('embeddings/'),
     taggersBaseUrl: assetUrl('taggers/'),
+    labelVectorsBaseUrl: assetUrl(`${LABEL_VECTORS_DIR}/`),
     forceWasm: settings.forceWasm || overrides.forceWasm,
     gpuSearch: overrides.gpuSearchAlways ? 'always' : 'auto',
     rerankerEnabled: settings.rerankerEnabled ?? 'auto',

@@ -20,7 +20,7 @@ import { engine } from './engineService.ts';
 import type { TitleReading } from '../core/pipeline.ts';
 import { modelTitleOccupation, type TitleModel } from '../core/titleModel.ts';
 import { activePresetId, IS_E2E } from './config.ts';
-import { activeLabelWords, activeMentions, activeTitleMatcher, activeTitleOccupation, analyseCurrentText } from './languages.ts';
+import { activeLabelPack, activeLabelWords, activeMentions, activeTitleMatcher, activeTitleOccupation, analyseCurrentText } from './languages.ts';
 import { useAppStore, type AppState } from './store.ts';
 
 export const TYPING_DEBOUNCE_MS = 300;
@@ -91,6 +91,7 @@ async function runDense(refine = false): Promise<void> {
     await analyseCurrentText();
     if (id !== requestId) return;
     const mentions = activeMentions(useAppStore.getState());
+    const labelPack = activeLabelPack(useAppStore.getState());
     const titleOccupation = await titleWithModel(client, text);
     if (id !== requestId) return;
     const { analyseAllSections, thresholds } = useAppStore.getState().settings;
@@ -101,6 +102,7 @@ async function runDense(refine = false): Promise<void> {
       ...(refine ? { refine } : {}),
       ...(mentions ? { mentions: mentions(text) } : {}),
       ...(titleOccupation !== undefined ? { titleOccupation } : {}),
+      ...(labelPack ? { labelPack } : {}),
     };
     // Partials come over their own message port, so one can arrive after the final result: once
     // that is in, or a later partial was shown, a stale one is dropped.

@@ -2,7 +2,7 @@
 // English-only model notice, the picker list from the pack index.
 import { describe, expect, it } from 'vitest';
 import type { LabelPackIndex } from '../core/labelPacks.ts';
-import { availableFromIndex, chooseLanguage, enoughToDetect, modelLanguageNotice, resolvePlan } from './languagePlan.ts';
+import { availableFromIndex, chooseLanguage, enoughToDetect, labelVectorsText, modelLanguageNotice, resolvePlan } from './languagePlan.ts';
 
 const cov = (skill: number, occupation: number) =>
   ({
@@ -80,5 +80,13 @@ describe('availableFromIndex', () => {
       { language: 'de', skills: 90, occupations: 10 },
       { language: 'fr', skills: 20, occupations: 10 },
     ]);
+  });
+});
+
+describe('labelVectorsText', () => {
+  it("says whether the text's language labels are compared too, and why not", () => {
+    expect(labelVectorsText({ language: 'de', phase: 'ready', rows: 14463 })).toBe('German text is also compared with 14,463 German skill labels embedded by this model');
+    expect(labelVectorsText({ language: 'nl', phase: 'none' })).toMatch(/^no Dutch skill label vectors for this model: Dutch text is compared with the English skill labels$/);
+    expect(labelVectorsText({ language: 'de', phase: 'failed', message: 'HTTP 500' })).toMatch(/German skill label vectors unavailable \(HTTP 500\)/);
   });
 });

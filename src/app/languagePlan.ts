@@ -78,3 +78,11 @@ export function languageName(code: string): string {
     return code;
   }
 }
+
+/** The model panel's line on the skill label vectors of the text's language (EngineStatus.labelVectors). */
+export function labelVectorsText(view: { language: string; phase: 'ready' | 'none' | 'failed'; rows?: number; message?: string }): string {
+  const name = languageName(view.language);
+  if (view.phase === 'ready') return `${name} text is also compared with ${(view.rows ?? 0).toLocaleString('en')} ${name} skill labels embedded by this model`;
+  if (view.phase === 'none') return `no ${name} skill label vectors for this model: ${name} text is compared with the English skill labels`;
+  return `${name} skill label vectors unavailable (${view.message ?? 'unknown error'}): ${name} text is compared with the English skill labels`;
+}

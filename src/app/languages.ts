@@ -127,6 +127,12 @@ async function analyse(s: AppState, key: string): Promise<void> {
   await Promise.allSettled(waits);
 }
 
+/** The text's language and its pack when its labels are matched (ExtractRequest.labelPack), once its matcher is ready. */
+export function activeLabelPack(s: AppState): { language: string; contentHash: string } | undefined {
+  const labels = s.language.active ? matching.readyMatcher(s.language.active)?.labels : undefined;
+  return labels ? { language: labels.language, contentHash: labels.contentHash } : undefined;
+}
+
 /** The occupation the text's title names (with the matcher of its language, or English), once that matcher is ready. */
 export function activeTitleOccupation(s: AppState): ((text: string) => TitleMatch | null) | undefined {
   const m = activeTitleMatcher(s);

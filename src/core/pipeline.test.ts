@@ -523,6 +523,32 @@ describe('extraction pipeline', () => {
     for (const [key, v] of a) if (v > 0) expect(b.get(key)).toBeCloseTo(v + 1e-3, 5);
   });
 
+  it("compares each passage with the skill labels in the text's language too, and nothing else with them", async () => {
+    const forklift = taxonomy.skills.findIndex((s) => s.label === 'operate forklift');
+    const text = 'Lagerist gesucht\nSie können sicher Gabelstapler fahren.';
+    const labels = ['Gabelstapler fahren', 'Gabelstapler führen'];
+    const labelVectors = { language: 'de', matrix: quantizeMatrix(await embedder.embed(labels), labels.length, embedder.dims, 'int8'), owners: Int32Array.from([forklift, forklift]) };
+    const options = { rerankLimit: 0 };
+    const english = await extract(text, ctx, options);
+    const withLabels = await extract(text, { ...ctx, labelVectors }, options);
+    const reading = (r: ExtractionResult) => r.candidates.find((c) => c.kind === 'skill' && c.index === forklift);
+    // the English label shares no word with the German passage; the German label shares two
+    expect(reading(english)?.retrieval ?? 0).toBeLessThan(0.3);
+    const found = reading(withLabels)!;
+    expect(found.retrieval).toBeGreaterThan(0.6);
+    expect(text.slice(found.evidence[0].start, found.evidence[0].end)).toContain('Gabelstapler fahren');
+    // every other skill reads as before (one at the end of a passage's top k may make room for it)
+    const before = english.candidates.filter((c) => c.kind === 'skill' && c.index !== forklift && c.retrieval > 0);
+    const after = new Map(withLabels.candidates.filter((c) => c.kind === 'skill').map((c) => [c.index, c.retrieval]));
+    expect(before.filter((c) => !after.has(c.index)).length).toBeLessThanOrEqual(found.evidence.length);
+    for (const c of before) if (after.has(c.index)) expect(after.get(c.index)).toBeCloseTo(c.retrieval, 5);
+    // occupations and a skill's neighbours stay in the English space
+    const occupations = (r: ExtractionResult) => r.candidates.filter((c) => c.kind === 'occupation').map((c) => [c.index, c.retrieval]);
+    expect(occupations(withLabels)).toEqual(occupations(english));
+    const direct = topK(ctx.matrices!.skill, getRow(ctx.matrices!.skill, forklift), 1, SKILL_NEIGHBOURS + 1);
+    expect(found.neighbours).toEqual(Array.from(direct.indices).filter((i) => i !== forklift).slice(0, SKILL_NEIGHBOURS));
+  });
+
   it('lists each skill candidate\'s nearest skills by the concept vectors, itself left out', async () => {
     const r = await extract(AD, ctx, { rerankLimit: 0 });
     const skills = r.candidates.filter((c) => c.kind === 'skill' && (c.retrieval > 0 || c.lexical > 0));

@@ -14,6 +14,7 @@ import { CONCEPT_TEXT_VARIANTS } from './conceptText.ts';
 import { stripGenderMarkers } from './genderForms.ts';
 import { findMentions, foldPlural, foldWord, type LexicalIndex, type LexicalMatch } from './lexical.ts';
 import { passageCoverage, passageKeys, type LabelWordIndex } from './labelWords.ts';
+import { mergeConceptHits, type LabelVectors } from './labelVectors.ts';
 import type { Embedder, Reranker } from './models.ts';
 import { bandAround, batchesOf, groupByQuery, rerankShortlist, type RerankCandidate } from './rerankShortlist.ts';
 import { detectSections, sectionAt, type SkippedSection } from './sections.ts';
@@ -244,6 +245,11 @@ export interface ExtractionContext {
    * and a concept scores its best row. Absent: row i is concept i.
    */
   rowOwners?: Partial<Record<ConceptKind, Int32Array>>;
+  /**
+   * Skill labels in the text's language embedded by the same model (labelVectors.ts): each passage
+   * is searched against them too, and a skill scores its better reading. Absent: English vectors only.
+   */
+  labelVectors?: LabelVectors;
   /**
    * Label mentions to use instead of findMentions(lexical, text): the app passes those of the text's
    * language plus English (multilingualLexical.ts findMentionsIn). Spans must be offsets into `text`.
@@ -790,13 +796,21 @@ function rowsPerConceptK(matrix: ConceptMatrix, k: number): number {
   return Math.min(matrix.rows, k * 8 + 16);
 }
 
-/** conceptTopK through the context's search when it has one. */
-async function searchConcepts(ctx: ExtractionContext, kind: ConceptKind, queries: Float32Array, count: number, k: number, int8Query: 'i16' | 'i7'): Promise<TopKResult> {
+/**
+ * conceptTopK through the context's search when it has one. `passages`: the queries are the text's
+ * passages, which the skill labels in the text's language (ctx.labelVectors) are searched for too;
+ * concept vectors as queries (setSkillNeighbours) stay in the English space.
+ */
+async function searchConcepts(ctx: ExtractionContext, kind: ConceptKind, queries: Float32Array, count: number, k: number, int8Query: 'i16' | 'i7', passages = false): Promise<TopKResult> {
   const matrix = ctx.matrices![kind];
   const owners = ctx.rowOwners?.[kind];
-  if (!ctx.search) return conceptTopK(matrix, owners, queries, count, k, { int8Query });
-  if (!owners) return ctx.search(kind, queries, count, k);
-  return foldRowOwners(await ctx.search(kind, queries, count, rowsPerConceptK(matrix, k)), owners, count, k);
+  let hits: TopKResult;
+  if (!ctx.search) hits = conceptTopK(matrix, owners, queries, count, k, { int8Query });
+  else if (!owners) hits = await ctx.search(kind, queries, count, k);
+  else hits = foldRowOwners(await ctx.search(kind, queries, count, rowsPerConceptK(matrix, k)), owners, count, k);
+  const local = ctx.labelVectors;
+  if (!passages || kind !== 'skill' || !local?.matrix.rows) return hits;
+  return mergeConceptHits(hits, conceptTopK(local.matrix, local.owners, queries, count, k, { int8Query }), k);
 }
 
 /** Keeps each concept's best row of a row-level top-k: the shape of a one-row-per-concept search. */
@@ -865,7 +879,7 @@ export async function extract(text: string, ctx: ExtractionContext, options: Par
   t = now();
   const queryVectors = vectors.subarray(0, queries.length * dims);
   const [skillHits, occupationHits] = await Promise.all([
-    searchConcepts(ctx, 'skill', queryVectors, queries.length, opts.topK, opts.int8Query),
+    searchConcepts(ctx, 'skill', queryVectors, queries.length, opts.topK, opts.int8Query, true),
     searchConcepts(ctx, 'occupation', queryVectors, queries.length, opts.topK, opts.int8Query),
   ]);
   const hits: Record<ConceptKind, TopKResult> = { skill: skillHits, occupation: occupationHits };

@@ -3,6 +3,7 @@
 import type { EngineStatus, LoadPhase } from '../../../workers/engineApi.ts';
 import { retryWebGpu } from '../engineService.ts';
 import { formatBytes } from '../format.ts';
+import { labelVectorsText, languageName } from '../languagePlan.ts';
 import { useAppStore } from '../store.ts';
 import { formatStartupTimings, usePageTimings } from '../startupTimings.ts';
 import { CachePanel } from './CachePanel.tsx';
@@ -149,6 +150,12 @@ export function ModelPanel() {
               <div className="kv-row">
                 <dt>Skill phrases</dt>
                 <dd data-testid="span-tagger">{status.tagger.phase === 'ready' ? 'tagged by the span tagger, each matched on its own' : status.tagger.message}</dd>
+              </div>
+            )}
+            {status.labelVectors && (
+              <div className="kv-row">
+                <dt>Skill labels in {languageName(status.labelVectors.language)}</dt>
+                <dd data-testid="label-vectors">{labelVectorsText(status.labelVectors)}</dd>
               </div>
             )}
             <div className="kv-row">
