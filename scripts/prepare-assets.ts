@@ -197,13 +197,17 @@ export async function ensureShippedLabelVectors(presetId: string, localModelPath
   try {
     for (const { language } of index.packs) {
       const labels = shippedLabels(taxonomy, language);
-      if (!labels || !packWantsVectors(labels)) continue;
+      const paths = labelVectorsPath(hash, language);
+      if (!labels || !packWantsVectors(labels)) {
+        // a pack that no longer qualifies (or is gone) leaves no vectors behind to be fetched
+        for (const p of [paths.manifest, paths.matrix]) rmSync(join(LABEL_VECTORS_ASSET_DIR, p), { force: true });
+        continue;
+      }
       const current = (dir: string) => {
         const m = labelVectorsManifestAt(hash, language, dir);
         return m?.format === LABEL_VECTORS_FORMAT && m.packContentHash === labels.contentHash && m.conceptsSha256 === conceptsSha256;
       };
       if (current(LABEL_VECTORS_ASSET_DIR)) continue;
-      const paths = labelVectorsPath(hash, language);
       const kept = join(userCacheDir(), 'label-vectors', `${LABEL_VECTORS_FORMAT}-${conceptsSha256.slice(0, 16)}-${labels.contentHash.slice(0, 16)}`);
       if (!current(kept)) {
         console.log(`embedding the ${language} skill labels of ${presetId} ...`);
