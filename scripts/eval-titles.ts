@@ -33,7 +33,7 @@ import { buildLanguageMatcher, type LanguageMatcher } from '../src/core/multilin
 import { findPreset } from '../src/core/models.ts';
 import { rankTitleOccupations, titleModelWeight, titleOccupation, TITLE_FUSION, type ModelHit, type TitleRankingOptions } from '../src/core/occupationRanking.ts';
 import { modelHitsOf, modelTitleOccupation, titleModelTexts, titleOccupationWithHits, TITLE_MODEL_DEPTH, type TitleModel } from '../src/core/titleModel.ts';
-import { conceptTopK } from '../src/core/pipeline.ts';
+import { conceptTopK } from '../src/core/conceptRows.ts';
 import type { TitleHit } from '../src/core/titleSearch.ts';
 import { validateTaxonomy, type Taxonomy } from '../src/core/taxonomy.ts';
 import type { KeyMode } from '../src/core/wordKeys.ts';

@@ -16,7 +16,7 @@ import { parseCsv } from '../../src/core/escoCsv.ts';
 import { attachLabelPack, validateLabelPack } from '../../src/core/labelPacks.ts';
 import { labelVectorTexts } from '../../src/core/labelVectors.ts';
 import { findPreset, passageText } from '../../src/core/models.ts';
-import { conceptTopK } from '../../src/core/pipeline.ts';
+import { conceptTopK } from '../../src/core/conceptRows.ts';
 import { dot, getRow, quantizeMatrix, type ConceptMatrix } from '../../src/core/vectors.ts';
 import { ROOT, TAXONOMY_DIR } from '../build-taxonomy.ts';
 import { goldRankMetrics } from './crossLanguage.ts';

@@ -1,9 +1,9 @@
 // Label vectors in a text's language: which packs get them, the texts embedded, the checks a
 // fetched file must pass, and how their hits join the English ones.
 import { describe, expect, it } from 'vitest';
-import { buildLabelVectorsManifest, decodeLabelVectors, LabelVectorsError, labelVectorTexts, mergeConceptHits, packWantsVectors } from './labelVectors.ts';
+import { buildLabelVectorsManifest, decodeLabelVectors, LabelVectorsError, labelVectorTexts, packWantsVectors } from './labelVectors.ts';
 import type { PackEntry } from './labelPacks.ts';
-import { encodeMatrix, getRow, quantizeMatrix, type TopKResult } from './vectors.ts';
+import { encodeMatrix, getRow, quantizeMatrix } from './vectors.ts';
 
 const entry = (label: string, alt?: string[], hidden?: string[]): PackEntry => ({ uri: `u:${label}`, label, ...(alt ? { alt } : {}), ...(hidden ? { hidden } : {}) });
 
@@ -63,42 +63,5 @@ describe('decodeLabelVectors', () => {
 
   it('refuses a truncated matrix', async () => {
     await expect(decodeLabelVectors(await manifest(), bytes.subarray(0, bytes.length - 1), expectFor)).rejects.toThrow(/truncated or corrupt/);
-  });
-});
-
-describe('mergeConceptHits', () => {
-  const hits = (k: number, perQuery: [number, number][][]): TopKResult => {
-    const indices = new Int32Array(perQuery.length * k).fill(-1);
-    const scores = new Float32Array(perQuery.length * k).fill(-Infinity);
-    perQuery.forEach((list, q) =>
-      list.forEach(([c, s], j) => {
-        indices[q * k + j] = c;
-        scores[q * k + j] = s;
-      }),
-    );
-    return { k, queries: perQuery.length, indices, scores };
-  };
-  const listOf = (r: TopKResult, q: number) =>
-    Array.from(r.indices.subarray(q * r.k, (q + 1) * r.k))
-      .map((c, j) => [c, Number(r.scores[q * r.k + j].toFixed(2))])
-      .filter(([c]) => c >= 0);
-
-  it('keeps each concept once with its better score, best first, per query', () => {
-    const english = hits(3, [
-      [[1, 0.9], [2, 0.8], [3, 0.7]],
-      [[5, 0.6]],
-    ]);
-    const language = hits(3, [
-      [[4, 0.95], [2, 0.85], [1, 0.5]],
-      [[6, 0.7], [5, 0.65]],
-    ]);
-    const merged = mergeConceptHits(english, language, 3);
-    expect(listOf(merged, 0)).toEqual([[4, 0.95], [1, 0.9], [2, 0.85]]);
-    expect(listOf(merged, 1)).toEqual([[6, 0.7], [5, 0.65]]);
-  });
-
-  it('keeps the English concept first on a tie', () => {
-    const merged = mergeConceptHits(hits(2, [[[1, 0.9]]]), hits(2, [[[2, 0.9]]]), 2);
-    expect(listOf(merged, 0)).toEqual([[1, 0.9], [2, 0.9]]);
   });
 });

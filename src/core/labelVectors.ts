@@ -9,7 +9,7 @@
 // collection skills) would favour that subset over every skill the language does not label.
 import { sha256Hex } from './hash.ts';
 import type { LocalizedLabels } from './labelPacks.ts';
-import { decodeMatrix, encodedByteLength, type ConceptMatrix, type MatrixStorage, type TopKResult } from './vectors.ts';
+import { decodeMatrix, encodedByteLength, type ConceptMatrix, type MatrixStorage } from './vectors.ts';
 
 // 2: preferred labels only, as the English skill vectors (CONCEPT_TEXT_TEMPLATE.skill).
 export const LABEL_VECTORS_FORMAT = 2;
@@ -136,32 +136,4 @@ export async function decodeLabelVectors(
     matrix: decodeMatrix(bytes, manifest.rows, manifest.dims, manifest.storage),
     owners: Int32Array.from(manifest.owners),
   };
-}
-
-/**
- * Two concept-level top-k results of the same queries as one: each concept's better score, best
- * first (ties keep `a`'s concept first). Both must be one row per concept (folded).
- */
-export function mergeConceptHits(a: TopKResult, b: TopKResult, k: number): TopKResult {
-  const count = a.queries;
-  const indices = new Int32Array(count * k).fill(-1);
-  const scores = new Float32Array(count * k).fill(-Infinity);
-  for (let q = 0; q < count; q++) {
-    const best = new Map<number, number>();
-    for (const r of [a, b]) {
-      for (let j = 0; j < r.k; j++) {
-        const c = r.indices[q * r.k + j];
-        if (c < 0) break;
-        const s = r.scores[q * r.k + j];
-        if (!(s <= (best.get(c) ?? -Infinity))) best.set(c, s);
-      }
-    }
-    // Map order is insertion order, a's first: a stable sort keeps it among equal scores.
-    const ranked = [...best].sort((x, y) => y[1] - x[1]).slice(0, k);
-    ranked.forEach(([c, s], j) => {
-      indices[q * k + j] = c;
-      scores[q * k + j] = s;
-    });
-  }
-  return { k, queries: count, indices, scores };
 }

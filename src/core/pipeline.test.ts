@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { conceptText } from './conceptText.ts';
 import { buildLabelWords, labelCoverage, passageKeys } from './labelWords.ts';
 import { buildLexicalIndex } from './lexical.ts';
-import { conceptTopK, DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_SCORE, oneWordOfLabel, PROFILE_RANK, readsOneThing, SKILL_NEIGHBOURS, TITLE_SHORTLIST_DOCUMENT_RANK, titleLineOf, titleReadingWithin, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
+import { DEFAULT_EXTRACT_OPTIONS, extract, extractLexical, LEXICAL_SCORE, oneWordOfLabel, PROFILE_RANK, readsOneThing, SKILL_NEIGHBOURS, TITLE_SHORTLIST_DOCUMENT_RANK, titleLineOf, titleReadingWithin, type Candidate, type ExtractionContext, type ExtractionResult } from './pipeline.ts';
 import { RERANK_BAND_BELOW, VERBATIM_LEXICAL } from './rerankShortlist.ts';
 import { validateTaxonomy, type ConceptKind, type Taxonomy } from './taxonomy.ts';
 import { HashingEmbedder, OverlapReranker } from './testing/standIns.ts';
@@ -482,24 +482,6 @@ describe('extraction pipeline', () => {
     const spans = (r: typeof both) => new Set(r.candidates.flatMap((c) => c.evidence.filter((e) => e.signal === 'embedding').map((e) => text.slice(e.start, e.end))));
     expect(spans(pieces).has(text)).toBe(false);
     expect(spans(both).has(text)).toBe(true);
-  });
-
-  it('searches multi-vector matrices by concept: each concept once, scored by its best row', () => {
-    // Rows: concept 0 twice, concept 1 once, concept 2 twice.
-    const rows = [
-      [1, 0],
-      [0.6, 0.8],
-      [0.8, 0.6],
-      [0, 1],
-      [0.96, 0.28],
-    ];
-    const m = quantizeMatrix(Float32Array.from(rows.flat()), rows.length, 2, 'f16');
-    const owners = Int32Array.from([0, 0, 1, 2, 2]);
-    const r = conceptTopK(m, owners, Float32Array.from([1, 0]), 1, 3);
-    expect([...r.indices]).toEqual([0, 2, 1]);
-    expect(r.scores[0]).toBeCloseTo(1, 3);
-    expect(r.scores[1]).toBeCloseTo(0.96, 2);
-    expect(r.scores[2]).toBeCloseTo(0.8, 2);
   });
 
   it('runs every concept search through the context search when there is one (the GPU path)', async () => {

@@ -14,13 +14,14 @@ import { CONCEPT_TEXT_VARIANTS } from './conceptText.ts';
 import { stripGenderMarkers } from './genderForms.ts';
 import { findMentions, foldPlural, foldWord, type LexicalIndex, type LexicalMatch } from './lexical.ts';
 import { passageCoverage, passageKeys, type LabelWordIndex } from './labelWords.ts';
-import { mergeConceptHits, type LabelVectors } from './labelVectors.ts';
+import { conceptTopK, foldRowOwners, rowsPerConceptK, withRows } from './conceptRows.ts';
+import type { LabelVectors } from './labelVectors.ts';
 import type { Embedder, Reranker } from './models.ts';
 import { bandAround, batchesOf, groupByQuery, rerankShortlist, type RerankCandidate } from './rerankShortlist.ts';
 import { detectSections, sectionAt, type SkippedSection } from './sections.ts';
 import { segmentText, type Segment, type SegmentOptions } from './segment.ts';
 import type { ConceptKind, OccupationConcept, SkillConcept, Taxonomy } from './taxonomy.ts';
-import { getRow, scoreAll, topK, type ConceptMatrix, type SearchOptions, type TopKResult } from './vectors.ts';
+import { getRow, scoreAll, type ConceptMatrix, type TopKResult } from './vectors.ts';
 
 export type Signal = 'lexical' | 'embedding' | 'reranker' | 'document';
 
@@ -783,20 +784,6 @@ export function titleLineOf(text: string): { start: number; end: number } | null
 }
 
 /**
- * topK over concepts: with several rows per concept, asks for more rows and keeps each concept's
- * best one, so the result has the shape of a one-row-per-concept search.
- */
-export function conceptTopK(matrix: ConceptMatrix, owners: Int32Array | undefined, queries: Float32Array, count: number, k: number, options?: SearchOptions): TopKResult {
-  if (!owners) return topK(matrix, queries, count, k, options);
-  return foldRowOwners(topK(matrix, queries, count, rowsPerConceptK(matrix, k), options), owners, count, k);
-}
-
-/** How many rows to ask for so that k distinct concepts are very likely among them. */
-function rowsPerConceptK(matrix: ConceptMatrix, k: number): number {
-  return Math.min(matrix.rows, k * 8 + 16);
-}
-
-/**
  * conceptTopK through the context's search when it has one. `passages`: the queries are the text's
  * passages, which the skill labels in the text's language (ctx.labelVectors) are searched for too;
  * concept vectors as queries (setSkillNeighbours) stay in the English space.
@@ -808,30 +795,7 @@ async function searchConcepts(ctx: ExtractionContext, kind: ConceptKind, queries
   if (!ctx.search) hits = conceptTopK(matrix, owners, queries, count, k, { int8Query });
   else if (!owners) hits = await ctx.search(kind, queries, count, k);
   else hits = foldRowOwners(await ctx.search(kind, queries, count, rowsPerConceptK(matrix, k)), owners, count, k);
-  const local = ctx.labelVectors;
-  if (!passages || kind !== 'skill' || !local?.matrix.rows) return hits;
-  return mergeConceptHits(hits, conceptTopK(local.matrix, local.owners, queries, count, k, { int8Query }), k);
-}
-
-/** Keeps each concept's best row of a row-level top-k: the shape of a one-row-per-concept search. */
-function foldRowOwners(wide: TopKResult, owners: Int32Array, count: number, k: number): TopKResult {
-  const indices = new Int32Array(count * k).fill(-1);
-  const scores = new Float32Array(count * k).fill(-Infinity);
-  for (let q = 0; q < count; q++) {
-    const seen = new Set<number>();
-    let n = 0;
-    for (let j = 0; j < wide.k && n < k; j++) {
-      const row = wide.indices[q * wide.k + j];
-      if (row < 0) break;
-      const owner = owners[row];
-      if (seen.has(owner)) continue;
-      seen.add(owner);
-      indices[q * k + n] = owner;
-      scores[q * k + n] = wide.scores[q * wide.k + j];
-      n++;
-    }
-  }
-  return { k, queries: count, indices, scores };
+  return passages && kind === 'skill' ? withRows(hits, ctx.labelVectors, queries, k, { int8Query }) : hits;
 }
 
 /**
