@@ -183,6 +183,27 @@ test('JSONL with bad lines is processed with the bad lines reported; a non-text 
   await expect(page.getByTestId('batch-draft').getByRole('button', { name: 'Start batch' })).toBeDisabled();
 });
 
+// A German ad in a batch is read as the single view reads it (workers/documentLanguages.ts): with
+// its German labels ("Wundversorgung" is "carry out wound care" only in German); the English ad
+// beside it keeps the English labels.
+test('each batch document is read in its own language, as a pasted text is', async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  const file = testInfo.outputPath('mixed.jsonl');
+  const german = 'Pflegefachkraft (m/w/d)\nWir suchen eine Pflegefachkraft mit Erfahrung in der Altenpflege, Wundversorgung und Dokumentation. Führerschein Klasse B erforderlich.';
+  writeFileSync(file, [JSON.stringify({ id: 'de', text: german }), JSON.stringify({ id: 'en', text: adText(1) })].join('\n'));
+  await openBatchView(page);
+  await page.getByLabel('Batch input files').setInputFiles(file);
+  const draft = page.getByTestId('batch-draft');
+  await draft.getByLabel('Text field').selectOption('text');
+  await draft.getByLabel('Id field').selectOption('id');
+  await draft.getByRole('button', { name: 'Start batch' }).click();
+  await expect(page.getByTestId('batch-progress')).toHaveAttribute('data-state', 'done', { timeout: ENGINE_TIMEOUT });
+  const rows = (await download(page, /^Download JSONL$/)).trim().split('\n').map((l) => JSON.parse(l) as { id: string; kind: string; label: string; evidence: { text: string }[] });
+  const wound = rows.find((r) => r.id === 'de' && r.label === 'carry out wound care');
+  expect(wound?.evidence.map((e) => e.text)).toContain('Wundversorgung');
+  expect(rows.some((r) => r.id === 'en' && r.label === 'SQL')).toBe(true);
+});
+
 test('a file too large for the browser storage runs from the open file; after a reload it resumes once that file is opened again', async ({ page }, testInfo) => {
   test.setTimeout(300_000);
   // The storage quota, as a 2 GB file meets it (scripts/bench-batch-browser.ts --big-gb 2 runs the

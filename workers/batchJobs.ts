@@ -1,5 +1,6 @@
 // Batch jobs in the engine worker: reads a stored job (src/db/batchStore.ts), streams its input
-// file(s) through the shared parsers and runner (src/core/batch) into the engine's extract(), and
+// file(s) through the shared parsers and runner (src/core/batch) into the engine's extraction (each
+// document read in its own language, as a pasted text: Extraction.extractDocument), and
 // reports progress as a BatchView. Thin on purpose: queueing, checkpoints and aggregation are the
 // core's; this wires them to browser files, IndexedDB and the engine. One job runs at a time; its
 // documents go through the engine's one inference queue, so a single-text extraction made

@@ -3,7 +3,7 @@
 //   modelSession.ts   device choice, ONNX runtime, model loading, self-check, GPU loss, the one queue
 //   cacheLifecycle.ts model hash, cache resolution, regeneration, other tabs, import/export
 //   extraction.ts     the pipeline run, partial results, the reranker policy
-//   batchJobs.ts      stored batch jobs run through extract()
+//   batchJobs.ts      stored batch jobs, each document read in its language (documentLanguages.ts)
 //   conceptSearch.ts  where concept search runs (helper workers, the WGSL kernel)
 //   engineStatus.ts   the status object they all write and how it reaches the page
 // Start-up order lives here (init): what overlaps with what is the one thing no part can decide alone.
@@ -72,7 +72,7 @@ export class Engine implements EngineApi {
       taxonomy: () => this.taxonomy,
       cache: () => this.caches.active,
       rerankDelayMsPerPair: () => this.testRerankDelayMsPerPair,
-      assets: { taggers: config.taggersBaseUrl, labelVectors: config.labelVectorsBaseUrl },
+      assets: { taggers: config.taggersBaseUrl, labelVectors: config.labelVectorsBaseUrl, taxonomy: config.taxonomyUrl },
     });
     const { time } = reporter;
     const t0 = performance.now();
@@ -223,7 +223,7 @@ export class Engine implements EngineApi {
       presetId: this.preset.id,
       taxonomy: () => this.taxonomy,
       ready: (signal) => semanticReady(() => this.s, signal),
-      analyse: (text) => this.extract(text),
+      analyse: (text) => this.afterSelfCheck().then(() => this.extraction.extractDocument(text)),
       onView: (view, now) => {
         this.s.batch = view;
         this.reporter!.emit(now);

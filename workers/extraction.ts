@@ -19,9 +19,11 @@ import type { ActiveCache } from '../src/db/cacheManager.ts';
 import { tokenStatesOf, type TextStates } from '../src/runtime/tokenStates.ts';
 import type { LoadedReranker } from '../src/runtime/transformersModels.ts';
 import type { LabelVectors } from '../src/core/labelVectors.ts';
+import type { LabelWordIndex } from '../src/core/labelWords.ts';
 import type { ConceptSearchBackends } from './conceptSearch.ts';
 import type { ExtractRequest } from './engineApi.ts';
 import type { StatusReporter } from './engineStatus.ts';
+import { DocumentLanguages } from './documentLanguages.ts';
 import { LabelVectorsLoader } from './labelVectorsLoader.ts';
 import type { ModelSession } from './modelSession.ts';
 
@@ -43,8 +45,11 @@ export interface ExtractionDeps {
   cache(): ActiveCache | undefined;
   /** e2e hook: a pause per reranked pair, so a test can make the (fast) test reranker as slow as a real one. */
   rerankDelayMsPerPair(): number;
-  /** Folders of the span taggers and the label vectors (EngineConfig.taggersBaseUrl, .labelVectorsBaseUrl). */
-  assets: { taggers?: string; labelVectors?: string };
+  /**
+   * Folders of the span taggers and the label vectors, and the taxonomy's URL, beside which the
+   * label packs lie (EngineConfig.taggersBaseUrl, .labelVectorsBaseUrl, .taxonomyUrl).
+   */
+  assets: { taggers?: string; labelVectors?: string; taxonomy: string };
 }
 
 /** What one text brings to the extraction context beside the cache: the page's readings and the language's vectors. */
@@ -53,6 +58,7 @@ interface TextContext {
   titleOccupation?: (text: string) => TitleReading;
   tagger?: SpanTagger;
   labelVectors?: LabelVectors;
+  labelWords?: readonly LabelWordIndex[];
 }
 
 export class Extraction {
@@ -63,6 +69,7 @@ export class Extraction {
   private tagger?: Promise<SpanTagger | undefined>;
 
   private readonly labelVectors: LabelVectorsLoader;
+  private languages?: DocumentLanguages;
 
   constructor(private readonly deps: ExtractionDeps) {
     this.setting = deps.rerankerSetting;
@@ -84,7 +91,23 @@ export class Extraction {
     this.lexical = index;
   }
 
-  async extract(text: string, request?: ExtractRequest, onProgress?: ExtractionProgress): Promise<ExtractionResult> {
+  /**
+   * A batch document read as the page reads a pasted text (documentLanguages.ts): its language's
+   * labels, its title's occupation (with the model where no label names it), the language's label
+   * vectors and the label coverage, which the page adds to a pasted text's results itself.
+   */
+  async extractDocument(text: string): Promise<ExtractionResult> {
+    const taxonomy = this.deps.taxonomy();
+    if (!taxonomy) throw new Error('the taxonomy is not loaded yet');
+    const lexical = await (this.lexical ??= Promise.resolve(buildLexicalIndex(taxonomy)));
+    this.languages ??= new DocumentLanguages(taxonomy, lexical, this.deps.assets.taxonomy);
+    const titleModel = { presetId: this.deps.preset.id, nearest: (texts: string[], k: number) => this.nearestOccupations(texts, k) };
+    const { request, labelWords } = await this.languages.read(text, titleModel);
+    return this.extract(text, request, undefined, labelWords);
+  }
+
+  /** `labelWords`: the label coverage computed here (batch documents); the page computes it for a pasted text. */
+  async extract(text: string, request?: ExtractRequest, onProgress?: ExtractionProgress, labelWords?: readonly LabelWordIndex[]): Promise<ExtractionResult> {
     const taxonomy = this.deps.taxonomy();
     if (!taxonomy) throw new Error('the taxonomy is not loaded yet');
     const lexical = await (this.lexical ??= Promise.resolve(buildLexicalIndex(taxonomy)));
@@ -118,7 +141,7 @@ export class Extraction {
       dense && labelPack && this.deps.preset.languages === 'multilingual'
         ? await this.labelVectors.get({ modelHash: cache.manifest.hash, language: labelPack.language, packContentHash: labelPack.contentHash, dims: cache.manifest.dims, skills: taxonomy.skills.length })
         : undefined;
-    const context = { mentions: given, titleOccupation: title, tagger, labelVectors };
+    const context = { mentions: given, titleOccupation: title, tagger, labelVectors, labelWords };
     const result = await this.deps.session.onWebGpu(() => this.run(text, taxonomy, lexical, dense ? cache : undefined, reranker, withFocus, context, progress));
     if (this.deps.search.hasHelpers) this.deps.status.emit(); // the model panel's search counters
     return result;
@@ -146,7 +169,7 @@ export class Extraction {
     cache: ActiveCache | undefined,
     reranker: (() => Promise<LoadedReranker | undefined>) | undefined,
     options: Partial<ExtractOptions>,
-    { mentions, titleOccupation, tagger, labelVectors }: TextContext,
+    { mentions, titleOccupation, tagger, labelVectors, labelWords }: TextContext,
     onProgress?: ExtractionProgress,
   ): Promise<ExtractionResult> {
     const { session, preset } = this.deps;
@@ -167,6 +190,7 @@ export class Extraction {
         ...(titleOccupation ? { titleOccupation } : {}),
         ...(tagger ? { tagSpans: documentTagger(tagger, (texts, o) => this.tokenStates(texts, o)) } : {}),
         ...(labelVectors ? { labelVectors } : {}),
+        ...(labelWords ? { labelWords } : {}),
         search: this.deps.search.search(),
       },
       options,
