@@ -148,6 +148,17 @@ test('1,000 CSV documents: a reload mid-way resumes with no duplicates or gaps, 
   await screenshot(page, 'batch-04-recut');
 });
 
+/** Runs a JSONL file (fields `id` and `text`) in the batch view to the end. */
+async function runJsonl(page: Page, file: string): Promise<void> {
+  await openBatchView(page);
+  await page.getByLabel('Batch input files').setInputFiles(file);
+  const draft = page.getByTestId('batch-draft');
+  await draft.getByLabel('Text field').selectOption('text');
+  await draft.getByLabel('Id field').selectOption('id');
+  await draft.getByRole('button', { name: 'Start batch' }).click();
+  await expect(page.getByTestId('batch-progress')).toHaveAttribute('data-state', 'done', { timeout: ENGINE_TIMEOUT });
+}
+
 test('JSONL with bad lines is processed with the bad lines reported; a non-text file is refused with the reason', async ({ page }, testInfo) => {
   test.setTimeout(180_000);
   const file = testInfo.outputPath('ads.jsonl');
@@ -162,13 +173,7 @@ test('JSONL with bad lines is processed with the bad lines reported; a non-text 
       JSON.stringify({ id: 'j5', text: adText(3) }),
     ].join('\n'),
   );
-  await openBatchView(page);
-  await page.getByLabel('Batch input files').setInputFiles(file);
-  const draft = page.getByTestId('batch-draft');
-  await draft.getByLabel('Text field').selectOption('text');
-  await draft.getByLabel('Id field').selectOption('id');
-  await draft.getByRole('button', { name: 'Start batch' }).click();
-  await expect(page.getByTestId('batch-progress')).toHaveAttribute('data-state', 'done', { timeout: ENGINE_TIMEOUT });
+  await runJsonl(page, file);
   await expect(page.getByTestId('batch-documents')).toHaveText('2');
   const skipped = page.getByTestId('batch-skipped');
   await expect(skipped.locator('li[data-code="invalid-json"]')).toContainText('line 2');
@@ -191,13 +196,7 @@ test('each batch document is read in its own language, as a pasted text is', asy
   const file = testInfo.outputPath('mixed.jsonl');
   const german = 'Pflegefachkraft (m/w/d)\nWir suchen eine Pflegefachkraft mit Erfahrung in der Altenpflege, Wundversorgung und Dokumentation. Führerschein Klasse B erforderlich.';
   writeFileSync(file, [JSON.stringify({ id: 'de', text: german }), JSON.stringify({ id: 'en', text: adText(1) })].join('\n'));
-  await openBatchView(page);
-  await page.getByLabel('Batch input files').setInputFiles(file);
-  const draft = page.getByTestId('batch-draft');
-  await draft.getByLabel('Text field').selectOption('text');
-  await draft.getByLabel('Id field').selectOption('id');
-  await draft.getByRole('button', { name: 'Start batch' }).click();
-  await expect(page.getByTestId('batch-progress')).toHaveAttribute('data-state', 'done', { timeout: ENGINE_TIMEOUT });
+  await runJsonl(page, file);
   const rows = (await download(page, /^Download JSONL$/)).trim().split('\n').map((l) => JSON.parse(l) as { id: string; kind: string; label: string; evidence: { text: string }[] });
   const wound = rows.find((r) => r.id === 'de' && r.label === 'carry out wound care');
   expect(wound?.evidence.map((e) => e.text)).toContain('Wundversorgung');

@@ -91,15 +91,20 @@ export class Extraction {
     this.lexical = index;
   }
 
+  /** The taxonomy and the worker's label index (built here if start-up has not built it yet). */
+  private async labelData(): Promise<{ taxonomy: Taxonomy; lexical: LexicalIndex }> {
+    const taxonomy = this.deps.taxonomy();
+    if (!taxonomy) throw new Error('the taxonomy is not loaded yet');
+    return { taxonomy, lexical: await (this.lexical ??= Promise.resolve(buildLexicalIndex(taxonomy))) };
+  }
+
   /**
    * A batch document read as the page reads a pasted text (documentLanguages.ts): its language's
    * labels, its title's occupation (with the model where no label names it), the language's label
    * vectors and the label coverage, which the page adds to a pasted text's results itself.
    */
   async extractDocument(text: string): Promise<ExtractionResult> {
-    const taxonomy = this.deps.taxonomy();
-    if (!taxonomy) throw new Error('the taxonomy is not loaded yet');
-    const lexical = await (this.lexical ??= Promise.resolve(buildLexicalIndex(taxonomy)));
+    const { taxonomy, lexical } = await this.labelData();
     this.languages ??= new DocumentLanguages(taxonomy, lexical, this.deps.assets.taxonomy);
     const titleModel = { presetId: this.deps.preset.id, nearest: (texts: string[], k: number) => this.nearestOccupations(texts, k) };
     const { request, labelWords } = await this.languages.read(text, titleModel);
@@ -108,9 +113,7 @@ export class Extraction {
 
   /** `labelWords`: the label coverage computed here (batch documents); the page computes it for a pasted text. */
   async extract(text: string, request?: ExtractRequest, onProgress?: ExtractionProgress, labelWords?: readonly LabelWordIndex[]): Promise<ExtractionResult> {
-    const taxonomy = this.deps.taxonomy();
-    if (!taxonomy) throw new Error('the taxonomy is not loaded yet');
-    const lexical = await (this.lexical ??= Promise.resolve(buildLexicalIndex(taxonomy)));
+    const { taxonomy, lexical } = await this.labelData();
     const cache = this.deps.cache();
     const dense = this.s.denseReady && this.deps.session.embedder && cache;
     // The page's mentions (text's language + English) replace the English-only label stage; the

@@ -79,28 +79,17 @@ export function labelVectorTexts(labels: Pick<LocalizedLabels, 'skills'>): { own
   return out;
 }
 
-export async function buildLabelVectorsManifest(args: {
-  language: string;
-  modelHash: string;
-  packContentHash: string;
-  conceptsSha256: string;
-  storage: MatrixStorage;
-  dims: number;
-  owners: ArrayLike<number>;
-  matrix: Uint8Array;
-}): Promise<LabelVectorsManifest> {
+export async function buildLabelVectorsManifest(
+  args: Pick<LabelVectorsManifest, 'language' | 'modelHash' | 'packContentHash' | 'conceptsSha256' | 'storage' | 'dims'> & { owners: ArrayLike<number>; matrix: Uint8Array },
+): Promise<LabelVectorsManifest> {
+  const { owners, matrix, ...fields } = args;
   return {
     format: LABEL_VECTORS_FORMAT,
-    language: args.language,
-    modelHash: args.modelHash,
-    packContentHash: args.packContentHash,
-    conceptsSha256: args.conceptsSha256,
-    storage: args.storage,
-    dims: args.dims,
-    rows: args.owners.length,
-    bytes: args.matrix.byteLength,
-    sha256: await sha256Hex(args.matrix),
-    owners: Array.from(args.owners),
+    ...fields,
+    rows: owners.length,
+    bytes: matrix.byteLength,
+    sha256: await sha256Hex(matrix),
+    owners: Array.from(owners),
     createdAt: new Date().toISOString(),
   };
 }
