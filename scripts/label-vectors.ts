@@ -1,7 +1,7 @@
 // Skill label vectors in other languages (src/core/labelVectors.ts), on disk: computed from a label
 // pack with the preset's embedder and written to public/label-vectors/<model hash>/<language>.{json,bin}
-// (the app fetches them when a text is in that language), and read back by the Node CLIs and the
-// eval. prepare-assets.ts decides when they are built; this module only computes, writes and reads.
+// (the app fetches them when a text is in that language), and read back by the extract CLI and the
+// HTTP service. prepare-assets.ts decides when they are built; this module only computes, writes and reads.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { attachLabelPack, labelPackAssetPath, validateLabelPack, type LocalizedLabels } from '../src/core/labelPacks.ts';
