@@ -88,19 +88,18 @@ export function labelVectorsManifestAt(modelHash: string, language: string, dir 
 }
 
 /**
- * The language's vectors for the model, checked against the language's current pack; undefined
+ * The language's vectors for the model, checked against the language's pack (its content hash); undefined
  * when none were built (the text is then compared with the English vectors only, as in the app).
  */
 export async function readLabelVectors(
-  expect: { modelHash: string; language: string; dims: number; taxonomy: Taxonomy; packContentHash?: string },
+  expect: { modelHash: string; language: string; dims: number; taxonomy: Taxonomy; packContentHash: string },
   dir = LABEL_VECTORS_ASSET_DIR,
 ): Promise<LabelVectors | undefined> {
   const manifest = labelVectorsManifestAt(expect.modelHash, expect.language, dir);
   if (!manifest) return undefined;
-  const packContentHash = expect.packContentHash ?? shippedLabels(expect.taxonomy, expect.language)?.contentHash;
   const bytes = new Uint8Array(readFileSync(join(dir, labelVectorsPath(expect.modelHash, expect.language).matrix)));
   try {
-    return await decodeLabelVectors(manifest, bytes, { ...expect, skills: expect.taxonomy.skills.length, ...(packContentHash ? { packContentHash } : {}) });
+    return await decodeLabelVectors(manifest, bytes, { ...expect, skills: expect.taxonomy.skills.length });
   } catch (e) {
     if (e instanceof LabelVectorsError) {
       console.warn(`${e.message}: rebuild with "npm run prepare:assets"; English vectors only`);

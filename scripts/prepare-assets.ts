@@ -182,6 +182,7 @@ export async function ensureShippedLabelVectors(presetId: string, localModelPath
   const preset = findPreset(presetId);
   if (preset.languages !== 'multilingual') return;
   const { LABEL_PACK_INDEX_PATH } = await import('../src/core/labelPacks.ts');
+  type LabelPackIndex = import('../src/core/labelPacks.ts').LabelPackIndex;
   const { packWantsVectors, labelVectorsPath, LABEL_VECTORS_FORMAT } = await import('../src/core/labelVectors.ts');
   const { modelHash, modelHashInputs } = await import('../src/core/modelHash.ts');
   const { computeLabelVectors, labelVectorsManifestAt, shippedLabels, LABEL_VECTORS_ASSET_DIR, PUBLIC_DIR } = await import('./label-vectors.ts');
@@ -192,13 +193,14 @@ export async function ensureShippedLabelVectors(presetId: string, localModelPath
   const assetDir = await shippedAssetDir(spec, taxonomy);
   if (!assetDir) throw new Error(`${presetId}: no embedding asset to build label vectors beside`);
   const conceptsSha256 = (JSON.parse(readFileSync(join(assetDir, 'manifest.json'), 'utf8')) as { matrices: { skill: { sha256: string } } }).matrices.skill.sha256;
-  const index = JSON.parse(readFileSync(join(PUBLIC_DIR, LABEL_PACK_INDEX_PATH), 'utf8')) as { packs: { language: string }[] };
+  const index = JSON.parse(readFileSync(join(PUBLIC_DIR, LABEL_PACK_INDEX_PATH), 'utf8')) as LabelPackIndex;
   let embedder: Awaited<ReturnType<typeof import('../src/runtime/transformersModels.ts').loadEmbedder>> | undefined;
   try {
-    for (const { language } of index.packs) {
-      const labels = shippedLabels(taxonomy, language);
+    for (const { language, coverage } of index.packs) {
+      // the index says which packs qualify: only those are read (parsing all twenty takes a second)
+      const labels = packWantsVectors(coverage.skill) ? shippedLabels(taxonomy, language) : undefined;
       const paths = labelVectorsPath(hash, language);
-      if (!labels || !packWantsVectors(labels)) {
+      if (!labels) {
         // a pack that no longer qualifies (or is gone) leaves no vectors behind to be fetched
         for (const p of [paths.manifest, paths.matrix]) rmSync(join(LABEL_VECTORS_ASSET_DIR, p), { force: true });
         continue;

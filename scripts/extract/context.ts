@@ -179,7 +179,14 @@ async function load(choice: ModelChoice, options: Partial<ExtractOptions>): Prom
   const labelVectors = new Map<string, Promise<LabelVectors | undefined>>();
   const vectorsOf = (language: string) => {
     let v = labelVectors.get(language);
-    if (!v) labelVectors.set(language, (v = readLabelVectors({ modelHash: hash, language, dims: spec.dims, taxonomy })));
+    if (!v) {
+      // checked against the pack the matcher already loaded (a pack that failed: none)
+      v = matching.labels(language).then(
+        (labels) => readLabelVectors({ modelHash: hash, language, dims: spec.dims, taxonomy, packContentHash: labels.contentHash }),
+        () => undefined,
+      );
+      labelVectors.set(language, v);
+    }
     return v;
   };
   const analyseText = analyseWith(extract, ctx, titleModelOf(preset.id, query, matrices.occupation), vectorsOf);

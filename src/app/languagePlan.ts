@@ -2,6 +2,7 @@
 // (detected or chosen), which labels to match and show given the label packs that exist, the notice
 // for an English-only model on other text, and names for the language picker. languages.ts does the
 // loading; this file is what it decides with, and is unit-tested.
+import type { EngineStatus } from '../../workers/engineApi.ts';
 import type { LabelPackIndex } from '../core/labelPacks.ts';
 import type { LanguagePlan } from '../core/languageDetect.ts';
 
@@ -80,7 +81,7 @@ export function languageName(code: string): string {
 }
 
 /** The model panel's line on the skill label vectors of the text's language (EngineStatus.labelVectors). */
-export function labelVectorsText(view: { language: string; phase: 'ready' | 'none' | 'failed'; rows?: number; message?: string }): string {
+export function labelVectorsText(view: NonNullable<EngineStatus['labelVectors']>): string {
   const name = languageName(view.language);
   if (view.phase === 'ready') return `${name} text is also compared with ${(view.rows ?? 0).toLocaleString('en')} ${name} skill labels embedded by this model`;
   if (view.phase === 'none') return `no ${name} skill label vectors for this model: ${name} text is compared with the English skill labels`;

@@ -9,9 +9,10 @@ const entry = (label: string, alt?: string[], hidden?: string[]): PackEntry => (
 
 describe('which packs get vectors and what is embedded', () => {
   it('gives vectors only to a pack that labels at least half of the skills', () => {
-    expect(packWantsVectors({ skills: [entry('a'), entry('b'), undefined, undefined] })).toBe(true);
-    expect(packWantsVectors({ skills: [entry('a'), undefined, undefined, undefined] })).toBe(false);
-    expect(packWantsVectors({ skills: [] })).toBe(false);
+    expect(packWantsVectors({ concepts: 4, labelled: 2 })).toBe(true);
+    expect(packWantsVectors({ concepts: 4, labelled: 1 })).toBe(false);
+    expect(packWantsVectors({ concepts: 0, labelled: 0 })).toBe(false);
+    expect(packWantsVectors(undefined)).toBe(false);
   });
 
   it('embeds each labelled skill\'s preferred label, as the English vectors do, owned by the skill row', () => {

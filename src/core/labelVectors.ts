@@ -9,7 +9,7 @@
 // Only a pack that labels most skills gets vectors: rows for a subset (French labels only ESCO's
 // collection skills) would favour that subset over every skill the language does not label.
 import { sha256Hex } from './hash.ts';
-import type { LocalizedLabels } from './labelPacks.ts';
+import type { KindCoverage, LocalizedLabels } from './labelPacks.ts';
 import { decodeMatrix, encodedByteLength, type ConceptMatrix, type MatrixStorage } from './vectors.ts';
 
 // 2: preferred labels only, as the English skill vectors (CONCEPT_TEXT_TEMPLATE.skill).
@@ -59,10 +59,9 @@ export class LabelVectorsError extends Error {
   override name = 'LabelVectorsError';
 }
 
-/** Whether a pack labels enough of the taxonomy's skills to be given vectors (MIN_SKILL_COVERAGE). */
-export function packWantsVectors(labels: Pick<LocalizedLabels, 'skills'>): boolean {
-  const labelled = labels.skills.reduce((n, e) => n + (e ? 1 : 0), 0);
-  return labels.skills.length > 0 && labelled / labels.skills.length >= MIN_SKILL_COVERAGE;
+/** Whether a pack labels enough of the taxonomy's skills to be given vectors (MIN_SKILL_COVERAGE), from its coverage in the pack index. */
+export function packWantsVectors(skills: Pick<KindCoverage, 'concepts' | 'labelled'> | undefined): boolean {
+  return Boolean(skills && skills.concepts > 0 && skills.labelled / skills.concepts >= MIN_SKILL_COVERAGE);
 }
 
 /**
